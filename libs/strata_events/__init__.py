@@ -1,0 +1,41 @@
+"""Strata's event vocabulary: frozen, versioned msgspec structs and their wire codec.
+
+This package depends on msgspec and the standard library only (house rule 2).
+"""
+
+from strata_events.codec import DecodeError, decode_event, encode_event
+from strata_events.headers import EventHeaders
+from strata_events.types import (
+    AttributeValue,
+    BranchCreated,
+    BranchDeleted,
+    Event,
+    MutationCommitted,
+    NodeCreated,
+    NodeDeleted,
+    NodeUpdated,
+    SchemaLoaded,
+    event_tag,
+    event_version,
+)
+from strata_events.upcasting import UPCASTERS, upcast
+
+__all__ = [
+    "UPCASTERS",
+    "AttributeValue",
+    "BranchCreated",
+    "BranchDeleted",
+    "DecodeError",
+    "Event",
+    "EventHeaders",
+    "MutationCommitted",
+    "NodeCreated",
+    "NodeDeleted",
+    "NodeUpdated",
+    "SchemaLoaded",
+    "decode_event",
+    "encode_event",
+    "event_tag",
+    "event_version",
+    "upcast",
+]

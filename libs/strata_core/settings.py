@@ -1,0 +1,87 @@
+"""Settings: every address and secret comes from here, read from `STRATA_*` environment variables.
+
+Settings are passed in explicitly (no global); `Settings.from_env()` is called once in each
+service's `main.py`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import msgspec
+
+__all__ = ["ENV_PREFIX", "Settings", "SettingsError"]
+
+ENV_PREFIX = "STRATA_"
+
+
+class SettingsError(ValueError):
+    """A setting has a value that cannot be used; the message names the variable."""
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    """All runtime settings. Field `x_y` is read from `STRATA_X_Y`."""
+
+    nats_url: str = "nats://127.0.0.1:4222"
+    nats_user: str | None = None
+    nats_password: str | None = None
+    neo4j_uri: str = "bolt://127.0.0.1:7687"
+    neo4j_user: str = "neo4j"
+    neo4j_password: str | None = None  # None: auth disabled (development)
+    neo4j_database: str = "neo4j"
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    data_dir: str = ".data"
+    log_format: str = "console"  # "console" or "json"
+    log_level: str = "info"
+    environment: str = "development"  # development, test, staging, production
+    stream_prefix: str = "STRATA"
+    stream_replicas: int = 1  # 3 on a JetStream cluster
+    duplicate_window_s: float = 86400.0
+    anonymous_read: bool = True
+    jwt_secret: str | None = None
+    seed_test_accounts: bool = False  # admin/infrahub and the SDK's test token; never in production
+    read_your_writes_timeout_s: float = 10.0
+    otel_exporter: str = "none"  # "none" or "console"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from `STRATA_*` variables; unknown `STRATA_` names are refused."""
+        source = os.environ if env is None else env
+        fields = {f.name: f for f in msgspec.structs.fields(cls)}
+        values: dict[str, object] = {}
+        for key, raw in source.items():
+            if not key.startswith(ENV_PREFIX):
+                continue
+            name = key[len(ENV_PREFIX) :].lower()
+            if name not in fields:
+                continue  # other STRATA_ variables belong to tools (e.g. STRATA_TEST_*)
+            values[name] = raw
+        try:
+            settings = msgspec.convert(values, cls, strict=False)
+        except msgspec.ValidationError as exc:
+            raise SettingsError(f"invalid setting: {exc} (from {ENV_PREFIX}* environment)") from exc
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        if self.environment == "production" and self.seed_test_accounts:
+            raise SettingsError(
+                "STRATA_SEED_TEST_ACCOUNTS: the test accounts may not be created in production"
+            )
+        if self.log_format not in ("console", "json"):
+            raise SettingsError("STRATA_LOG_FORMAT: must be 'console' or 'json'")
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir).resolve()
+
+    @property
+    def api_url(self) -> str:
+        return f"http://{self.api_host}:{self.api_port}"
+
+    def env_names(self) -> list[str]:
+        """The environment variable names this struct reads (checked against deploy files)."""
+        return [ENV_PREFIX + f.name.upper() for f in msgspec.structs.fields(type(self))]

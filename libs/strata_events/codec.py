@@ -1,0 +1,48 @@
+"""Wire codec: JSON payloads via msgspec, with a fast path for current versions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from strata_events.types import Event
+from strata_events.upcasting import CURRENT_VERSIONS, UpcastError, upcast
+
+__all__ = ["DecodeError", "decode_event", "encode_event"]
+
+_encoder = msgspec.json.Encoder()
+_typed_decoder: msgspec.json.Decoder[Event] = msgspec.json.Decoder(Event)
+_raw_decoder: msgspec.json.Decoder[dict[str, Any]] = msgspec.json.Decoder(dict[str, Any])
+
+
+class DecodeError(ValueError):
+    """A payload is not a valid Strata event; `reason` says why."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def encode_event(event: Event) -> bytes:
+    return _encoder.encode(event)
+
+
+def decode_event(data: bytes, *, tag: str | None = None, version: int | None = None) -> Event:
+    """Decode a payload, upcasting it first when its version is older than the code's.
+
+    `tag` and `version` come from headers when present; they let current payloads skip the
+    generic dict pass.
+    """
+    if tag is not None and version is not None and CURRENT_VERSIONS.get(tag) == version:
+        try:
+            event: Event = _typed_decoder.decode(data)
+            return event
+        except msgspec.DecodeError as exc:
+            raise DecodeError(str(exc)) from exc
+    try:
+        raw = _raw_decoder.decode(data)
+        converted: Event = msgspec.convert(upcast(raw), Event)
+        return converted
+    except (msgspec.DecodeError, msgspec.ValidationError, UpcastError) as exc:
+        raise DecodeError(str(exc)) from exc

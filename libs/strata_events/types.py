@@ -1,0 +1,133 @@
+"""Event types. Tags are stable and never reused; `v` is the payload's schema version.
+
+Adding a field with a default needs no new version. Changing or removing a field means a new
+version and an upcaster in `strata_events.upcasting`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+__all__ = [
+    "AttributeValue",
+    "BranchCreated",
+    "BranchDeleted",
+    "Event",
+    "MutationCommitted",
+    "NodeCreated",
+    "NodeDeleted",
+    "NodeUpdated",
+    "SchemaLoaded",
+    "event_tag",
+    "event_version",
+]
+
+
+class _EventBase(msgspec.Struct, frozen=True, kw_only=True, tag_field="type"):
+    """Common base: every event is frozen, keyword-only and tagged by `type`."""
+
+
+class AttributeValue(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
+    """One attribute's value with the metadata Infrahub keeps beside it."""
+
+    value: Any = None
+    is_protected: bool = False
+    is_visible: bool = True
+    source: str | None = None
+    owner: str | None = None
+
+
+class NodeCreated(_EventBase, frozen=True, kw_only=True, tag="node.created"):
+    """An object came into existence with its attributes and relationship peers."""
+
+    v: int = 1
+    node_id: str
+    kind: str
+    attributes: dict[str, AttributeValue] = {}
+    relationships: dict[str, list[str]] = {}
+
+
+class NodeUpdated(_EventBase, frozen=True, kw_only=True, tag="node.updated"):
+    """Attributes set and relationship sets replaced; fields not named are unchanged."""
+
+    v: int = 1
+    node_id: str
+    kind: str
+    attributes: dict[str, AttributeValue] = {}
+    relationships: dict[str, list[str]] = {}
+
+
+class NodeDeleted(_EventBase, frozen=True, kw_only=True, tag="node.deleted"):
+    v: int = 1
+    node_id: str
+    kind: str
+
+
+class SchemaLoaded(_EventBase, frozen=True, kw_only=True, tag="schema.loaded"):
+    """The branch's schema became `schema` (the full resolved user schema, as a plain dict)."""
+
+    v: int = 1
+    schema_hash: str
+    previous_hash: str | None = None
+    schema: dict[str, Any]
+
+
+class BranchCreated(_EventBase, frozen=True, kw_only=True, tag="branch.created"):
+    """A branch forked from `origin` at `fork_seq` (origin's stream sequence) and `fork_time`."""
+
+    v: int = 1
+    branch_id: str
+    name: str
+    description: str = ""
+    origin: str | None = None
+    fork_seq: int = 0
+    fork_time: str | None = None
+    sync_with_git: bool = False
+
+
+class BranchDeleted(_EventBase, frozen=True, kw_only=True, tag="branch.deleted"):
+    v: int = 1
+    branch_id: str
+    name: str
+
+
+class MutationCommitted(_EventBase, frozen=True, kw_only=True, tag="mutation.committed"):
+    """The last message of every mutation, written on the branch's literal head subject."""
+
+    v: int = 1
+    mutation_id: str
+    event_count: int
+    actor: str | None = None
+    operation: str = ""
+
+
+Event = (
+    NodeCreated
+    | NodeUpdated
+    | NodeDeleted
+    | SchemaLoaded
+    | BranchCreated
+    | BranchDeleted
+    | MutationCommitted
+)
+
+_EVENT_TYPES: tuple[type[_EventBase], ...] = (
+    NodeCreated,
+    NodeUpdated,
+    NodeDeleted,
+    SchemaLoaded,
+    BranchCreated,
+    BranchDeleted,
+    MutationCommitted,
+)
+TAGS: dict[str, type[_EventBase]] = {str(t.__struct_config__.tag): t for t in _EVENT_TYPES}
+
+
+def event_tag(event: Event) -> str:
+    return str(type(event).__struct_config__.tag)
+
+
+def event_version(event: Event) -> int:
+    return event.v

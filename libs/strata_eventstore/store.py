@@ -1,0 +1,266 @@
+"""EventStore: append mutations as atomic batches with optimistic concurrency; read them back."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from datetime import UTC, datetime
+
+import nats.errors
+import nats.js.errors
+from nats.aio.client import Client
+from nats.aio.msg import Msg
+from nats.js.api import (
+    AckPolicy,
+    ConsumerConfig,
+    DeliverPolicy,
+    DiscardPolicy,
+    StorageType,
+    StreamConfig,
+)
+
+from strata_core.errors import BatchTooLarge, BranchNotFound, ConcurrencyConflict, StoreUnavailable
+from strata_events import DecodeError, EventHeaders, MutationCommitted, decode_event, encode_event
+from strata_events.types import event_tag
+from strata_eventstore.batch_publish import BatchMessage, publish_atomic_batch
+from strata_eventstore.js_errors import JsErrorCode
+from strata_eventstore.naming import StreamNames
+from strata_eventstore.raw_pull import RawPuller
+from strata_eventstore.records import AppendResult, PendingEvent, StoredEvent
+
+__all__ = ["EventStore"]
+
+_PAGE = 1000
+
+
+class EventStore:
+    """The source of truth. One JetStream stream per branch; one atomic batch per mutation."""
+
+    def __init__(
+        self,
+        nc: Client,
+        names: StreamNames,
+        *,
+        replicas: int = 1,
+        duplicate_window_s: float = 86400.0,
+        max_batch: int = 5000,
+    ) -> None:
+        self._nc = nc
+        self._js = nc.jetstream()
+        self.names = names
+        self._replicas = replicas
+        self._duplicate_window_s = duplicate_window_s
+        self.max_batch = max_batch
+
+    @property
+    def nc(self) -> Client:
+        return self._nc
+
+    def stream_config(self, branch_id: str) -> StreamConfig:
+        return StreamConfig(
+            name=self.names.stream(branch_id),
+            subjects=[self.names.branch_subjects(branch_id)],
+            storage=StorageType.FILE,
+            discard=DiscardPolicy.NEW,  # a full stream refuses, never forgets
+            deny_delete=True,
+            deny_purge=True,
+            allow_atomic=True,
+            allow_direct=True,
+            duplicate_window=self._duplicate_window_s,
+            num_replicas=self._replicas,
+        )
+
+    async def ensure_branch_stream(self, branch_id: str) -> str:
+        config = self.stream_config(branch_id)
+        try:
+            await self._js.stream_info(config.name or "")
+        except nats.js.errors.NotFoundError:
+            try:
+                await self._js.add_stream(config)
+            except nats.js.errors.BadRequestError as exc:
+                if exc.err_code != JsErrorCode.STREAM_NAME_IN_USE:
+                    raise StoreUnavailable(f"cannot create stream {config.name}: {exc}") from exc
+        return config.name or ""
+
+    async def branch_ids(self) -> list[str]:
+        """Ids of every branch stream present on the server."""
+        out: list[str] = []
+        for name in await self._js.streams_info():
+            bid = self.names.branch_id_of_stream(name.config.name or "")
+            if bid is not None:
+                out.append(bid)
+        return out
+
+    async def head(self, branch_id: str) -> int:
+        """Sequence of the branch's last mutation (its head message), 0 when it has none."""
+        try:
+            msg = await self._js.get_last_msg(
+                self.names.stream(branch_id), self.names.head_subject(branch_id)
+            )
+        except nats.js.errors.NotFoundError as exc:
+            if exc.err_code == JsErrorCode.STREAM_NOT_FOUND:
+                raise BranchNotFound(f"no stream for branch {branch_id}", branch_id=branch_id) from exc
+            return 0
+        return int(msg.seq or 0)
+
+    async def last_seq(self, branch_id: str) -> int:
+        try:
+            info = await self._js.stream_info(self.names.stream(branch_id))
+        except nats.js.errors.NotFoundError as exc:
+            raise BranchNotFound(f"no stream for branch {branch_id}", branch_id=branch_id) from exc
+        return int(info.state.last_seq)
+
+    async def append(
+        self,
+        branch_id: str,
+        events: Sequence[PendingEvent],
+        *,
+        expected_head: int | None,
+        mutation_id: str | None = None,
+        actor: str | None = None,
+        operation: str = "",
+        correlation_id: str | None = None,
+        traceparent: str | None = None,
+        retries_on_timeout: int = 2,
+    ) -> AppendResult:
+        """Append `events` plus a head message as one atomic batch.
+
+        `expected_head` is the head sequence the caller decided on (0: the branch has none yet;
+        None: no concurrency check). Raises ConcurrencyConflict when another writer moved it.
+        A re-sent batch with the same `mutation_id` is stored once (`duplicate=True`).
+        """
+        if len(events) + 1 > self.max_batch:
+            raise BatchTooLarge(
+                f"a mutation may hold at most {self.max_batch - 1} events, got {len(events)}",
+                limit=self.max_batch - 1,
+            )
+        mutation_id = mutation_id or uuid.uuid4().hex
+        stream = self.names.stream(branch_id)
+        common = {EventHeaders.MUTATION_ID: mutation_id, EventHeaders.OCCURRED_AT: _now_iso()}
+        if actor:
+            common[EventHeaders.ACTOR] = actor
+        if correlation_id:
+            common[EventHeaders.CORRELATION_ID] = correlation_id
+        if traceparent:
+            common[EventHeaders.TRACEPARENT] = traceparent
+        messages: list[BatchMessage] = [_message(p.subject, p, common) for p in events]
+        head_event = MutationCommitted(
+            mutation_id=mutation_id, event_count=len(events), actor=actor, operation=operation
+        )
+        head_headers = dict(common)
+        head_headers[EventHeaders.MSG_ID] = mutation_id
+        if expected_head is not None:
+            head_headers[EventHeaders.EXPECTED_LAST_SUBJECT_SEQUENCE] = str(expected_head)
+        messages.append(
+            _message(self.names.head_subject(branch_id), PendingEvent("", head_event), head_headers)
+        )
+        for attempt in range(retries_on_timeout + 1):
+            try:
+                answer = await publish_atomic_batch(self._nc, messages)
+                break
+            except nats.errors.NoRespondersError as exc:
+                raise BranchNotFound(f"no stream for branch {branch_id}", branch_id=branch_id) from exc
+            except nats.errors.TimeoutError as exc:
+                if attempt == retries_on_timeout:
+                    raise StoreUnavailable(f"append to {stream} timed out") from exc
+        error = answer.get("error")
+        if error is None:
+            return AppendResult(stream=stream, head_seq=int(answer["seq"]), count=len(messages))
+        code = int(error.get("err_code", 0))
+        if code == JsErrorCode.WRONG_LAST_SEQUENCE:
+            raise ConcurrencyConflict(
+                f"branch {branch_id} moved past head {expected_head}",
+                branch_id=branch_id,
+                expected_head=expected_head,
+            )
+        if code == JsErrorCode.BATCH_DUPLICATE_MSG_ID:
+            return AppendResult(
+                stream=stream, head_seq=await self.head(branch_id), count=0, duplicate=True
+            )
+        raise StoreUnavailable(f"append to {stream} failed: {error.get('description')}", js_error=code)
+
+    async def iter_range(
+        self,
+        branch_id: str,
+        start: int = 1,
+        end: int | None = None,
+        *,
+        subject: str | None = None,
+    ) -> AsyncIterator[StoredEvent]:
+        """Events with `start <= seq <= end` (end: the stream's last sequence now), in order."""
+        stream = self.names.stream(branch_id)
+        config = ConsumerConfig(
+            ack_policy=AckPolicy.NONE,
+            deliver_policy=DeliverPolicy.BY_START_SEQUENCE,
+            opt_start_seq=max(start, 1),
+            filter_subject=subject or self.names.branch_subjects(branch_id),
+            inactive_threshold=30.0,
+            mem_storage=True,
+            num_replicas=1,
+        )
+        try:
+            info = await self._js.add_consumer(stream, config)
+        except nats.js.errors.NotFoundError as exc:
+            raise BranchNotFound(f"no stream for branch {branch_id}", branch_id=branch_id) from exc
+        remaining = int(info.num_pending or 0)
+        puller = RawPuller(self._nc, stream, info.name)
+        try:
+            while remaining > 0:
+                page = await puller.pull(min(_PAGE, remaining), wait_s=1.0)
+                if not page:
+                    break
+                for msg in page:
+                    remaining -= 1
+                    stored = stored_event_from_msg(msg)
+                    if end is not None and stored.seq > end:
+                        return
+                    yield stored
+        finally:
+            await puller.close()
+            try:
+                await self._js.delete_consumer(stream, info.name)
+            except (nats.js.errors.NotFoundError, nats.errors.Error):
+                pass
+
+    async def read_range(
+        self, branch_id: str, start: int = 1, end: int | None = None
+    ) -> list[StoredEvent]:
+        return [e async for e in self.iter_range(branch_id, start, end)]
+
+    async def read_object(self, branch_id: str, node_id: str) -> list[StoredEvent]:
+        """Every event about one object on one branch, oldest first."""
+        subject = self.names.node_subject(branch_id, node_id)
+        return [e async for e in self.iter_range(branch_id, 1, None, subject=subject)]
+
+
+def _message(subject: str, pending: PendingEvent, common: dict[str, str]) -> BatchMessage:
+    headers = dict(common)
+    headers[EventHeaders.TYPE] = event_tag(pending.event)
+    headers[EventHeaders.VERSION] = str(pending.event.v)
+    return (subject, encode_event(pending.event), headers)
+
+
+def _now_iso() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def stored_event_from_msg(msg: Msg) -> StoredEvent:
+    """Decode a stream message. Raises strata_events.DecodeError for a bad payload."""
+    headers = msg.headers or {}
+    version_text = headers.get(EventHeaders.VERSION)
+    try:
+        version = int(version_text) if version_text is not None else None
+    except ValueError as exc:
+        raise DecodeError(f"header {EventHeaders.VERSION}={version_text!r} is not an integer") from exc
+    event = decode_event(msg.data, tag=headers.get(EventHeaders.TYPE), version=version)
+    meta = msg.metadata
+    return StoredEvent(
+        seq=int(meta.sequence.stream or 0),
+        subject=msg.subject,
+        event=event,
+        time=meta.timestamp,
+        mutation_id=headers.get(EventHeaders.MUTATION_ID),
+        actor=headers.get(EventHeaders.ACTOR),
+        batch_id=headers.get(EventHeaders.BATCH_ID),
+        batch_commit=headers.get(EventHeaders.BATCH_COMMIT) == "1",
+    )
