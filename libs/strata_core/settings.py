@@ -45,6 +45,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     seed_test_accounts: bool = False  # admin/infrahub and the SDK's test token; never in production
     read_your_writes_timeout_s: float = 10.0
     otel_exporter: str = "none"  # "none" or "console"
+    # Fault injection for tests only: the projector sleeps this long inside each transaction,
+    # giving a test a window to SIGKILL it in the middle of a batch.
+    projector_hold_in_tx_s: float = 0.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

@@ -108,5 +108,5 @@ class KvLocks:
         """Release by revision: a lock that expired and was re-taken is left to its new owner."""
         try:
             await self._kv.delete(lock.name, last=lock.revision)
-        except nats.js.errors.KeyWrongLastSequenceError as exc:
+        except (nats.js.errors.KeyWrongLastSequenceError, nats.js.errors.APIError) as exc:
             raise LockLost(f"lock {lock.name} is no longer held by {lock.owner}") from exc

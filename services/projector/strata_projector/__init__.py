@@ -1,0 +1,1 @@
+"""The projector service: folds each branch stream into the Neo4j read model."""

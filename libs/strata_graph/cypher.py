@@ -1,0 +1,95 @@
+"""Cypher used by the projector. Constant texts with `$parameters` only (house rule 11)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+__all__ = [
+    "CLOSE_OPEN_RECORDS",
+    "CREATE_RECORDS",
+    "FETCH_CURRENT_RECORDS",
+    "GET_BRANCH",
+    "GET_BRANCH_CHECKPOINT",
+    "GET_CHECKPOINT",
+    "MARK_BRANCH_DELETED",
+    "RECORD_COMMITS",
+    "SCHEMA_STATEMENTS",
+    "SET_CHECKPOINT",
+    "UPSERT_BRANCH",
+    "WRITE_SCHEMA",
+]
+
+SCHEMA_STATEMENTS: Final = (
+    "CREATE CONSTRAINT checkpoint_stream IF NOT EXISTS FOR (c:Checkpoint) REQUIRE c.stream IS UNIQUE",
+    "CREATE CONSTRAINT branch_id IF NOT EXISTS FOR (b:Branch) REQUIRE b.id IS UNIQUE",
+    "CREATE INDEX rec_uid IF NOT EXISTS FOR (r:Rec) ON (r.uid, r.branch, r.to_seq)",
+    "CREATE INDEX rec_kind IF NOT EXISTS FOR (r:Rec) ON (r.branch, r.kind, r.to_seq)",
+    "CREATE INDEX commit_seq IF NOT EXISTS FOR (c:Commit) ON (c.branch, c.seq)",
+    "CREATE INDEX commit_time IF NOT EXISTS FOR (c:Commit) ON (c.branch, c.time)",
+    "CREATE INDEX schema_branch IF NOT EXISTS FOR (s:SchemaRec) ON (s.branch, s.to_seq)",
+)
+
+GET_CHECKPOINT: Final = "MATCH (c:Checkpoint {stream: $stream}) RETURN c.seq AS seq"
+
+SET_CHECKPOINT: Final = """
+MERGE (c:Checkpoint {stream: $stream})
+SET c.seq = $seq, c.branch = $branch, c.updated_at = datetime()
+"""
+
+GET_BRANCH_CHECKPOINT: Final = (
+    "MATCH (c:Checkpoint {branch: $branch}) RETURN max(c.seq) AS seq"
+)
+
+GET_BRANCH: Final = """
+MATCH (b:Branch {id: $id})
+RETURN b.origin AS origin, b.fork_seq AS fork_seq
+"""
+
+UPSERT_BRANCH: Final = """
+MERGE (b:Branch {id: $id})
+SET b.name = $name, b.description = $description, b.origin = $origin,
+    b.fork_seq = $fork_seq, b.fork_time = $fork_time, b.sync_with_git = $sync_with_git,
+    b.created_seq = coalesce(b.created_seq, $seq)
+"""
+
+MARK_BRANCH_DELETED: Final = "MATCH (b:Branch {id: $id}) SET b.deleted_seq = $seq"
+
+# The state of each uid as seen by the branch: its own open record, else the origin's record
+# valid at the fork point.
+FETCH_CURRENT_RECORDS: Final = """
+UNWIND $uids AS uid
+OPTIONAL MATCH (own:Rec {uid: uid, branch: $branch, to_seq: $open})
+CALL (uid, own) {
+  OPTIONAL MATCH (base:Rec {uid: uid, branch: $origin})
+  WHERE own IS NULL AND $origin IS NOT NULL AND base.from_seq <= $fork_seq AND base.to_seq > $fork_seq
+  RETURN base LIMIT 1
+}
+WITH uid, own, base, coalesce(own, base) AS cur
+RETURN uid, own IS NOT NULL AS owned, cur.kind AS kind, cur.deleted AS deleted,
+       cur.attrs AS attrs, cur.rels AS rels
+"""
+
+CLOSE_OPEN_RECORDS: Final = """
+UNWIND $closes AS c
+MATCH (old:Rec {uid: c.uid, branch: $branch, to_seq: $open})
+SET old.to_seq = c.seq
+"""
+
+CREATE_RECORDS: Final = """
+UNWIND $rows AS row
+CREATE (n:Rec {uid: row.uid, kind: row.kind, branch: $branch, from_seq: row.from_seq,
+               to_seq: row.to_seq, deleted: row.deleted, attrs: row.attrs, rels: row.rels})
+SET n += row.values
+"""
+
+RECORD_COMMITS: Final = """
+UNWIND $commits AS c
+CREATE (:Commit {branch: $branch, seq: c.seq, time: datetime(c.time), mutation_id: c.mutation_id,
+                 actor: c.actor, operation: c.operation, event_count: c.event_count})
+"""
+
+WRITE_SCHEMA: Final = """
+OPTIONAL MATCH (old:SchemaRec {branch: $branch, to_seq: $open})
+SET old.to_seq = $seq
+CREATE (:SchemaRec {branch: $branch, from_seq: $seq, to_seq: $open, hash: $hash, body: $body})
+"""

@@ -1,0 +1,202 @@
+"""Applies committed batches of events to the graph, one Neo4j transaction per call.
+
+A call holds whole batches only, so every mutation is applied entirely or not at all; the same
+transaction advances the stream's checkpoint, and batches at or below it are skipped, so a
+redelivery changes nothing (house rule 9: projector writes are idempotent).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import Any
+
+import msgspec
+from neo4j import AsyncDriver, AsyncManagedTransaction
+
+from strata_core.errors import StrataError
+from strata_events import (
+    BranchCreated,
+    BranchDeleted,
+    MutationCommitted,
+    NodeCreated,
+    NodeDeleted,
+    NodeUpdated,
+    SchemaLoaded,
+)
+from strata_eventstore.records import StoredEvent
+from strata_graph import cypher
+from strata_graph.folding import NodeEvent, fold_versions
+from strata_graph.records import OPEN, RecordState
+
+__all__ = ["GraphProjection", "OriginNotProjected", "ProjectionBatch"]
+
+_json = msgspec.json.Encoder()
+
+
+class OriginNotProjected(StrataError):
+    """A branch batch needs its origin's records at the fork point, not projected yet."""
+
+    code = "projection.origin_behind"
+
+
+class ProjectionBatch(msgspec.Struct, frozen=True):
+    """The events of one mutation (or one lone message); `last_seq` becomes the checkpoint."""
+
+    last_seq: int
+    events: tuple[StoredEvent, ...]
+
+
+class GraphProjection:
+    def __init__(self, driver: AsyncDriver, database: str) -> None:
+        self._driver = driver
+        self._database = database
+
+    async def ensure_schema(self) -> None:
+        for statement in cypher.SCHEMA_STATEMENTS:
+            await self._driver.execute_query(statement, database_=self._database)
+
+    async def checkpoint(self, stream: str) -> int:
+        records, _, _ = await self._driver.execute_query(
+            cypher.GET_CHECKPOINT, stream=stream, database_=self._database
+        )
+        return int(records[0]["seq"]) if records else 0
+
+    async def apply(
+        self,
+        stream: str,
+        branch_id: str,
+        batches: Sequence[ProjectionBatch],
+        *,
+        hold_in_tx_s: float = 0.0,
+    ) -> int:
+        """Apply `batches` (in stream order) in one transaction; returns the new checkpoint."""
+
+        async def work(tx: AsyncManagedTransaction) -> int:
+            result = await tx.run(cypher.GET_CHECKPOINT, stream=stream)
+            row = await result.single()
+            checkpoint = int(row["seq"]) if row else 0
+            fresh = [b for b in batches if b.last_seq > checkpoint]
+            if not fresh:
+                return checkpoint
+            await _apply_batches(tx, branch_id, fresh)
+            new_checkpoint = fresh[-1].last_seq
+            await tx.run(
+                cypher.SET_CHECKPOINT, stream=stream, seq=new_checkpoint, branch=branch_id
+            )
+            if hold_in_tx_s > 0:  # fault injection for tests: a window to kill us mid-batch
+                await asyncio.sleep(hold_in_tx_s)
+            return new_checkpoint
+
+        async with self._driver.session(database=self._database) as session:
+            return await session.execute_write(work)
+
+
+async def _apply_batches(
+    tx: AsyncManagedTransaction, branch_id: str, batches: Sequence[ProjectionBatch]
+) -> None:
+    node_changes: list[tuple[int, NodeEvent]] = []
+    commits: list[dict[str, Any]] = []
+    for batch in batches:
+        version_seq = batch.last_seq
+        for stored in batch.events:
+            event = stored.event
+            match event:
+                case NodeCreated() | NodeUpdated() | NodeDeleted():
+                    node_changes.append((version_seq, event))
+                case MutationCommitted():
+                    commits.append(
+                        {
+                            "seq": stored.seq,
+                            "time": stored.time.isoformat(),
+                            "mutation_id": event.mutation_id,
+                            "actor": event.actor,
+                            "operation": event.operation,
+                            "event_count": event.event_count,
+                        }
+                    )
+                case BranchCreated():
+                    await tx.run(
+                        cypher.UPSERT_BRANCH,
+                        id=event.branch_id,
+                        name=event.name,
+                        description=event.description,
+                        origin=event.origin,
+                        fork_seq=event.fork_seq,
+                        fork_time=event.fork_time,
+                        sync_with_git=event.sync_with_git,
+                        seq=stored.seq,
+                    )
+                case BranchDeleted():
+                    await tx.run(cypher.MARK_BRANCH_DELETED, id=event.branch_id, seq=stored.seq)
+                case SchemaLoaded():
+                    await tx.run(
+                        cypher.WRITE_SCHEMA,
+                        branch=branch_id,
+                        open=OPEN,
+                        seq=version_seq,
+                        hash=event.schema_hash,
+                        body=_json.encode(event.schema).decode(),
+                    )
+    if node_changes:
+        await _write_node_versions(tx, branch_id, node_changes)
+    if commits:
+        await tx.run(cypher.RECORD_COMMITS, branch=branch_id, commits=commits)
+
+
+async def _write_node_versions(
+    tx: AsyncManagedTransaction, branch_id: str, changes: list[tuple[int, NodeEvent]]
+) -> None:
+    origin: str | None = None
+    fork_seq = 0
+    if branch_id != "main":
+        result = await tx.run(cypher.GET_BRANCH, id=branch_id)
+        row = await result.single()
+        if row is None:
+            raise OriginNotProjected(f"branch {branch_id} has no fork point projected yet")
+        origin, fork_seq = row["origin"], int(row["fork_seq"] or 0)
+        if origin is not None:
+            origin_stream_checkpoint = await _origin_checkpoint(tx, origin)
+            if origin_stream_checkpoint < fork_seq:
+                raise OriginNotProjected(
+                    f"origin {origin} projected to {origin_stream_checkpoint} < fork {fork_seq}"
+                )
+    uids = list(dict.fromkeys(event.node_id for _, event in changes))
+    result = await tx.run(
+        cypher.FETCH_CURRENT_RECORDS,
+        uids=uids,
+        branch=branch_id,
+        origin=origin,
+        fork_seq=fork_seq,
+        open=OPEN,
+    )
+    current: dict[str, RecordState | None] = {}
+    owned: set[str] = set()
+    async for row in result:
+        if row["owned"]:
+            owned.add(row["uid"])
+        if row["kind"] is None:
+            current[row["uid"]] = None
+            continue
+        current[row["uid"]] = RecordState(
+            kind=row["kind"],
+            deleted=bool(row["deleted"]),
+            attrs=msgspec.json.decode(row["attrs"] or "{}"),
+            rels=msgspec.json.decode(row["rels"] or "{}"),
+        )
+    rows = fold_versions(current, changes)
+    first_seq: dict[str, int] = {}
+    for version in rows:
+        first_seq.setdefault(version.uid, version.from_seq)
+    closes = [{"uid": uid, "seq": first_seq[uid]} for uid in owned if uid in first_seq]
+    if closes:
+        await tx.run(cypher.CLOSE_OPEN_RECORDS, closes=closes, branch=branch_id, open=OPEN)
+    await tx.run(
+        cypher.CREATE_RECORDS, rows=[msgspec.to_builtins(r) for r in rows], branch=branch_id
+    )
+
+
+async def _origin_checkpoint(tx: AsyncManagedTransaction, origin_branch: str) -> int:
+    result = await tx.run(cypher.GET_BRANCH_CHECKPOINT, branch=origin_branch)
+    row = await result.single()
+    return int(row["seq"] or 0) if row else 0

@@ -1,0 +1,179 @@
+"""One branch stream → the graph: pull, assemble whole batches, apply, checkpoint, ack."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import nats.errors
+import nats.js.errors
+import structlog
+from nats.aio.client import Client
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from opentelemetry import trace
+
+from strata_events import DecodeError
+from strata_eventstore import StreamNames
+from strata_eventstore.raw_pull import RawPuller
+from strata_eventstore.records import StoredEvent
+from strata_eventstore.store import stored_event_from_msg
+from strata_graph.projection import GraphProjection, OriginNotProjected, ProjectionBatch
+from strata_projector.batching import BatchAssembler, RawBatch
+from strata_projector.dead_letters import DeadLetters
+from strata_projector.status import StreamStatus
+
+__all__ = ["StreamWorker", "WorkerOptions"]
+
+_log = structlog.get_logger("strata.projector")
+_tracer = trace.get_tracer("strata.projector")
+
+
+class WorkerOptions:
+    def __init__(
+        self,
+        *,
+        consumer_name: str = "projector",
+        pull_batch: int = 1000,
+        max_events_per_tx: int = 5000,
+        hold_in_tx_s: float = 0.0,
+    ) -> None:
+        self.consumer_name = consumer_name
+        self.pull_batch = pull_batch
+        self.max_events_per_tx = max_events_per_tx
+        self.hold_in_tx_s = hold_in_tx_s
+
+
+class StreamWorker:
+    def __init__(
+        self,
+        nc: Client,
+        names: StreamNames,
+        projection: GraphProjection,
+        dead_letters: DeadLetters,
+        branch_id: str,
+        options: WorkerOptions,
+    ) -> None:
+        self._nc = nc
+        self._js = nc.jetstream()
+        self._names = names
+        self._projection = projection
+        self._dead_letters = dead_letters
+        self.branch_id = branch_id
+        self.stream = names.stream(branch_id)
+        self._options = options
+        self.status = StreamStatus(branch_id=branch_id, stream=self.stream)
+        self._log = _log.bind(stream=self.stream, branch_id=branch_id)
+
+    async def _prepare_consumer(self, checkpoint: int) -> None:
+        """Position the durable consumer just after the graph's checkpoint.
+
+        The consumer's own ack floor is not trusted (after a hard kill it was seen to move
+        backwards); the checkpoint committed with the graph is. A consumer ahead of it is
+        recreated; one behind it only redelivers what `apply` skips.
+        """
+        name = self._options.consumer_name
+        try:
+            info = await self._js.consumer_info(self.stream, name)
+            ack_floor = int(info.ack_floor.stream_seq or 0) if info.ack_floor else 0
+            delivered = int(info.delivered.stream_seq or 0) if info.delivered else 0
+            if ack_floor <= checkpoint and delivered <= checkpoint:
+                return
+            await self._js.delete_consumer(self.stream, name)
+            self._log.info("consumer_repositioned", ack_floor=ack_floor, checkpoint=checkpoint)
+        except nats.js.errors.NotFoundError:
+            pass
+        await self._js.add_consumer(
+            self.stream,
+            ConsumerConfig(
+                durable_name=name,
+                ack_policy=AckPolicy.ALL,
+                deliver_policy=DeliverPolicy.BY_START_SEQUENCE,
+                opt_start_seq=checkpoint + 1,
+                max_ack_pending=-1,
+                ack_wait=60.0,
+                max_waiting=8,
+            ),
+        )
+
+    async def run(self, stop: asyncio.Event) -> None:
+        checkpoint = await self._projection.checkpoint(self.stream)
+        self.status.checkpoint = checkpoint
+        await self._prepare_consumer(checkpoint)
+        puller = RawPuller(self._nc, self.stream, self._options.consumer_name)
+        assembler = BatchAssembler()
+        ready: list[RawBatch] = []
+        self._log.info("stream_worker_started", checkpoint=checkpoint)
+        try:
+            while not stop.is_set():
+                messages = await puller.pull(self._options.pull_batch, wait_s=0.5 if not ready else 0)
+                ready.extend(assembler.feed(messages))
+                while ready:
+                    taken = self._take_for_tx(ready)
+                    await self._apply(taken)
+                    del ready[: len(taken)]
+                if not messages:
+                    await self._refresh_lag()
+        finally:
+            await puller.close()
+
+    def _take_for_tx(self, ready: list[RawBatch]) -> list[RawBatch]:
+        """Whole batches for one transaction, up to the event budget (at least one batch)."""
+        taken: list[RawBatch] = []
+        events = 0
+        for batch in ready:
+            if taken and events + len(batch.messages) > self._options.max_events_per_tx:
+                break
+            taken.append(batch)
+            events += len(batch.messages)
+        return taken
+
+    async def _decode(self, batch: RawBatch) -> ProjectionBatch:
+        events: list[StoredEvent] = []
+        for msg in batch.messages:
+            try:
+                events.append(stored_event_from_msg(msg))
+            except DecodeError as exc:
+                await self._dead_letters.put(self.branch_id, msg, exc.reason)
+                self._log.error(
+                    "event_dead_lettered",
+                    seq=msg.metadata.sequence.stream,
+                    subject=msg.subject,
+                    reason=exc.reason,
+                )
+        return ProjectionBatch(last_seq=batch.last_seq, events=tuple(events))
+
+    async def _apply(self, batches: list[RawBatch]) -> None:
+        decoded = [await self._decode(b) for b in batches]
+        started = time.perf_counter()
+        with _tracer.start_as_current_span("project_batch") as span:
+            span.set_attribute("strata.stream", self.stream)
+            span.set_attribute("strata.batches", len(decoded))
+            while True:
+                try:
+                    checkpoint = await self._projection.apply(
+                        self.stream, self.branch_id, decoded, hold_in_tx_s=self._options.hold_in_tx_s
+                    )
+                    break
+                except OriginNotProjected as exc:
+                    self._log.info("waiting_for_origin", reason=exc.message)
+                    await asyncio.sleep(0.2)
+        last = batches[-1].messages[-1]
+        if last.reply:
+            await self._nc.publish(last.reply, b"+ACK")
+        self.status.checkpoint = checkpoint
+        self.status.applied_events += sum(len(b.events) for b in decoded)
+        self.status.last_apply_ms = (time.perf_counter() - started) * 1000
+        pending = int(last.metadata.num_pending or 0)
+        self.status.lag = pending
+        await self._nc.publish(
+            f"{self._names.projected_subject_prefix}.{self.branch_id}", str(checkpoint).encode()
+        )
+        self._log.debug("batches_applied", checkpoint=checkpoint, batches=len(decoded))
+
+    async def _refresh_lag(self) -> None:
+        try:
+            info = await self._js.stream_info(self.stream)
+        except (nats.js.errors.NotFoundError, nats.errors.TimeoutError):
+            return
+        self.status.last_seq = int(info.state.last_seq)
+        self.status.lag = max(0, self.status.last_seq - self.status.checkpoint)
