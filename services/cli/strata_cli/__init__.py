@@ -1,0 +1,1 @@
+"""The `strata` command: development stack, services, operations, audit, replay, benchmarks."""

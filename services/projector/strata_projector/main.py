@@ -15,10 +15,10 @@ from strata_core.settings import Settings
 from strata_core.tracing import configure_tracing
 from strata_eventstore import EventStore, StreamNames
 from strata_graph.projection import GraphProjection
-from strata_projector.dead_letters import DeadLetters
+from strata_projection.dead_letters import DeadLetters
 from strata_eventstore.status_bucket import open_status_bucket
-from strata_projector.stream_worker import WorkerOptions
-from strata_projector.supervisor import ProjectorSupervisor
+from strata_projection.stream_worker import WorkerOptions
+from strata_projection.supervisor import ProjectorSupervisor
 
 __all__ = ["run_projector"]
 

@@ -1,0 +1,1 @@
+"""The task worker service: takes tasks from the work queue and runs their handlers."""

@@ -18,9 +18,9 @@ from strata_eventstore.raw_pull import RawPuller
 from strata_eventstore.records import StoredEvent
 from strata_eventstore.store import stored_event_from_msg
 from strata_graph.projection import GraphProjection, OriginNotProjected, ProjectionBatch
-from strata_projector.batching import BatchAssembler, RawBatch
-from strata_projector.dead_letters import DeadLetters
-from strata_projector.status import StreamStatus
+from strata_projection.batching import BatchAssembler, RawBatch
+from strata_projection.dead_letters import DeadLetters
+from strata_projection.status import StreamStatus
 
 __all__ = ["StreamWorker", "WorkerOptions"]
 
@@ -95,7 +95,8 @@ class StreamWorker:
             ),
         )
 
-    async def run(self, stop: asyncio.Event) -> None:
+    async def run(self, stop: asyncio.Event, *, until_seq: int | None = None) -> None:
+        """Project until `stop` is set, or once the checkpoint reaches `until_seq` if given."""
         checkpoint = await self._projection.checkpoint(self.stream)
         self.status.checkpoint = checkpoint
         await self._prepare_consumer(checkpoint)
@@ -111,6 +112,8 @@ class StreamWorker:
                     taken = self._take_for_tx(ready)
                     await self._apply(taken)
                     del ready[: len(taken)]
+                if until_seq is not None and self.status.checkpoint >= until_seq:
+                    return
                 if not messages:
                     await self._refresh_lag()
         finally:

@@ -14,8 +14,8 @@ from nats.js.kv import KeyValue
 
 from strata_eventstore import EventStore
 from strata_graph.projection import GraphProjection
-from strata_projector.dead_letters import DeadLetters
-from strata_projector.stream_worker import StreamWorker, WorkerOptions
+from strata_projection.dead_letters import DeadLetters
+from strata_projection.stream_worker import StreamWorker, WorkerOptions
 
 __all__ = ["ProjectorSupervisor"]
 

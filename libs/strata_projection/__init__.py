@@ -1,0 +1,1 @@
+"""The projection runtime: stream workers folding branch streams into the graph."""

@@ -1,0 +1,1 @@
+"""Background tasks: a JetStream work-queue stream, handlers by task type, state in KV."""

@@ -1,0 +1,34 @@
+"""Empties event streams, KV buckets and the graph (the services are stopped meanwhile)."""
+
+from __future__ import annotations
+
+import nats
+import nats.js.errors
+from neo4j import AsyncGraphDatabase
+
+from strata_core.settings import Settings
+from strata_graph.maintenance import wipe_graph
+
+__all__ = ["wipe_state"]
+
+
+async def wipe_state(settings: Settings) -> None:
+    nc = await nats.connect(settings.nats_url, user=settings.nats_user, password=settings.nats_password)
+    try:
+        js = nc.jetstream()
+        prefix = settings.stream_prefix
+        for info in await js.streams_info():
+            name = info.config.name or ""
+            if name.startswith(f"{prefix}_") or name.startswith(f"KV_{prefix}_"):
+                try:
+                    await js.delete_stream(name)
+                except nats.js.errors.NotFoundError:
+                    pass
+    finally:
+        await nc.close()
+    auth = None if settings.neo4j_password is None else (settings.neo4j_user, settings.neo4j_password)
+    driver = AsyncGraphDatabase.driver(settings.neo4j_uri, auth=auth)
+    try:
+        await wipe_graph(driver, settings.neo4j_database)
+    finally:
+        await driver.close()

@@ -1,0 +1,66 @@
+"""What `strata dev status` reports: each component up or not, and the projector's lag."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+import nats
+import nats.errors
+import nats.js.errors
+from neo4j import AsyncGraphDatabase
+
+from strata_cli.paths import StackPaths
+from strata_cli.processes import is_running, read_pid
+from strata_core.settings import Settings
+from strata_eventstore import EventStore, StreamNames
+
+__all__ = ["collect_status", "projector_caught_up"]
+
+
+async def _projector_report(settings: Settings) -> dict[str, Any]:
+    nc = await nats.connect(settings.nats_url, connect_timeout=2, max_reconnect_attempts=0)
+    try:
+        js = nc.jetstream()
+        names = StreamNames(prefix=settings.stream_prefix)
+        kv = await js.key_value(names.kv_bucket("status"))
+        streams: dict[str, Any] = {}
+        for key in await kv.keys():
+            entry = await kv.get(key)
+            streams[key] = msgspec.json.decode(entry.value or b"{}")
+        store = EventStore(nc, names)
+        main_head = await store.head("main")
+        return {"streams": streams, "main_head": main_head}
+    finally:
+        await nc.close()
+
+
+async def projector_caught_up(settings: Settings) -> bool:
+    try:
+        report = await _projector_report(settings)
+    except (nats.errors.Error, nats.js.errors.Error, OSError):
+        return False
+    main = report["streams"].get("projector.main")
+    return bool(main and report["main_head"] > 0 and main["checkpoint"] >= report["main_head"])
+
+
+async def collect_status(settings: Settings, paths: StackPaths, api_up: bool) -> dict[str, Any]:
+    report: dict[str, Any] = {}
+    for component in ("nats", "neo4j", "projector", "api"):
+        pid = read_pid(paths.pid_file(component))
+        report[component] = {"pid": pid, "up": is_running(pid)}
+    try:
+        report["projector"].update(await _projector_report(settings))
+    except (nats.errors.Error, nats.js.errors.Error, OSError) as exc:
+        report["nats"]["up"] = False
+        report["nats"]["error"] = str(exc)
+    auth = None if settings.neo4j_password is None else (settings.neo4j_user, settings.neo4j_password)
+    try:
+        async with AsyncGraphDatabase.driver(settings.neo4j_uri, auth=auth) as driver:
+            await driver.verify_connectivity()
+    except Exception as exc:  # noqa: BLE001 - any failure means "not up"; reported as text
+        report["neo4j"]["up"] = False
+        report["neo4j"]["error"] = str(exc)
+    report["api"]["up"] = report["api"]["up"] and api_up
+    report["api"]["url"] = settings.api_url
+    return report

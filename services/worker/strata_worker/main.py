@@ -1,0 +1,71 @@
+"""`strata worker`: settings are read and everything is wired here."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+
+import msgspec
+import nats
+import nats.errors
+import structlog
+from neo4j import AsyncGraphDatabase
+
+from strata_core.logging_setup import configure_logging
+from strata_core.settings import Settings
+from strata_core.tracing import configure_tracing
+from strata_eventstore import StreamNames
+from strata_tasks.queue import Task, TaskQueue, TaskState
+from strata_worker.handlers import HANDLERS, HandlerContext
+
+__all__ = ["run_worker"]
+
+_log = structlog.get_logger("strata.worker")
+
+
+async def _serve(settings: Settings) -> None:
+    nc = await nats.connect(settings.nats_url, user=settings.nats_user, password=settings.nats_password,
+                            max_reconnect_attempts=-1, name="strata-worker")  # fmt: skip
+    auth = None if settings.neo4j_password is None else (settings.neo4j_user, settings.neo4j_password)
+    driver = AsyncGraphDatabase.driver(settings.neo4j_uri, auth=auth)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        js = nc.jetstream()
+        queue = await TaskQueue.open(js, StreamNames(prefix=settings.stream_prefix), settings.stream_replicas)
+        sub = await js.pull_subscribe(f"{queue.subject_root}.>", durable="worker", stream=queue.stream)
+        ctx = HandlerContext(driver, settings.neo4j_database)
+        _log.info("worker_started", handlers=sorted(HANDLERS))
+        while not stop.is_set():
+            try:
+                msgs = await sub.fetch(1, timeout=1.0)
+            except nats.errors.TimeoutError:
+                continue
+            for msg in msgs:
+                task = msgspec.json.decode(msg.data, type=Task)
+                state = TaskState(id=task.id, type=task.type, state="running", updated_at="")
+                await queue.set_state(state)
+                handler = HANDLERS.get(task.type)
+                try:
+                    if handler is None:
+                        raise LookupError(f"no handler for task type {task.type!r}")
+                    state.result = await handler(ctx, task.params)
+                    state.state = "done"
+                except Exception as exc:  # noqa: BLE001 - the loop reports and goes on
+                    state.state, state.error = "failed", repr(exc)
+                    _log.error("task_failed", task_id=task.id, task_type=task.type, error=repr(exc))
+                await queue.set_state(state)
+                await msg.ack()
+    finally:
+        with contextlib.suppress(Exception):
+            await nc.drain()
+        await driver.close()
+
+
+def run_worker(settings: Settings) -> None:
+    configure_logging(log_format=settings.log_format, level=settings.log_level)
+    configure_tracing("strata-worker", settings.otel_exporter)
+    asyncio.run(_serve(settings))
