@@ -1,13 +1,17 @@
-"""Session-wide real servers: one nats-server (random ports, temp store) per test session."""
+"""Session-wide real servers: nats-server and Neo4j on random ports with temp stores."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import nats
 import pytest
 from nats.aio.client import Client
+from neo4j import AsyncDriver, AsyncGraphDatabase
+
+from strata_core.settings import Settings
 
 from strata_stack.nats_runtime import NatsConfig, free_port, start_nats, stop_process, wait_for_nats
 
@@ -42,3 +46,60 @@ async def nc(nats_server: NatsConfig) -> AsyncIterator[Client]:
         yield client
     finally:
         await client.close()
+
+
+# --- Neo4j: one server per session, wiped between the tests that use the graph ------------
+
+NEO4J_DEPLOY = REPO_ROOT / "deploy" / "neo4j"
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from strata_stack.neo4j_runtime import (
+        Neo4jConfig,
+        ensure_neo4j_jars,
+        start_neo4j,
+        stop_neo4j,
+        wait_for_bolt,
+    )
+
+    lib = ensure_neo4j_jars(NEO4J_DEPLOY, NEO4J_DEPLOY / "lib")
+    config = Neo4jConfig(
+        home=tmp_path_factory.mktemp("neo4j"), bolt_port=free_port(), heap="1g", pagecache="512m"
+    )
+    proc = start_neo4j(config, lib, NEO4J_DEPLOY / "StrataNeo4j.java")
+    try:
+        wait_for_bolt(config.bolt_uri, timeout_s=180, proc=proc, log_file=config.log_file)
+        yield config.bolt_uri
+    finally:
+        stop_neo4j(proc)
+
+
+@pytest.fixture
+async def neo4j_driver(neo4j_uri: str) -> AsyncIterator[AsyncDriver]:
+    """A driver on an empty graph (wiped before the test)."""
+    from strata_graph.maintenance import wipe_graph
+
+    driver = AsyncGraphDatabase.driver(neo4j_uri)
+    try:
+        await wipe_graph(driver, "neo4j")
+        yield driver
+    finally:
+        await driver.close()
+
+
+@pytest.fixture
+def stream_prefix() -> str:
+    """A fresh stream set per test: every name derives from this prefix."""
+    return f"T{uuid.uuid4().hex[:10].upper()}"
+
+
+@pytest.fixture
+def settings(nats_server: NatsConfig, neo4j_uri: str, stream_prefix: str, tmp_path: Path) -> Settings:
+    return Settings(
+        nats_url=nats_server.url,
+        neo4j_uri=neo4j_uri,
+        stream_prefix=stream_prefix,
+        data_dir=str(tmp_path),
+        environment="test",
+    )
