@@ -9,9 +9,10 @@ from pathlib import Path
 import nats
 import pytest
 from nats.aio.client import Client
-from neo4j import AsyncDriver, AsyncGraphDatabase
+from neo4j import AsyncDriver
 
 from strata_core.settings import Settings
+from strata_graph.driver import open_driver_at
 
 from strata_stack.nats_runtime import NatsConfig, free_port, start_nats, stop_process, wait_for_nats
 
@@ -80,7 +81,7 @@ async def neo4j_driver(neo4j_uri: str) -> AsyncIterator[AsyncDriver]:
     """A driver on an empty graph (wiped before the test)."""
     from strata_graph.maintenance import wipe_graph
 
-    driver = AsyncGraphDatabase.driver(neo4j_uri)
+    driver = open_driver_at(neo4j_uri)
     try:
         await wipe_graph(driver, "neo4j")
         yield driver

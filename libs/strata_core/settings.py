@@ -29,7 +29,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     nats_password: str | None = None
     neo4j_uri: str = "bolt://127.0.0.1:7687"
     neo4j_user: str = "neo4j"
-    neo4j_password: str | None = None  # None: auth disabled (development)
+    neo4j_password: str | None = None  # unset or empty: auth disabled (development)
     neo4j_database: str = "neo4j"
     api_host: str = "127.0.0.1"
     api_port: int = 8000
@@ -45,13 +45,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     seed_test_accounts: bool = False  # admin/infrahub and the SDK's test token; never in production
     read_your_writes_timeout_s: float = 10.0
     otel_exporter: str = "none"  # "none" or "console"
+    # Durable consumer name: a second projector feeding another Neo4j uses its own name.
+    projector_name: str = "projector"
     # Fault injection for tests only: the projector sleeps this long inside each transaction,
     # giving a test a window to SIGKILL it in the middle of a batch.
     projector_hold_in_tx_s: float = 0.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        """Build settings from `STRATA_*` variables; unknown `STRATA_` names are refused."""
+        """Build settings from `STRATA_*` variables; `STRATA_` names that are no setting are ignored
+        (tools such as `strata dev` read their own `STRATA_DEV_*` variables)."""
         source = os.environ if env is None else env
         fields = {f.name: f for f in msgspec.structs.fields(cls)}
         values: dict[str, object] = {}
@@ -76,6 +79,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             )
         if self.log_format not in ("console", "json"):
             raise SettingsError("STRATA_LOG_FORMAT: must be 'console' or 'json'")
+
+    @property
+    def neo4j_auth(self) -> tuple[str, str] | None:
+        return (self.neo4j_user, self.neo4j_password) if self.neo4j_password else None
 
     @property
     def data_path(self) -> Path:

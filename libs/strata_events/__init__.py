@@ -3,7 +3,7 @@
 This package depends on msgspec and the standard library only (house rule 2).
 """
 
-from strata_events.codec import DecodeError, decode_event, encode_event
+from strata_events.codec import DecodeError, NewerEventVersion, decode_event, encode_event
 from strata_events.headers import EventHeaders
 from strata_events.types import (
     AttributeValue,
@@ -29,6 +29,7 @@ __all__ = [
     "Event",
     "EventHeaders",
     "MutationCommitted",
+    "NewerEventVersion",
     "NodeCreated",
     "NodeDeleted",
     "NodeUpdated",

@@ -7,9 +7,9 @@ from typing import Any
 import msgspec
 
 from strata_events.types import Event
-from strata_events.upcasting import CURRENT_VERSIONS, UpcastError, upcast
+from strata_events.upcasting import CURRENT_VERSIONS, NewerVersionError, UpcastError, upcast
 
-__all__ = ["DecodeError", "decode_event", "encode_event"]
+__all__ = ["DecodeError", "NewerEventVersion", "decode_event", "encode_event"]
 
 _encoder = msgspec.json.Encoder()
 _typed_decoder: msgspec.json.Decoder[Event] = msgspec.json.Decoder(Event)
@@ -22,6 +22,10 @@ class DecodeError(ValueError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class NewerEventVersion(DecodeError):
+    """Written by newer code: a reader must stop and be upgraded rather than skip it."""
 
 
 def encode_event(event: Event) -> bytes:
@@ -40,9 +44,13 @@ def decode_event(data: bytes, *, tag: str | None = None, version: int | None = N
             return event
         except msgspec.DecodeError as exc:
             raise DecodeError(str(exc)) from exc
+    if tag is not None and version is not None and version > CURRENT_VERSIONS.get(tag, version):
+        raise NewerEventVersion(f"event {tag}: version {version} is newer than this reader")
     try:
         raw = _raw_decoder.decode(data)
         converted: Event = msgspec.convert(upcast(raw), Event)
         return converted
+    except NewerVersionError as exc:
+        raise NewerEventVersion(str(exc)) from exc
     except (msgspec.DecodeError, msgspec.ValidationError, UpcastError) as exc:
         raise DecodeError(str(exc)) from exc

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["CURRENT_VERSIONS", "UPCASTERS", "UpcastError", "upcast"]
+__all__ = ["CURRENT_VERSIONS", "UPCASTERS", "NewerVersionError", "UpcastError", "upcast"]
 
 Payload = dict[str, Any]
 Upcaster = Callable[[Payload], Payload]
@@ -17,6 +17,10 @@ Upcaster = Callable[[Payload], Payload]
 
 class UpcastError(ValueError):
     """A payload's version has no path to the current version."""
+
+
+class NewerVersionError(UpcastError):
+    """The payload was written by newer code than this reader: upgrade the reader, never skip."""
 
 
 # No stored payload has needed lifting yet: every type is still at version 1. The first change
@@ -52,7 +56,7 @@ def upcast(
         raise UpcastError(f"event {tag}: version {version!r} is not an integer")
     target = versions[tag]
     if version > target:
-        raise UpcastError(f"event {tag}: version {version} is newer than this reader ({target})")
+        raise NewerVersionError(f"event {tag}: version {version} is newer than this reader ({target})")
     while version < target:
         step = table.get((tag, version))
         if step is None:

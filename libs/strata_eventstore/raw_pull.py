@@ -31,29 +31,34 @@ class RawPuller:
         return self._sub
 
     async def pull(self, batch: int, *, wait_s: float = 0.0) -> list[Msg]:
-        """Up to `batch` messages; waits up to `wait_s` for the first ones when none are ready."""
+        """Up to `batch` messages ready now; when none are, waits up to `wait_s` for the first.
+
+        A pull for N messages with an expiry is held by the server until N arrive or it
+        expires, which would add the whole expiry to the latency of a quiet stream: so the
+        wait asks for one message, and the rest are taken without waiting.
+        """
+        out = await self._request({"batch": batch, "no_wait": True}, batch, 5.0)
+        if out or wait_s <= 0:
+            return out
+        first = await self._request({"batch": 1, "expires": int(wait_s * 1e9)}, 1, wait_s + 5.0)
+        if not first or batch == 1:
+            return first
+        return first + await self._request({"batch": batch - 1, "no_wait": True}, batch - 1, 5.0)
+
+    async def _request(self, request: dict[str, object], batch: int, timeout_s: float) -> list[Msg]:
         sub = await self._ensure_sub()
-        request: dict[str, object] = {"batch": batch}
-        if wait_s > 0:
-            request["expires"] = int(wait_s * 1e9)
-        else:
-            request["no_wait"] = True
         await self._nc.publish(self._subject, json.dumps(request).encode(), reply=self._inbox)
         out: list[Msg] = []
-        deadline = wait_s + 5.0
         while len(out) < batch:
             try:
-                msg = await sub.next_msg(timeout=deadline)
+                msg = await sub.next_msg(timeout=timeout_s)
             except nats.errors.TimeoutError:
                 break
             status = msg.headers.get("Status") if msg.headers else None
-            if status is not None:
-                if status in ("404", "408", "409"):
-                    break
-                if status == "100":  # heartbeat
-                    continue
+            if status is None:
+                out.append(msg)
+            elif status != "100":  # 404 no messages, 408 expired, 409 consumer gone…; 100 = heartbeat
                 break
-            out.append(msg)
         return out
 
     async def close(self) -> None:

@@ -14,6 +14,6 @@ __all__ = ["open_status_bucket"]
 async def open_status_bucket(js: JetStreamContext, names: StreamNames, replicas: int) -> KeyValue:
     return await js.create_key_value(
         KeyValueConfig(
-            bucket=names.kv_bucket("status"), history=1, storage=StorageType.MEMORY, replicas=replicas
+            bucket=names.kv_bucket("status"), history=1, storage=StorageType.FILE, replicas=replicas
         )
     )

@@ -174,8 +174,12 @@ class EventStore:
                 expected_head=expected_head,
             )
         if code == JsErrorCode.BATCH_DUPLICATE_MSG_ID:
+            # Already stored: the branch head is at or after it, a safe point to wait for.
             return AppendResult(
-                stream=stream, head_seq=await self.head(branch_id), count=0, duplicate=True
+                stream=stream,
+                head_seq=await self.head(branch_id),
+                count=0,
+                duplicate=True,
             )
         raise StoreUnavailable(f"append to {stream} failed: {error.get('description')}", js_error=code)
 

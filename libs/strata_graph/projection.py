@@ -161,7 +161,11 @@ async def _write_node_versions(
                 raise OriginNotProjected(
                     f"origin {origin} projected to {origin_stream_checkpoint} < fork {fork_seq}"
                 )
-    uids = list(dict.fromkeys(event.node_id for _, event in changes))
+    first_change: dict[str, NodeEvent] = {}
+    for _, event in changes:
+        first_change.setdefault(event.node_id, event)
+    # an object created here is new: no record of it exists to read or to close
+    uids = [uid for uid, event in first_change.items() if not isinstance(event, NodeCreated)]
     result = await tx.run(
         cypher.FETCH_CURRENT_RECORDS,
         uids=uids,

@@ -12,7 +12,7 @@ from nats.aio.client import Client
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from opentelemetry import trace
 
-from strata_events import DecodeError
+from strata_events import DecodeError, NewerEventVersion
 from strata_eventstore import StreamNames
 from strata_eventstore.raw_pull import RawPuller
 from strata_eventstore.records import StoredEvent
@@ -135,6 +135,10 @@ class StreamWorker:
         for msg in batch.messages:
             try:
                 events.append(stored_event_from_msg(msg))
+            except NewerEventVersion:
+                # never skip what a newer writer wrote: stop here until this projector is upgraded
+                self._log.error("event_version_too_new", seq=msg.metadata.sequence.stream)
+                raise
             except DecodeError as exc:
                 await self._dead_letters.put(self.branch_id, msg, exc.reason)
                 self._log.error(

@@ -6,7 +6,9 @@ from typing import Any
 
 import nats
 from nats.aio.client import Client
-from neo4j import AsyncDriver, AsyncGraphDatabase
+from neo4j import AsyncDriver
+
+from strata_graph.driver import open_driver
 
 from strata_api.bootstrap import bootstrap_main
 from strata_core.settings import Settings
@@ -54,8 +56,7 @@ class Resources:
         self._store = EventStore(
             self._nc, self.names, replicas=s.stream_replicas, duplicate_window_s=s.duplicate_window_s
         )
-        auth = None if s.neo4j_password is None else (s.neo4j_user, s.neo4j_password)
-        self._driver = AsyncGraphDatabase.driver(s.neo4j_uri, auth=auth)
+        self._driver = open_driver(s)
         await bootstrap_main(self._store)
 
     async def stop(self) -> None:

@@ -27,7 +27,7 @@ from strata_stack.neo4j_runtime import (
 
 __all__ = ["DevStack"]
 
-COMPONENTS = ("nats", "neo4j", "projector", "api")
+COMPONENTS = ("nats", "neo4j", "projector", "worker", "api")
 
 
 def _say(message: str) -> None:
@@ -100,7 +100,7 @@ class DevStack:
 
     def _start_services(self) -> None:
         paths = self.paths
-        for component, verb in (("projector", "projector"), ("api", "server")):
+        for component, verb in (("projector", "projector"), ("worker", "worker"), ("api", "server")):
             if not is_running(read_pid(paths.pid_file(component))):
                 spawn(
                     [sys.executable, "-m", "strata_cli.main", verb],
@@ -156,7 +156,7 @@ class DevStack:
 
     def reset(self) -> None:
         started = time.monotonic()
-        for component in ("api", "projector"):
+        for component in ("api", "worker", "projector"):
             terminate(self.paths.pid_file(component), timeout_s=30)
         asyncio.run(wipe_state(self.settings))
         self._start_services()

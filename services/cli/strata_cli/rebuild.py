@@ -6,8 +6,10 @@ import asyncio
 import sys
 
 import nats
-from neo4j import AsyncGraphDatabase
+from strata_graph.driver import open_driver
 
+from strata_cli.paths import StackPaths
+from strata_cli.processes import is_running, read_pid
 from strata_cli.progress import Progress
 from strata_core.settings import Settings
 from strata_eventstore import EventStore, StreamNames
@@ -25,8 +27,7 @@ async def rebuild_read_model(settings: Settings, *, consumer_name: str = "rebuil
     The live projector must be stopped meanwhile (it would race for the same checkpoints).
     """
     nc = await nats.connect(settings.nats_url, user=settings.nats_user, password=settings.nats_password)
-    auth = None if settings.neo4j_password is None else (settings.neo4j_user, settings.neo4j_password)
-    driver = AsyncGraphDatabase.driver(settings.neo4j_uri, auth=auth)
+    driver = open_driver(settings)
     try:
         names = StreamNames(prefix=settings.stream_prefix)
         store = EventStore(nc, names)
@@ -67,6 +68,11 @@ async def rebuild_read_model(settings: Settings, *, consumer_name: str = "rebuil
 
 
 def run_rebuild(settings: Settings) -> int:
+    projector_pid = read_pid(StackPaths(settings.data_path).pid_file("projector"))
+    if is_running(projector_pid):
+        print(f"strata rebuild: the dev projector (pid {projector_pid}) is running; stop it first",
+              file=sys.stderr)  # fmt: skip
+        return 2
     digest = asyncio.run(rebuild_read_model(settings))
     print(f"read model rebuilt; digest {digest}", file=sys.stderr)
     print(digest)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import nats
 import nats.js.errors
-from neo4j import AsyncGraphDatabase
+from strata_graph.driver import open_driver
 
 from strata_core.settings import Settings
 from strata_graph.maintenance import wipe_graph
@@ -26,8 +26,7 @@ async def wipe_state(settings: Settings) -> None:
                     pass
     finally:
         await nc.close()
-    auth = None if settings.neo4j_password is None else (settings.neo4j_user, settings.neo4j_password)
-    driver = AsyncGraphDatabase.driver(settings.neo4j_uri, auth=auth)
+    driver = open_driver(settings)
     try:
         await wipe_graph(driver, settings.neo4j_database)
     finally:

@@ -8,22 +8,29 @@ import msgspec
 import nats
 import nats.errors
 import nats.js.errors
-from neo4j import AsyncGraphDatabase
+from strata_graph.driver import open_driver
 
 from strata_cli.paths import StackPaths
 from strata_cli.processes import is_running, read_pid
 from strata_core.settings import Settings
 from strata_eventstore import EventStore, StreamNames
+from strata_eventstore.status_bucket import open_status_bucket
 
 __all__ = ["collect_status", "projector_caught_up"]
 
 
 async def _projector_report(settings: Settings) -> dict[str, Any]:
-    nc = await nats.connect(settings.nats_url, connect_timeout=2, max_reconnect_attempts=0)
+    nc = await nats.connect(
+        settings.nats_url,
+        user=settings.nats_user,
+        password=settings.nats_password,
+        connect_timeout=2,
+        max_reconnect_attempts=0,
+    )
     try:
         js = nc.jetstream()
         names = StreamNames(prefix=settings.stream_prefix)
-        kv = await js.key_value(names.kv_bucket("status"))
+        kv = await open_status_bucket(js, names, settings.stream_replicas)
         streams: dict[str, Any] = {}
         for key in await kv.keys():
             entry = await kv.get(key)
@@ -46,7 +53,7 @@ async def projector_caught_up(settings: Settings) -> bool:
 
 async def collect_status(settings: Settings, paths: StackPaths, api_up: bool) -> dict[str, Any]:
     report: dict[str, Any] = {}
-    for component in ("nats", "neo4j", "projector", "api"):
+    for component in ("nats", "neo4j", "projector", "worker", "api"):
         pid = read_pid(paths.pid_file(component))
         report[component] = {"pid": pid, "up": is_running(pid)}
     try:
@@ -54,9 +61,8 @@ async def collect_status(settings: Settings, paths: StackPaths, api_up: bool) ->
     except (nats.errors.Error, nats.js.errors.Error, OSError) as exc:
         report["nats"]["up"] = False
         report["nats"]["error"] = str(exc)
-    auth = None if settings.neo4j_password is None else (settings.neo4j_user, settings.neo4j_password)
     try:
-        async with AsyncGraphDatabase.driver(settings.neo4j_uri, auth=auth) as driver:
+        async with open_driver(settings) as driver:
             await driver.verify_connectivity()
     except Exception as exc:  # noqa: BLE001 - any failure means "not up"; reported as text
         report["neo4j"]["up"] = False

@@ -8,7 +8,7 @@ import signal
 
 import nats
 import structlog
-from neo4j import AsyncGraphDatabase
+from strata_graph.driver import open_driver
 
 from strata_core.logging_setup import configure_logging
 from strata_core.settings import Settings
@@ -25,8 +25,7 @@ __all__ = ["run_projector"]
 
 async def _serve(settings: Settings, options: WorkerOptions) -> None:
     log = structlog.get_logger("strata.projector")
-    auth = None if settings.neo4j_password is None else (settings.neo4j_user, settings.neo4j_password)
-    driver = AsyncGraphDatabase.driver(settings.neo4j_uri, auth=auth)
+    driver = open_driver(settings)
     nc = await nats.connect(
         settings.nats_url,
         user=settings.nats_user,
@@ -63,4 +62,4 @@ async def _serve(settings: Settings, options: WorkerOptions) -> None:
 def run_projector(settings: Settings) -> None:
     configure_logging(log_format=settings.log_format, level=settings.log_level)
     configure_tracing("strata-projector", settings.otel_exporter)
-    asyncio.run(_serve(settings, WorkerOptions(hold_in_tx_s=settings.projector_hold_in_tx_s)))
+    asyncio.run(_serve(settings, WorkerOptions(consumer_name=settings.projector_name, hold_in_tx_s=settings.projector_hold_in_tx_s)))

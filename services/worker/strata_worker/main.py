@@ -10,7 +10,7 @@ import msgspec
 import nats
 import nats.errors
 import structlog
-from neo4j import AsyncGraphDatabase
+from strata_graph.driver import open_driver
 
 from strata_core.logging_setup import configure_logging
 from strata_core.settings import Settings
@@ -27,8 +27,7 @@ _log = structlog.get_logger("strata.worker")
 async def _serve(settings: Settings) -> None:
     nc = await nats.connect(settings.nats_url, user=settings.nats_user, password=settings.nats_password,
                             max_reconnect_attempts=-1, name="strata-worker")  # fmt: skip
-    auth = None if settings.neo4j_password is None else (settings.neo4j_user, settings.neo4j_password)
-    driver = AsyncGraphDatabase.driver(settings.neo4j_uri, auth=auth)
+    driver = open_driver(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -45,7 +44,12 @@ async def _serve(settings: Settings) -> None:
             except nats.errors.TimeoutError:
                 continue
             for msg in msgs:
-                task = msgspec.json.decode(msg.data, type=Task)
+                try:
+                    task = msgspec.json.decode(msg.data, type=Task)
+                except msgspec.DecodeError as exc:
+                    _log.error("task_undecodable", error=str(exc), subject=msg.subject)
+                    await msg.term()
+                    continue
                 state = TaskState(id=task.id, type=task.type, state="running", updated_at="")
                 await queue.set_state(state)
                 handler = HANDLERS.get(task.type)

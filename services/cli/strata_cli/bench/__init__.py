@@ -1,0 +1,1 @@
+"""`strata bench`: figures measured against the raw floor in the same run, printed, never asserted."""

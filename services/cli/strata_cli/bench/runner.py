@@ -1,0 +1,29 @@
+"""Runs the chosen benchmark suites on throw-away servers."""
+
+from __future__ import annotations
+
+import asyncio
+
+from strata_cli.bench.projector_bench import bench_projector
+from strata_cli.bench.servers import bench_servers
+from strata_cli.bench.store_bench import bench_store
+from strata_core.logging_setup import configure_logging
+from strata_core.settings import Settings
+
+__all__ = ["run_bench"]
+
+
+def run_bench(settings: Settings, suite: str, *, quick: bool) -> int:
+    del settings  # benchmarks start their own servers so figures never touch a real store
+    configure_logging(log_format="console", level="warning")
+    total = 5_000 if quick else 50_000
+    with bench_servers(with_neo4j=suite in ("projector", "all")) as servers:
+        if suite in ("store", "all"):
+            asyncio.run(bench_store(servers.nats_url, total_events=total))
+        if suite in ("projector", "all"):
+            assert servers.neo4j_uri is not None
+            asyncio.run(
+                bench_projector(servers.nats_url, servers.neo4j_uri, total_events=total,
+                                lag_seconds=5.0 if quick else 15.0)  # fmt: skip
+            )
+    return 0
