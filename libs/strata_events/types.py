@@ -50,13 +50,16 @@ class NodeCreated(_EventBase, frozen=True, kw_only=True, tag="node.created"):
 
 
 class NodeUpdated(_EventBase, frozen=True, kw_only=True, tag="node.updated"):
-    """Attributes set and relationship sets replaced; fields not named are unchanged."""
+    """Attributes set; relationship sets replaced (`relationships`) or changed by delta
+    (`peers_added`, `peers_removed`, applied after replacement). Fields not named are unchanged."""
 
     v: int = 1
     node_id: str
     kind: str
     attributes: dict[str, AttributeValue] = {}
     relationships: dict[str, list[str]] = {}
+    peers_added: dict[str, list[str]] = {}
+    peers_removed: dict[str, list[str]] = {}
 
 
 class NodeDeleted(_EventBase, frozen=True, kw_only=True, tag="node.deleted"):

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
 
+import msgspec
 import nats.errors
 import nats.js.errors
 from nats.aio.client import Client
@@ -231,6 +232,35 @@ class EventStore:
     ) -> list[StoredEvent]:
         return [e async for e in self.iter_range(branch_id, start, end)]
 
+    async def last_event(self, branch_id: str, subject: str) -> StoredEvent | None:
+        """The last event on `subject`, by direct get (one round trip, no consumer)."""
+        request = {"last_by_subj": subject}
+        try:
+            msg = await self._nc.request(
+                f"$JS.API.DIRECT.GET.{self.names.stream(branch_id)}",
+                msgspec.json.encode(request),
+                timeout=5.0,
+            )
+        except nats.errors.NoRespondersError as exc:
+            raise BranchNotFound(f"no stream for branch {branch_id}", branch_id=branch_id) from exc
+        headers = msg.headers or {}
+        if headers.get("Status") is not None:
+            return None
+        version_text = headers.get(EventHeaders.VERSION)
+        event = decode_event(
+            msg.data,
+            tag=headers.get(EventHeaders.TYPE),
+            version=int(version_text) if version_text and version_text.isdigit() else None,
+        )
+        return StoredEvent(
+            seq=int(headers.get("Nats-Sequence", "0")),
+            subject=headers.get("Nats-Subject", subject),
+            event=event,
+            time=parse_nats_time(headers.get("Nats-Time-Stamp", _now_iso())),
+            mutation_id=headers.get(EventHeaders.MUTATION_ID),
+            actor=headers.get(EventHeaders.ACTOR),
+        )
+
     async def read_object(self, branch_id: str, node_id: str) -> list[StoredEvent]:
         """Every event about one object on one branch, oldest first."""
         subject = self.names.node_subject(branch_id, node_id)
@@ -242,6 +272,17 @@ def _message(subject: str, pending: PendingEvent, common: dict[str, str]) -> Bat
     headers[EventHeaders.TYPE] = event_tag(pending.event)
     headers[EventHeaders.VERSION] = str(pending.event.v)
     return (subject, encode_event(pending.event), headers)
+
+
+def parse_nats_time(text: str) -> datetime:
+    """RFC 3339 with up to nanoseconds, as nats-server writes it; microseconds kept."""
+    text = text.replace("Z", "+00:00")
+    if "." in text:
+        head, rest = text.split(".", 1)
+        digits = rest[: len(rest) - len(rest.lstrip("0123456789"))]
+        zone = rest[len(digits):]
+        text = f"{head}.{digits[:6].ljust(6, '0')}{zone}"
+    return datetime.fromisoformat(text)
 
 
 def _now_iso() -> str:

@@ -93,3 +93,61 @@ OPTIONAL MATCH (old:SchemaRec {branch: $branch, to_seq: $open})
 SET old.to_seq = $seq
 CREATE (:SchemaRec {branch: $branch, from_seq: $seq, to_seq: $open, hash: $hash, body: $body})
 """
+
+# --- reads ------------------------------------------------------------------------------
+# `VISIBLE` is the shared prefix of every read: the records a View sees, kinds restricted.
+_VISIBLE: Final = """
+CALL () {
+  MATCH (r:Rec {branch: $branch})
+  WHERE r.kind IN $kinds AND r.from_seq <= $own_seq AND r.to_seq > $own_seq
+  RETURN r
+  UNION
+  MATCH (r:Rec {branch: $origin})
+  WHERE $origin IS NOT NULL AND r.kind IN $kinds
+    AND r.from_seq <= $origin_seq AND r.to_seq > $origin_seq
+    AND NOT EXISTS { MATCH (o:Rec {uid: r.uid, branch: $branch}) WHERE o.from_seq <= $own_seq }
+  RETURN r
+}
+WITH r WHERE r.deleted = false
+"""
+
+_FILTERED: Final = _VISIBLE + """
+  AND ($ids IS NULL OR r.uid IN $ids)
+  AND ALL(f IN $filters WHERE CASE f.op
+    WHEN 'eq' THEN r[f.key] = f.value
+    WHEN 'in' THEN r[f.key] IN f.value
+    WHEN 'isnull' THEN (r[f.key] IS NULL) = f.value
+    WHEN 'contains' THEN toLower(toString(r[f.key])) CONTAINS toLower(toString(f.value))
+    WHEN 'any_in' THEN ANY(x IN coalesce(r[f.key], []) WHERE x IN f.value)
+    WHEN 'any_contains' THEN ANY(k IN keys(r) WHERE k STARTS WITH 'v_'
+                                 AND toLower(toString(r[k])) CONTAINS toLower(toString(f.value)))
+    ELSE false END)
+"""
+
+LIST_RECORDS: Final = _FILTERED + """
+WITH r ORDER BY r[$o1], r[$o2], r[$o3], r.uid
+WITH collect(r) AS rows
+RETURN size(rows) AS total,
+       [x IN rows[$offset..($offset + $limit)] |
+        {uid: x.uid, kind: x.kind, attrs: x.attrs, rels: x.rels}] AS page
+"""
+
+COUNT_RECORDS: Final = _FILTERED + "RETURN count(r) AS total"
+
+RECORDS_BY_IDS: Final = """
+UNWIND $ids AS id
+CALL (id) {
+  MATCH (r:Rec {uid: id, branch: $branch})
+  WHERE r.from_seq <= $own_seq AND r.to_seq > $own_seq
+  RETURN r
+  UNION
+  MATCH (r:Rec {uid: id, branch: $origin})
+  WHERE $origin IS NOT NULL AND r.from_seq <= $origin_seq AND r.to_seq > $origin_seq
+    AND NOT EXISTS { MATCH (o:Rec {uid: id, branch: $branch}) WHERE o.from_seq <= $own_seq }
+  RETURN r
+}
+WITH r WHERE r.deleted = false
+RETURN r.uid AS uid, r.kind AS kind, r.attrs AS attrs, r.rels AS rels
+"""
+
+PROPERTY_VALUES: Final = _VISIBLE + "RETURN r.uid AS uid, r[$key] AS value"

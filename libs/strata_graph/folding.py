@@ -10,7 +10,7 @@ import msgspec
 from strata_events import NodeCreated, NodeDeleted, NodeUpdated
 from strata_graph.records import OPEN, RecordState, VersionRow
 
-__all__ = ["NodeEvent", "apply_node_event", "fold_versions", "flatten_values"]
+__all__ = ["NodeEvent", "apply_node_event", "flatten_values", "fold_versions"]
 
 NodeEvent = NodeCreated | NodeUpdated | NodeDeleted
 _json = msgspec.json.Encoder()
@@ -33,6 +33,12 @@ def apply_node_event(state: RecordState | None, event: NodeEvent) -> RecordState
             rels = dict(base.rels)
             for name, peers in event.relationships.items():
                 rels[name] = list(peers)
+            for name, peers in event.peers_added.items():
+                present = rels.get(name, [])
+                rels[name] = present + [p for p in peers if p not in present]
+            for name, peers in event.peers_removed.items():
+                gone = set(peers)
+                rels[name] = [p for p in rels.get(name, []) if p not in gone]
             return RecordState(kind=base.kind, deleted=base.deleted, attrs=attrs, rels=rels)
         case NodeDeleted():
             base = state or RecordState(kind=event.kind)
@@ -55,6 +61,11 @@ def flatten_values(attrs: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
         else:
             out[f"v_{name}"] = _json.encode(value).decode()
     return out
+
+
+def flatten_peers(rels: Mapping[str, list[str]]) -> dict[str, list[str]]:
+    """Relationship peers as `r_<name>` list properties, for relationship filters."""
+    return {f"r_{name}": list(peers) for name, peers in rels.items()}
 
 
 def fold_versions(
@@ -89,7 +100,7 @@ def fold_versions(
                     deleted=state.deleted,
                     attrs=_json.encode(state.attrs).decode(),
                     rels=_json.encode(state.rels).decode(),
-                    values=flatten_values(state.attrs),
+                    values=flatten_values(state.attrs) | flatten_peers(state.rels),
                 )
             )
     return rows

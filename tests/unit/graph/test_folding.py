@@ -79,3 +79,13 @@ def test_fold_equals_event_by_event_application(ops: list[tuple[str, str]]) -> N
     assert {u: (r.attrs, r.deleted) for u, r in together.items()} == {
         u: (r.attrs, r.deleted) for u, r in one_by_one.items()
     }
+
+
+def test_peer_deltas_add_once_and_remove() -> None:
+    current = {"t": RecordState(kind="Tag", rels={"members": ["a", "b"]})}
+    rows = fold_versions(current, [
+        (2, NodeUpdated(node_id="t", kind="Tag", peers_added={"members": ["b", "c"]})),
+        (3, NodeUpdated(node_id="t", kind="Tag", peers_removed={"members": ["a"]})),
+    ])  # fmt: skip
+    assert [msgspec.json.decode(r.rels) for r in rows] == [{"members": ["a", "b", "c"]}, {"members": ["b", "c"]}]
+    assert rows[-1].values == {"r_members": ["b", "c"]}

@@ -1,0 +1,1 @@
+"""Application services: load state, decide, append, wait for the read model."""

@@ -1,0 +1,41 @@
+"""Branch names to ids and read views. Main's id is `main`; other ids come from the graph."""
+
+from __future__ import annotations
+
+import msgspec
+from neo4j import AsyncDriver
+
+from strata_core.errors import BranchNotFound
+from strata_graph.views import View
+
+__all__ = ["BranchDirectory", "BranchRef"]
+
+_FIND_BRANCH = """
+MATCH (b:Branch {name: $name}) WHERE b.deleted_seq IS NULL
+RETURN b.id AS id, b.origin AS origin, b.fork_seq AS fork_seq
+"""
+
+
+class BranchRef(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    name: str
+    origin: str | None = None
+    fork_seq: int = 0
+
+    def current_view(self) -> View:
+        return View(branch=self.id, origin=self.origin, origin_seq=self.fork_seq)
+
+
+class BranchDirectory:
+    def __init__(self, driver: AsyncDriver, database: str) -> None:
+        self._driver = driver
+        self._database = database
+
+    async def resolve(self, name: str) -> BranchRef:
+        if name == "main":
+            return BranchRef(id="main", name="main")
+        records, _, _ = await self._driver.execute_query(_FIND_BRANCH, name=name, database_=self._database)
+        if not records:
+            raise BranchNotFound(f"Branch: {name} not found.", branch=name)
+        row = records[0]
+        return BranchRef(id=row["id"], name=name, origin=row["origin"], fork_seq=int(row["fork_seq"] or 0))

@@ -1,0 +1,121 @@
+"""A branch's schema: read from its last `schema.loaded` event; loading appends a new one.
+
+Loading decides from (current schema, files, stored data) and appends under the branch head's
+optimistic concurrency: a concurrent writer makes it reload and decide again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import msgspec
+
+from strata_core.errors import ConcurrencyConflict, StrataError
+from strata_events import SchemaLoaded
+from strata_eventstore import EventStore
+from strata_eventstore.records import PendingEvent
+from strata_schema import BranchSchema, DataProbe, SchemaValidationError, check_data
+from strata_schema.branch import LoadOutcome, SchemaSource
+
+__all__ = ["SchemaLoadResult", "SchemaRefused", "SchemaService"]
+
+_ATTEMPTS = 5
+
+
+class SchemaRefused(StrataError):
+    """The files are invalid or the stored data does not allow the change."""
+
+    code = "schema.invalid"
+
+    def __init__(self, error: SchemaValidationError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class SchemaLoadResult(msgspec.Struct, frozen=True, kw_only=True):
+    hash: str
+    previous_hash: str
+    warnings: list[dict[str, Any]]
+    head_seq: int
+    changed: bool
+    diff: dict[str, Any]
+
+
+class SchemaService:
+    def __init__(self, store: EventStore, *, cache_size: int = 32) -> None:
+        self._store = store
+        self._cache: OrderedDict[tuple[str, int], BranchSchema] = OrderedDict()
+        self._cache_size = cache_size
+
+    async def current(self, branch_id: str) -> BranchSchema:
+        schema, _ = await self._current_with_seq(branch_id)
+        return schema
+
+    async def _current_with_seq(self, branch_id: str) -> tuple[BranchSchema, int]:
+        stored = await self._store.last_event(branch_id, self._store.names.schema_subject(branch_id))
+        if stored is None or not isinstance(stored.event, SchemaLoaded):
+            return BranchSchema.initial(), 0
+        key = (branch_id, stored.seq)
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = BranchSchema.from_dict(stored.event.schema)
+            self._cache[key] = cached
+            if len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        self._cache.move_to_end(key)
+        return cached, stored.seq
+
+    async def check(self, branch_id: str, sources: Sequence[SchemaSource]) -> LoadOutcome:
+        current = await self.current(branch_id)
+        try:
+            return current.load(sources)
+        except SchemaValidationError as exc:
+            raise SchemaRefused(exc) from exc
+
+    async def load(
+        self,
+        branch_id: str,
+        sources: Sequence[SchemaSource],
+        *,
+        probe_for: Callable[[BranchSchema], DataProbe],
+        actor: str | None,
+    ) -> SchemaLoadResult:
+        for _ in range(_ATTEMPTS):
+            head = await self._store.head(branch_id)
+            current, _ = await self._current_with_seq(branch_id)
+            try:
+                outcome = current.load(sources)
+            except SchemaValidationError as exc:
+                raise SchemaRefused(exc) from exc
+            warnings = [msgspec.to_builtins(w) for w in outcome.warnings]
+            if not outcome.changed:
+                return SchemaLoadResult(
+                    hash=current.schema_hash, previous_hash=current.schema_hash, warnings=warnings,
+                    head_seq=head, changed=False, diff={},
+                )  # fmt: skip
+            probe = probe_for(current)
+            refusals = await asyncio.to_thread(check_data, outcome.plan, current.main, outcome.new_schema.main, probe)
+            if refusals:
+                raise SchemaRefused(SchemaValidationError([r.to_error() for r in refusals]))
+            new = outcome.new_schema
+            event = SchemaLoaded(
+                schema_hash=new.schema_hash, previous_hash=current.schema_hash, schema=new.to_dict()
+            )
+            try:
+                result = await self._store.append(
+                    branch_id,
+                    [PendingEvent(self._store.names.schema_subject(branch_id), event)],
+                    expected_head=head,
+                    actor=actor,
+                    operation="schema.load",
+                )
+            except ConcurrencyConflict:
+                continue
+            return SchemaLoadResult(
+                hash=new.schema_hash, previous_hash=current.schema_hash, warnings=warnings,
+                head_seq=result.head_seq, changed=True, diff=outcome.diff.to_api_dict(),
+            )  # fmt: skip
+        raise ConcurrencyConflict(f"branch {branch_id} kept moving; schema load gave up")
