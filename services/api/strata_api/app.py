@@ -7,19 +7,27 @@ from typing import Any
 from litestar import Litestar, get
 from litestar.datastructures import State
 
+from strata_api.auth_guard import AuthenticationMiddleware
+from strata_api.errors import exception_handlers
 from strata_api.resources import Resources
+from strata_api.routes.auth import auth_routes
+from strata_api.routes.graphql import graphql_routes
+from strata_api.routes.schema import schema_routes
 
 __all__ = ["create_app"]
 
 
-def create_app(resources: Resources) -> Litestar:
-    @get("/api/health", sync_to_thread=False)
-    def health() -> dict[str, Any]:
-        return {"status": "ok"}
+@get("/api/health", sync_to_thread=False)
+def health() -> dict[str, Any]:
+    return {"status": "ok"}
 
+
+def create_app(resources: Resources) -> Litestar:
     return Litestar(
-        route_handlers=[health],
+        route_handlers=[health, *auth_routes, *schema_routes, *graphql_routes],
         state=State(resources.as_state()),
         on_startup=[resources.start],
         on_shutdown=[resources.stop],
+        middleware=[AuthenticationMiddleware()],
+        exception_handlers=exception_handlers,
     )

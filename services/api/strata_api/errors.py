@@ -61,7 +61,7 @@ def _unknown_error(request: Request[Any, Any, Any], exc: Exception) -> Response[
     )
 
 
-exception_handlers: dict[type[Exception], Any] = {
+exception_handlers: Any = {
     StrataError: _strata_error,
     HTTPException: _http_error,
     Exception: _unknown_error,

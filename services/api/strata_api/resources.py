@@ -1,20 +1,39 @@
-"""Connections the API holds for its lifetime: NATS, the event store, the Neo4j driver."""
+"""Connections and services the API holds for its lifetime."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import nats
 from nats.aio.client import Client
-from neo4j import AsyncDriver
-
-from strata_graph.driver import open_driver
+from neo4j import AsyncDriver, Driver, GraphDatabase
 
 from strata_api.bootstrap import bootstrap_main
 from strata_core.settings import Settings
 from strata_eventstore import EventStore, StreamNames
+from strata_eventstore.records import PendingEvent
+from strata_graph.data_probe import GraphDataProbe
+from strata_graph.driver import open_driver
+from strata_graph.projection import GraphProjection
+from strata_graphql.sdl import GraphQLSchemaCache
+from strata_schema import BranchSchema
+from strata_service.auth import AuthService, seed_account_events
+from strata_service.branches import BranchDirectory
+from strata_service.consistency import ProjectionWaiter
+from strata_service.schema_service import SchemaService
 
-__all__ = ["Resources"]
+__all__ = ["Resources", "SDK_TEST_TOKEN"]
+
+_LIST_BRANCHES = """
+MATCH (b:Branch) WHERE b.deleted_seq IS NULL
+RETURN b.id AS id, b.name AS name, b.description AS description, b.origin AS origin,
+       b.fork_time AS fork_time, b.sync_with_git AS sync_with_git
+ORDER BY b.name
+"""
+
+# The API token infrahub-sdk's integration tests use; created only with seed_test_accounts.
+SDK_TEST_TOKEN = "06438eb2-8019-4776-878c-0941b1f1d1ec"
 
 
 class Resources:
@@ -24,6 +43,10 @@ class Resources:
         self._nc: Client | None = None
         self._store: EventStore | None = None
         self._driver: AsyncDriver | None = None
+        self._sync_driver: Driver | None = None
+        self._services: dict[str, Any] = {}
+        self.graphql_cache = GraphQLSchemaCache(maxsize=8)
+        self.deployment_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"strata:{settings.stream_prefix}"))
 
     @property
     def nc(self) -> Client:
@@ -40,27 +63,83 @@ class Resources:
         assert self._driver is not None, "resources not started"
         return self._driver
 
+    @property
+    def branches(self) -> BranchDirectory:
+        service: BranchDirectory = self._services["branches"]
+        return service
+
+    @property
+    def schemas(self) -> SchemaService:
+        service: SchemaService = self._services["schemas"]
+        return service
+
+    @property
+    def auth(self) -> AuthService:
+        service: AuthService = self._services["auth"]
+        return service
+
     def as_state(self) -> dict[str, Any]:
         return {"resources": self}
+
+    def data_probe(self, branch_id: str, schema: BranchSchema) -> GraphDataProbe:
+        from strata_graph.views import View
+
+        def concrete(kind: str) -> list[str]:
+            found = schema.get(kind)
+            used_by = list(getattr(found, "used_by", None) or [])
+            return used_by or [kind]
+
+        assert self._sync_driver is not None
+        return GraphDataProbe(self._sync_driver, self.settings.neo4j_database, View(branch=branch_id), concrete)
+
+    async def wait_projected(self, branch_id: str, seq: int) -> None:
+        waiter: ProjectionWaiter = self._services["waiter"]
+        await waiter.wait(branch_id, seq, self.settings.read_your_writes_timeout_s)
+
+    async def branch_listing(self) -> list[dict[str, Any]]:
+        records, _, _ = await self.driver.execute_query(
+            _LIST_BRANCHES, database_=self.settings.neo4j_database
+        )
+        out = []
+        for r in records:
+            is_main = r["id"] == "main"
+            out.append({
+                "id": r["id"], "name": r["name"], "description": r["description"] or "",
+                "origin_branch": r["origin"] or "main", "branched_from": r["fork_time"],
+                "created_at": r["fork_time"], "is_default": is_main,
+                "sync_with_git": bool(r["sync_with_git"]), "has_schema_changes": False,
+                "graph_version": 1, "status": "OPEN", "is_isolated": True,
+            })  # fmt: skip
+        return out
 
     async def start(self) -> None:
         s = self.settings
         self._nc = await nats.connect(
-            s.nats_url,
-            user=s.nats_user,
-            password=s.nats_password,
-            max_reconnect_attempts=-1,
-            reconnect_time_wait=0.5,
-            name="strata-api",
-        )
+            s.nats_url, user=s.nats_user, password=s.nats_password,
+            max_reconnect_attempts=-1, reconnect_time_wait=0.5, name="strata-api",
+        )  # fmt: skip
         self._store = EventStore(
             self._nc, self.names, replicas=s.stream_replicas, duplicate_window_s=s.duplicate_window_s
         )
         self._driver = open_driver(s)
-        await bootstrap_main(self._store)
+        self._sync_driver = GraphDatabase.driver(s.neo4j_uri, auth=s.neo4j_auth, notifications_min_severity="OFF")
+        projection = GraphProjection(self._driver, s.neo4j_database)
+        self._services = {
+            "branches": BranchDirectory(self._driver, s.neo4j_database),
+            "schemas": SchemaService(self._store),
+            "auth": AuthService(self._driver, s),
+            "waiter": ProjectionWaiter(self._nc, self.names, projection),
+        }
+        extra: list[PendingEvent] = []
+        if s.seed_test_accounts:
+            for event in seed_account_events("admin", "infrahub", SDK_TEST_TOKEN):
+                extra.append(PendingEvent(self.names.node_subject("main", event.node_id), event))
+        await bootstrap_main(self._store, extra)
 
     async def stop(self) -> None:
         if self._nc is not None:
             await self._nc.drain()
         if self._driver is not None:
             await self._driver.close()
+        if self._sync_driver is not None:
+            self._sync_driver.close()

@@ -1,0 +1,1 @@
+"""Executes GraphQL documents of the Infrahub dialect against the read model and event store."""

@@ -1,0 +1,121 @@
+"""Reads records for GraphQL: filtered, ordered pages of kinds, and objects by id (batched)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import Any
+
+import msgspec
+from neo4j import AsyncDriver
+
+from strata_graph import cypher
+from strata_graph.views import View
+
+__all__ = ["Filter", "GraphReader", "NodeRow"]
+
+
+class NodeRow(msgspec.Struct, frozen=True):
+    uid: str
+    kind: str
+    attrs: dict[str, dict[str, Any]]
+    rels: dict[str, list[str]]
+
+
+class Filter(msgspec.Struct, frozen=True):
+    key: str
+    op: str
+    value: Any
+
+
+def _row(record: Any) -> NodeRow:
+    return NodeRow(
+        uid=record["uid"],
+        kind=record["kind"],
+        attrs=msgspec.json.decode(record["attrs"] or "{}"),
+        rels=msgspec.json.decode(record["rels"] or "{}"),
+    )
+
+
+class GraphReader:
+    """One per request: caches objects by id and batches id lookups made in the same tick."""
+
+    def __init__(self, driver: AsyncDriver, database: str, view: View) -> None:
+        self._driver = driver
+        self._database = database
+        self.view = view
+        self._cache: dict[str, NodeRow | None] = {}
+        self._pending: dict[str, asyncio.Future[NodeRow | None]] = {}
+        self._flush_scheduled = False
+
+    async def page(
+        self,
+        kinds: Sequence[str],
+        *,
+        filters: Sequence[Filter] = (),
+        ids: Sequence[str] | None = None,
+        order: Sequence[str] = (),
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> tuple[int, list[NodeRow]]:
+        keys = [*order, "", "", ""][:3]
+        records, _, _ = await self._driver.execute_query(
+            cypher.LIST_RECORDS,
+            kinds=list(kinds),
+            filters=[msgspec.to_builtins(f) for f in filters],
+            ids=list(ids) if ids is not None else None,
+            o1=keys[0], o2=keys[1], o3=keys[2],
+            offset=offset,
+            limit=min(limit if limit is not None else 2**31, 2**31 - 1 - offset),
+            database_=self._database,
+            **self.view.params(),
+        )  # fmt: skip
+        row = records[0]
+        rows = [_row(r) for r in row["page"]]
+        for r in rows:
+            self._cache[r.uid] = r
+        return int(row["total"]), rows
+
+    async def get_many(self, ids: Sequence[str]) -> dict[str, NodeRow]:
+        missing = [i for i in dict.fromkeys(ids) if i not in self._cache]
+        if missing:
+            records, _, _ = await self._driver.execute_query(
+                cypher.RECORDS_BY_IDS, ids=missing, database_=self._database, **self.view.params()
+            )
+            for i in missing:
+                self._cache[i] = None
+            for record in records:
+                row = _row(record)
+                self._cache[row.uid] = row
+        return {i: r for i in ids if (r := self._cache.get(i)) is not None}
+
+    async def get(self, uid: str) -> NodeRow | None:
+        """Batched: lookups made before the event loop turns go to the graph in one query."""
+        if uid in self._cache:
+            return self._cache[uid]
+        future = self._pending.get(uid)
+        if future is None:
+            future = asyncio.get_running_loop().create_future()
+            self._pending[uid] = future
+            if not self._flush_scheduled:
+                self._flush_scheduled = True
+                asyncio.get_running_loop().call_soon(lambda: asyncio.ensure_future(self._flush()))
+        return await future
+
+    async def _flush(self) -> None:
+        pending, self._pending = self._pending, {}
+        self._flush_scheduled = False
+        try:
+            found = await self.get_many(list(pending))
+        except Exception as exc:  # noqa: BLE001 - handed to every waiter
+            for future in pending.values():
+                if not future.done():
+                    future.set_exception(exc)
+            return
+        for uid, future in pending.items():
+            if not future.done():
+                future.set_result(found.get(uid))
+
+    def forget(self) -> None:
+        """Drop cached objects (after a mutation, reads must see the new state)."""
+        self._cache.clear()

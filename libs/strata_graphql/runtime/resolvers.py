@@ -1,0 +1,116 @@
+"""One field resolver for the whole generated schema, dispatching on what the parent holds.
+
+Nothing is bound per kind at run time: root query fields named after a kind read pages of
+records; relationship placeholders load their peers (batched); everything else is a dict key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from graphql import GraphQLAbstractType, GraphQLResolveInfo
+
+from strata_graphql.runtime.context import GraphQLContext
+from strata_graphql.runtime.filters import plan_query
+from strata_graphql.runtime.shaping import (
+    HfidOf,
+    NodeRef,
+    RelPeers,
+    attribute_value,
+    concrete_kinds,
+    shape_node,
+)
+
+__all__ = ["resolve_field", "resolve_type"]
+
+
+def resolve_type(value: Any, info: GraphQLResolveInfo[Any], abstract_type: GraphQLAbstractType) -> str | None:
+    if isinstance(value, dict):
+        name = value.get("__typename") or value.get("__kind")
+        return str(name) if name else None
+    return None
+
+
+async def resolve_field(parent: Any, info: GraphQLResolveInfo[Any], **args: Any) -> Any:
+    ctx: GraphQLContext = info.context
+    parent_type = info.parent_type.name
+    field = info.field_name
+    if parent_type == "Query":
+        return await _query_root(ctx, field, args)
+    if parent_type == "Mutation":
+        if ctx.mutations is None:
+            raise PermissionError("mutations are not available on this endpoint")
+        return await ctx.mutations.execute(ctx, field, args)
+    value = parent.get(field) if isinstance(parent, dict) else getattr(parent, field, None)
+    if isinstance(value, RelPeers):
+        return await _relationship(ctx, value, args)
+    if isinstance(value, NodeRef):
+        row = await ctx.reader.get(value.uid)
+        return shape_node(row, ctx.schema) if row else None
+    if isinstance(value, HfidOf):
+        return await _hfid(ctx, value)
+    return value
+
+
+async def _query_root(ctx: GraphQLContext, field: str, args: dict[str, Any]) -> Any:
+    kind_schema = ctx.schema.get(field)
+    if kind_schema is None:
+        root = ctx.roots.get(field)
+        return await root(ctx, args) if root else None
+    plan = await plan_query(ctx.schema, kind_schema, args, ctx.reader)
+    if plan.empty:
+        return {"count": 0, "edges": [], "permissions": {"count": 0, "edges": []}}
+    total, rows = await ctx.reader.page(
+        concrete_kinds(ctx.schema, field),
+        filters=plan.filters,
+        ids=plan.ids,
+        order=plan.order,
+        offset=plan.offset,
+        limit=plan.limit,
+    )
+    edges = [{"node": shape_node(row, ctx.schema), "node_metadata": None} for row in rows]
+    return {"count": total, "edges": edges, "permissions": {"count": 0, "edges": []}}
+
+
+_PROPERTIES = {"is_visible": True, "is_protected": False, "updated_at": None, "source": None, "owner": None}
+
+
+async def _relationship(ctx: GraphQLContext, rel: RelPeers, args: dict[str, Any]) -> Any:
+    rows = await asyncio.gather(*(ctx.reader.get(uid) for uid in rel.peer_ids))
+    nodes = [shape_node(row, ctx.schema) for row in rows if row is not None]
+    if rel.schema.cardinality == "one":
+        if not nodes:
+            return None
+        return {"node": nodes[0], "properties": dict(_PROPERTIES), "node_metadata": None}
+    if args.get("ids"):
+        wanted = set(args["ids"])
+        nodes = [n for n in nodes if n["id"] in wanted]
+    offset = int(args.get("offset") or 0)
+    limit = args.get("limit")
+    page = nodes[offset : offset + limit if limit is not None else None]
+    edges = [{"node": n, "properties": dict(_PROPERTIES), "node_metadata": None} for n in page]
+    return {"count": len(nodes), "edges": edges}
+
+
+async def _hfid(ctx: GraphQLContext, ref: HfidOf) -> list[str] | None:
+    row = ref.row
+    kind_schema = ctx.schema.get(row.kind)
+    if kind_schema is None or not kind_schema.human_friendly_id:
+        return None
+    out: list[str] = []
+    for path in kind_schema.human_friendly_id:
+        parts = path.split("__")
+        value: Any = None
+        if len(parts) == 2:
+            value = attribute_value(row, kind_schema, parts[0])
+        elif len(parts) == 3:
+            peers = row.rels.get(parts[0], [])
+            peer = await ctx.reader.get(peers[0]) if peers else None
+            peer_schema = ctx.schema.get(peer.kind) if peer else None
+            if peer is not None and peer_schema is not None:
+                value = attribute_value(peer, peer_schema, parts[1])
+        if value is None:
+            return None
+        out.append(str(value))
+    return out

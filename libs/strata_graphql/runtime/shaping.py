@@ -1,0 +1,112 @@
+"""Turns read-model rows into the values GraphQL fields read: attributes with their metadata
+(schema defaults filled in at read time), hfid, display_label, relationship placeholders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from strata_graphql.runtime.reader import NodeRow
+from strata_graphql.sdl import attribute_graphql
+from strata_schema import BranchSchema
+from strata_schema.model import KindSchema, RelationshipSchema
+
+__all__ = ["HfidOf", "NodeRef", "RelPeers", "attribute_value", "concrete_kinds", "shape_node"]
+
+
+class RelPeers(msgspec.Struct, frozen=True):
+    """A relationship field's peers, resolved lazily by the field resolver."""
+
+    schema: RelationshipSchema
+    peer_ids: tuple[str, ...]
+
+
+class NodeRef(msgspec.Struct, frozen=True):
+    """A reference to another object (attribute source/owner), resolved lazily."""
+
+    uid: str
+
+
+def concrete_kinds(schema: BranchSchema, kind: str) -> list[str]:
+    """The stored kinds a query on `kind` reads: itself, or the nodes implementing a generic."""
+    found = schema.get(kind)
+    used_by = getattr(found, "used_by", None)
+    if used_by:
+        return [k for k in used_by if k in schema.nodes]
+    return [kind]
+
+
+def attribute_value(row: NodeRow, kind_schema: KindSchema, name: str) -> Any:
+    record = row.attrs.get(name)
+    if record is not None and "value" in record:
+        return record["value"]
+    for attr in kind_schema.attributes:
+        if attr.name == name:
+            return attr.default_value
+    return None
+
+
+def _path_value(row: NodeRow, kind_schema: KindSchema, path: str) -> Any:
+    name, _, rest = path.partition("__")
+    if not rest or rest == "value":
+        return attribute_value(row, kind_schema, name)
+    return None
+
+
+def _display_label(row: NodeRow, kind_schema: KindSchema) -> str | None:
+    if kind_schema.display_label and "{{" not in kind_schema.display_label:
+        value = _path_value(row, kind_schema, kind_schema.display_label)
+        return None if value is None else str(value)
+    if kind_schema.display_label:
+        template = kind_schema.display_label
+        out = template
+        for attr in kind_schema.attributes:
+            for token in (f"{{{{ {attr.name}__value }}}}", f"{{{{{attr.name}__value}}}}"):
+                value = attribute_value(row, kind_schema, attr.name)
+                out = out.replace(token, "" if value is None else str(value))
+        return out.strip()
+    if kind_schema.display_labels:
+        parts = [_path_value(row, kind_schema, p) for p in kind_schema.display_labels]
+        text = " ".join(str(p) for p in parts if p is not None)
+        return text or None
+    return None
+
+
+class HfidOf(msgspec.Struct, frozen=True):
+    """The hfid of a row, computed when asked (it may need peers' attribute values)."""
+
+    row: NodeRow
+
+
+def shape_node(row: NodeRow, schema: BranchSchema) -> dict[str, Any]:
+    kind_schema = schema.get(row.kind)
+    node: dict[str, Any] = {"id": row.uid, "__kind": row.kind, "__row": row}
+    if kind_schema is None:
+        return node
+    node["display_label"] = _display_label(row, kind_schema)
+    node["hfid"] = HfidOf(row) if kind_schema.human_friendly_id else None
+    for attr in kind_schema.attributes:
+        stored = row.attrs.get(attr.name)
+        value = attribute_value(row, kind_schema, attr.name)
+        shaped: dict[str, Any] = {
+            "__typename": attribute_graphql(attr.kind).query_type,
+            "id": f"{row.uid}:{attr.name}",
+            "value": value,
+            "is_default": stored is None,
+            "is_inherited": False,
+            "is_protected": bool(stored and stored.get("is_protected")),
+            "is_visible": bool(stored.get("is_visible", True)) if stored else True,
+            "is_from_profile": False,
+            "updated_at": None,
+            "source": NodeRef(stored["source"]) if stored and stored.get("source") else None,
+            "owner": NodeRef(stored["owner"]) if stored and stored.get("owner") else None,
+        }
+        if attr.kind == "Dropdown":
+            for choice in attr.choices or ():
+                if choice.name == value:
+                    shaped.update(label=choice.label, color=choice.color, description=choice.description)
+        node[attr.name] = shaped
+    for rel in kind_schema.relationships:
+        node[rel.name] = RelPeers(rel, tuple(row.rels.get(rel.name, ())))
+    return node

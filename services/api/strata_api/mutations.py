@@ -1,0 +1,61 @@
+"""Root mutation fields: decide events from the input and the current state, append them as one
+atomic batch under the branch head's optimistic concurrency, wait for the read model."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from strata_api.resources import Resources
+from strata_core.errors import ConcurrencyConflict, StrataError
+from strata_eventstore.records import PendingEvent
+from strata_graphql.runtime.context import GraphQLContext
+from strata_graphql.runtime.shaping import shape_node
+
+__all__ = ["ApiMutations", "AuthRequired"]
+
+_ATTEMPTS = 5
+
+
+class AuthRequired(StrataError):
+    code = "auth.required"
+
+
+class ApiMutations:
+    def __init__(self, resources: Resources) -> None:
+        self._resources = resources
+
+    async def execute(self, ctx: GraphQLContext, field: str, args: dict[str, Any]) -> Any:
+        if ctx.actor is None:
+            raise AuthRequired("Authentication is required to perform this operation")
+        from strata_api.mutation_dispatch import dispatch  # the table of root mutation fields
+
+        for _ in range(_ATTEMPTS):
+            head = await self._resources.store.head(ctx.branch_id)
+            ctx.reader.forget()
+            decision = await dispatch(ctx, field, args)
+            if not decision.events:
+                return decision.payload(None)
+            names = self._resources.names
+            pending = [PendingEvent(names.node_subject(ctx.branch_id, e.node_id), e) for e in decision.events]
+            try:
+                result = await self._resources.store.append(
+                    ctx.branch_id,
+                    pending,
+                    expected_head=head,
+                    mutation_id=uuid.uuid4().hex,
+                    actor=ctx.actor,
+                    operation=field,
+                )
+            except ConcurrencyConflict:
+                continue
+            await self._resources.wait_projected(ctx.branch_id, result.head_seq)
+            ctx.reader.forget()
+            shaped = None
+            if decision.object_id:
+                row = await ctx.reader.get(decision.object_id)
+                shaped = shape_node(row, ctx.schema) if row else {"id": decision.object_id}
+            return decision.payload(shaped)
+        raise ConcurrencyConflict(f"branch {ctx.branch_name} kept moving; {field} gave up")
+
+

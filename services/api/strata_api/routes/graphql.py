@@ -1,0 +1,93 @@
+"""GraphQL endpoints: POST /graphql[/<branch>] (Infrahub's dialect), GET /graphql (GraphiQL)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import unquote
+
+import msgspec
+import structlog
+from graphql import GraphQLError
+from litestar import Request, Response, get, post
+from litestar.datastructures import State
+
+from strata_api.graphql_roots import root_resolvers
+from strata_api.mutations import ApiMutations
+from strata_api.resources import Resources
+from strata_core.errors import StrataError, ValidationFailed
+from strata_graphql.runtime.context import GraphQLContext
+from strata_graphql.runtime.executor import execute_document
+from strata_graphql.runtime.reader import GraphReader
+
+__all__ = ["graphql_routes"]
+
+_log = structlog.get_logger("strata.api")
+
+_GRAPHIQL = """<!doctype html><html><head><title>Strata GraphiQL</title>
+<link rel="stylesheet" href="https://unpkg.com/graphiql/graphiql.min.css"/></head>
+<body style="margin:0"><div id="graphiql" style="height:100vh"></div>
+<script crossorigin src="https://unpkg.com/react/umd/react.production.min.js"></script>
+<script crossorigin src="https://unpkg.com/react-dom/umd/react-dom.production.min.js"></script>
+<script crossorigin src="https://unpkg.com/graphiql/graphiql.min.js"></script>
+<script>
+const fetcher = GraphiQL.createFetcher({url: window.location.pathname});
+ReactDOM.render(React.createElement(GraphiQL, {fetcher}), document.getElementById('graphiql'));
+</script></body></html>"""
+
+
+def _error_entry(error: GraphQLError) -> dict[str, Any]:
+    entry: dict[str, Any] = dict(error.formatted)
+    original = error.original_error
+    if isinstance(original, StrataError):
+        entry["message"] = original.message
+        entry.setdefault("extensions", {})["code"] = original.code
+        if original.details.get("errors"):
+            entry["extensions"]["errors"] = original.details["errors"]
+    elif original is not None and not isinstance(original, (ValueError, PermissionError, LookupError)):
+        _log.error("graphql_resolver_failed", path=entry.get("path"), error=repr(original),
+                   exc_info=(type(original), original, original.__traceback__))  # fmt: skip
+        entry["message"] = "internal error"
+    return entry
+
+
+async def _run(request: Request[Any, Any, Any], state: State, branch: str) -> Response[Any]:
+    resources: Resources = state["resources"]
+    body = await request.json()
+    if not isinstance(body, dict) or not isinstance(body.get("query"), str):
+        raise ValidationFailed("body: expected an object with a string field 'query'")
+    ref = await resources.branches.resolve(branch)
+    schema = await resources.schemas.current(ref.id)
+    ctx = GraphQLContext(
+        schema=schema,
+        reader=GraphReader(resources.driver, resources.settings.neo4j_database, ref.current_view()),
+        branch_name=ref.name,
+        branch_id=ref.id,
+        actor=request.scope.get("strata_actor"),  # type: ignore[arg-type]  # set by authenticate
+        mutations=ApiMutations(resources),
+        roots=root_resolvers(resources),
+    )
+    result = await execute_document(
+        resources.graphql_cache, ctx, body["query"], body.get("variables"), body.get("operationName")
+    )
+    payload: dict[str, Any] = {"data": result.data}
+    if result.errors:
+        payload["errors"] = [_error_entry(e) for e in result.errors]
+    return Response(msgspec.json.encode(payload), media_type="application/json")
+
+
+@post("/graphql", status_code=200)
+async def graphql_main(request: Request[Any, Any, Any], state: State) -> Response[Any]:
+    return await _run(request, state, "main")
+
+
+@post("/graphql/{branch:path}", status_code=200)
+async def graphql_branch(request: Request[Any, Any, Any], state: State, branch: str) -> Response[Any]:
+    return await _run(request, state, unquote(branch.lstrip("/")))
+
+
+@get("/graphql", media_type="text/html")
+async def graphiql() -> str:
+    return _GRAPHIQL
+
+
+graphql_routes = [graphql_main, graphql_branch, graphiql]
