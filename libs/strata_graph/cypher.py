@@ -151,3 +151,9 @@ RETURN r.uid AS uid, r.kind AS kind, r.attrs AS attrs, r.rels AS rels
 """
 
 PROPERTY_VALUES: Final = _VISIBLE + "RETURN r.uid AS uid, r[$key] AS value"
+
+SCHEMA_AT: Final = """
+MATCH (s:SchemaRec {branch: $branch})
+WHERE s.from_seq <= $seq AND s.to_seq > $seq
+RETURN s.body AS body, s.from_seq AS seq
+"""

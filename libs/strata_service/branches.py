@@ -31,6 +31,12 @@ class BranchDirectory:
         self._driver = driver
         self._database = database
 
+    async def exists(self, name: str) -> bool:
+        if name == "main":
+            return True
+        records, _, _ = await self._driver.execute_query(_FIND_BRANCH, name=name, database_=self._database)
+        return bool(records)
+
     async def resolve(self, name: str) -> BranchRef:
         if name == "main":
             return BranchRef(id="main", name="main")

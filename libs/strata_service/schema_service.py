@@ -12,13 +12,16 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import msgspec
+from neo4j import AsyncDriver
 
 from strata_core.errors import ConcurrencyConflict, StrataError
 from strata_events import SchemaLoaded
 from strata_eventstore import EventStore
 from strata_eventstore.records import PendingEvent
+from strata_graph import cypher
 from strata_schema import BranchSchema, DataProbe, SchemaValidationError, check_data
 from strata_schema.branch import LoadOutcome, SchemaSource
+from strata_service.branches import BranchRef
 
 __all__ = ["SchemaLoadResult", "SchemaRefused", "SchemaService"]
 
@@ -45,31 +48,45 @@ class SchemaLoadResult(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class SchemaService:
-    def __init__(self, store: EventStore, *, cache_size: int = 32) -> None:
+    def __init__(self, store: EventStore, driver: AsyncDriver, database: str, *, cache_size: int = 32) -> None:
         self._store = store
+        self._driver = driver
+        self._database = database
         self._cache: OrderedDict[tuple[str, int], BranchSchema] = OrderedDict()
         self._cache_size = cache_size
 
-    async def current(self, branch_id: str) -> BranchSchema:
-        schema, _ = await self._current_with_seq(branch_id)
-        return schema
+    async def current(self, branch: BranchRef) -> BranchSchema:
+        """The branch's own last schema, else its origin's schema as of the fork point."""
+        stored = await self._store.last_event(branch.id, self._store.names.schema_subject(branch.id))
+        if stored is not None and isinstance(stored.event, SchemaLoaded):
+            body = stored.event.schema
+            return self._cached((branch.id, stored.seq), lambda: body)
+        if branch.origin is None:
+            return BranchSchema.initial()
+        return await self.at(branch.origin, branch.fork_seq)
 
-    async def _current_with_seq(self, branch_id: str) -> tuple[BranchSchema, int]:
-        stored = await self._store.last_event(branch_id, self._store.names.schema_subject(branch_id))
-        if stored is None or not isinstance(stored.event, SchemaLoaded):
-            return BranchSchema.initial(), 0
-        key = (branch_id, stored.seq)
+    async def at(self, branch_id: str, seq: int) -> BranchSchema:
+        """The schema a branch had at one of its stream sequences (from the read model)."""
+        records, _, _ = await self._driver.execute_query(
+            cypher.SCHEMA_AT, branch=branch_id, seq=seq, database_=self._database
+        )
+        if not records:
+            return BranchSchema.initial()
+        body = records[0]["body"]
+        return self._cached((branch_id, int(records[0]["seq"])), lambda: msgspec.json.decode(body))
+
+    def _cached(self, key: tuple[str, int], body: Callable[[], dict[str, Any]]) -> BranchSchema:
         cached = self._cache.get(key)
         if cached is None:
-            cached = BranchSchema.from_dict(stored.event.schema)
+            cached = BranchSchema.from_dict(body())
             self._cache[key] = cached
             if len(self._cache) > self._cache_size:
                 self._cache.popitem(last=False)
         self._cache.move_to_end(key)
-        return cached, stored.seq
+        return cached
 
-    async def check(self, branch_id: str, sources: Sequence[SchemaSource]) -> LoadOutcome:
-        current = await self.current(branch_id)
+    async def check(self, branch: BranchRef, sources: Sequence[SchemaSource]) -> LoadOutcome:
+        current = await self.current(branch)
         try:
             return current.load(sources)
         except SchemaValidationError as exc:
@@ -77,15 +94,16 @@ class SchemaService:
 
     async def load(
         self,
-        branch_id: str,
+        branch: BranchRef,
         sources: Sequence[SchemaSource],
         *,
         probe_for: Callable[[BranchSchema], DataProbe],
         actor: str | None,
     ) -> SchemaLoadResult:
+        branch_id = branch.id
         for _ in range(_ATTEMPTS):
             head = await self._store.head(branch_id)
-            current, _ = await self._current_with_seq(branch_id)
+            current = await self.current(branch)
             try:
                 outcome = current.load(sources)
             except SchemaValidationError as exc:

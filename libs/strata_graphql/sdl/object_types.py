@@ -7,6 +7,8 @@ generics. Each kind `K` also gets `EdgedK`/`PaginatedK` (top-level answers) and
 
 from __future__ import annotations
 
+from typing import Final
+
 from strata_schema import GenericSchema, KindSchema
 
 from ._text import block, field
@@ -15,6 +17,9 @@ from .catalogue import HIERARCHY_FIELDS, KindCatalogue, ObjectKind
 from .filters import nested_filters, relationship_field_arguments
 
 __all__ = ["connection_types", "interface_type", "kind_definitions", "object_type"]
+
+_ID: Final = "The node's UUID"
+_HFID: Final = "The values that name the node for people, in the order of the kind's human_friendly_id"
 
 
 def kind_definitions(catalogue: KindCatalogue) -> list[str]:
@@ -31,8 +36,8 @@ def kind_definitions(catalogue: KindCatalogue) -> list[str]:
 
 def interface_type(catalogue: KindCatalogue, generic: GenericSchema) -> str:
     fields = [
-        field("id", "String", description="Unique identifier"),
-        field("hfid", "[String!]", description="Human friendly identifier"),
+        field("id", "String", description=_ID),
+        field("hfid", "[String!]", description=_HFID),
         field("display_label", "String"),
         *_kind_fields(catalogue, generic),
     ]
@@ -41,8 +46,8 @@ def interface_type(catalogue: KindCatalogue, generic: GenericSchema) -> str:
 
 def object_type(catalogue: KindCatalogue, item: ObjectKind) -> str:
     fields = [
-        field("id", "String!", description="Unique identifier"),
-        field("hfid", "[String!]", description="Human friendly identifier"),
+        field("id", "String!", description=_ID),
+        field("hfid", "[String!]", description=_HFID),
         field("display_label", "String"),
         field("_updated_at", "DateTime"),
         *_kind_fields(catalogue, item),

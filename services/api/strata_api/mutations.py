@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from strata_api.branch_mutations import BRANCH_MUTATIONS, run_branch_mutation
 from strata_api.resources import Resources
 from strata_core.errors import ConcurrencyConflict, StrataError
 from strata_eventstore.records import PendingEvent
@@ -28,6 +29,8 @@ class ApiMutations:
     async def execute(self, ctx: GraphQLContext, field: str, args: dict[str, Any]) -> Any:
         if ctx.actor is None:
             raise AuthRequired("Authentication is required to perform this operation")
+        if field in BRANCH_MUTATIONS:
+            return await run_branch_mutation(self._resources, ctx, field, args)
         from strata_api.mutation_dispatch import dispatch  # the table of root mutation fields
 
         for _ in range(_ATTEMPTS):

@@ -6,10 +6,12 @@ import uuid
 from typing import Any
 
 import nats
+import structlog
 from nats.aio.client import Client
 from neo4j import AsyncDriver, Driver, GraphDatabase
 
 from strata_api.bootstrap import bootstrap_main
+from strata_core.errors import StrataError
 from strata_core.settings import Settings
 from strata_eventstore import EventStore, StreamNames
 from strata_eventstore.records import PendingEvent
@@ -19,11 +21,14 @@ from strata_graph.projection import GraphProjection
 from strata_graphql.sdl import GraphQLSchemaCache
 from strata_schema import BranchSchema
 from strata_service.auth import AuthService, seed_account_events
+from strata_service.branch_service import BranchService
 from strata_service.branches import BranchDirectory
 from strata_service.consistency import ProjectionWaiter
 from strata_service.schema_service import SchemaService
 
 __all__ = ["Resources", "SDK_TEST_TOKEN"]
+
+_log = structlog.get_logger("strata.api")
 
 _LIST_BRANCHES = """
 MATCH (b:Branch) WHERE b.deleted_seq IS NULL
@@ -71,6 +76,11 @@ class Resources:
     @property
     def schemas(self) -> SchemaService:
         service: SchemaService = self._services["schemas"]
+        return service
+
+    @property
+    def branch_service(self) -> BranchService:
+        service: BranchService = self._services["branch_service"]
         return service
 
     @property
@@ -126,15 +136,22 @@ class Resources:
         projection = GraphProjection(self._driver, s.neo4j_database)
         self._services = {
             "branches": BranchDirectory(self._driver, s.neo4j_database),
-            "schemas": SchemaService(self._store),
+            "schemas": SchemaService(self._store, self._driver, s.neo4j_database),
             "auth": AuthService(self._driver, s),
             "waiter": ProjectionWaiter(self._nc, self.names, projection),
         }
+        self._services["branch_service"] = BranchService(self._store, self._services["branches"])
         extra: list[PendingEvent] = []
         if s.seed_test_accounts:
             for event in seed_account_events("admin", "infrahub", SDK_TEST_TOKEN):
                 extra.append(PendingEvent(self.names.node_subject("main", event.node_id), event))
         await bootstrap_main(self._store, extra)
+        # Serve only once the read model holds the built-in state (accounts, tokens); a
+        # projector that is not up yet only delays this, it does not fail the start.
+        try:
+            await self.wait_projected("main", await self._store.head("main"))
+        except StrataError:
+            _log.warning("api_started_before_projection", head=await self._store.head("main"))
 
     async def stop(self) -> None:
         if self._nc is not None:

@@ -56,7 +56,7 @@ async def _run(request: Request[Any, Any, Any], state: State, branch: str) -> Re
     if not isinstance(body, dict) or not isinstance(body.get("query"), str):
         raise ValidationFailed("body: expected an object with a string field 'query'")
     ref = await resources.branches.resolve(branch)
-    schema = await resources.schemas.current(ref.id)
+    schema = await resources.schemas.current(ref)
     ctx = GraphQLContext(
         schema=schema,
         reader=GraphReader(resources.driver, resources.settings.neo4j_database, ref.current_view()),

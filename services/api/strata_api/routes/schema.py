@@ -11,6 +11,7 @@ from strata_api.auth_guard import actor_of, require_writer
 from strata_api.resources import Resources
 from strata_core.errors import ValidationFailed
 from strata_schema import BranchSchema
+from strata_service.branches import BranchRef
 
 __all__ = ["schema_routes"]
 
@@ -20,10 +21,10 @@ def _resources(state: State) -> Resources:
     return resources
 
 
-async def _schema_for(state: State, branch: str) -> tuple[Resources, BranchSchema, str]:
+async def _schema_for(state: State, branch: str) -> tuple[Resources, BranchSchema, BranchRef]:
     resources = _resources(state)
     ref = await resources.branches.resolve(branch)
-    return resources, await resources.schemas.current(ref.id), ref.id
+    return resources, await resources.schemas.current(ref), ref
 
 
 @get("/api/schema")
@@ -62,10 +63,11 @@ def _documents(body: Any) -> list[tuple[str, Any]]:
 
 @post("/api/schema/load", guards=[require_writer], status_code=200)
 async def load_schema(request: Request[Any, Any, Any], state: State, branch: str = "main") -> dict[str, Any]:
-    resources, _, branch_id = await _schema_for(state, branch)
+    resources, _, ref = await _schema_for(state, branch)
     documents = _documents(await request.json())
+    branch_id = ref.id
     result = await resources.schemas.load(
-        branch_id,
+        ref,
         documents,
         probe_for=lambda current: resources.data_probe(branch_id, current),
         actor=actor_of(request),
@@ -77,8 +79,8 @@ async def load_schema(request: Request[Any, Any, Any], state: State, branch: str
 
 @post("/api/schema/check", status_code=202)
 async def check_schema(request: Request[Any, Any, Any], state: State, branch: str = "main") -> dict[str, Any]:
-    resources, _, branch_id = await _schema_for(state, branch)
-    outcome = await resources.schemas.check(branch_id, _documents(await request.json()))
+    resources, _, ref = await _schema_for(state, branch)
+    outcome = await resources.schemas.check(ref, _documents(await request.json()))
     return {"diff": outcome.diff.to_api_dict()}
 
 

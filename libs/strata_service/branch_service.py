@@ -1,0 +1,81 @@
+"""Creating and deleting branches: O(1) events, whatever the size of the data.
+
+Create: a `branch.created` event on main records the fork point (main's head sequence and
+time) under main's head OCC; the branch's own stream starts with the same event.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from strata_core.errors import ConcurrencyConflict, ValidationFailed
+from strata_events import BranchCreated, BranchDeleted
+from strata_eventstore import EventStore
+from strata_eventstore.records import PendingEvent
+from strata_service.branch_names import branch_name_error
+from strata_service.branches import BranchDirectory, BranchRef
+
+__all__ = ["BranchService"]
+
+_ATTEMPTS = 5
+
+
+class BranchService:
+    def __init__(self, store: EventStore, directory: BranchDirectory) -> None:
+        self._store = store
+        self._directory = directory
+
+    async def create(
+        self, name: str, *, description: str = "", sync_with_git: bool = False, actor: str | None
+    ) -> tuple[BranchRef, int]:
+        """Returns the new branch and main's head sequence holding its creation."""
+        reason = branch_name_error(name)
+        if reason:
+            raise ValidationFailed(f"invalid branch name {name!r}: {reason}", field="name")
+        if await self._directory.exists(name):
+            raise ValidationFailed(f"The branch {name} already exists", field="name")
+        branch_id = uuid.uuid4().hex
+        for _ in range(_ATTEMPTS):
+            head = await self._store.head("main")
+            event = BranchCreated(
+                branch_id=branch_id, name=name, description=description, origin="main",
+                fork_seq=head, fork_time=datetime.now(UTC).isoformat(), sync_with_git=sync_with_git,
+            )  # fmt: skip
+            try:
+                result = await self._store.append(
+                    "main",
+                    [PendingEvent(self._store.names.branch_event_subject("main"), event)],
+                    expected_head=head,
+                    actor=actor,
+                    operation="branch.create",
+                )
+            except ConcurrencyConflict:
+                continue
+            await self._store.ensure_branch_stream(branch_id)
+            await self._store.append(
+                branch_id,
+                [PendingEvent(self._store.names.branch_event_subject(branch_id), event)],
+                expected_head=0,
+                mutation_id=f"created-{branch_id}",
+                actor=actor,
+                operation="branch.create",
+            )
+            # the fork point is the head *before* this event: the branch sees main as of then
+            ref = BranchRef(id=branch_id, name=name, origin="main", fork_seq=head)
+            return ref, result.head_seq
+        raise ConcurrencyConflict("main kept moving; branch creation gave up")
+
+    async def delete(self, name: str, *, actor: str | None) -> int:
+        if name == "main":
+            raise ValidationFailed("The branch main cannot be deleted", field="name")
+        ref = await self._directory.resolve(name)
+        event = BranchDeleted(branch_id=ref.id, name=name)
+        result = await self._store.append(
+            "main",
+            [PendingEvent(self._store.names.branch_event_subject("main"), event)],
+            expected_head=None,
+            actor=actor,
+            operation="branch.delete",
+        )
+        return result.head_seq

@@ -1,0 +1,97 @@
+"""The schema REST API end to end: load, reload, check, refusals, branches."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from litestar.testing import AsyncTestClient
+
+from nats.aio.client import Client
+
+from strata_core.settings import Settings
+from strata_eventstore import EventStore, StreamNames
+from tests.e2e.conftest import TOKEN_HEADERS
+
+pytestmark = pytest.mark.integration
+
+BASE = Path("/work/shared/data/schemas/schema-library-base")
+if not BASE.exists():
+    BASE = Path(__file__).resolve().parents[3] / "shared" / "data" / "schemas" / "schema-library-base"
+
+
+def _base_documents() -> dict[str, Any]:
+    return {"schemas": [yaml.safe_load(p.read_text()) for p in sorted(BASE.glob("*.yml"))]}
+
+
+@pytest.fixture
+def store(nc: Client, settings: Settings) -> EventStore:
+    """The test's own view of the streams (the app's connections live on the app's loop)."""
+    return EventStore(nc, StreamNames(prefix=settings.stream_prefix))
+
+
+async def test_base_schemas_load_together_and_reload_changes_nothing(api: AsyncTestClient, store: EventStore) -> None:  # type: ignore[type-arg]
+    first = await api.post("/api/schema/load?branch=main", json=_base_documents(), headers=TOKEN_HEADERS)
+    assert first.status_code == 200, first.text
+    body = first.json()
+    assert body["hash"] != body["previous_hash"]
+    schema = (await api.get("/api/schema?branch=main")).json()
+    kinds = {n["kind"] for n in schema["nodes"]} | {g["kind"] for g in schema["generics"]}
+    assert {"DcimDevice", "IpamPrefix", "LocationGeneric", "OrganizationManufacturer"} <= kinds
+    assert schema["main"] == body["hash"]
+    before = await store.last_seq("main")
+    again = await api.post("/api/schema/load?branch=main", json=_base_documents(), headers=TOKEN_HEADERS)
+    assert again.json() == {"hash": body["hash"], "previous_hash": body["hash"], "warnings": []}
+    assert await store.last_seq("main") == before, "an unchanged reload appends nothing"
+    check = await api.post("/api/schema/check?branch=main", json=_base_documents())
+    assert check.status_code == 202 and check.json() == {"diff": {"added": {}, "changed": {}, "removed": {}}}
+    one = await api.get("/api/schema/DcimDevice?branch=main")
+    assert one.status_code == 200 and one.json()["kind"] == "DcimDevice"
+
+
+async def test_bad_schema_names_file_node_path_and_reason_and_appends_nothing(api: AsyncTestClient, store: EventStore) -> None:  # type: ignore[type-arg]
+    bad = {"schemas": [{"version": "1.0", "nodes": [
+        {"name": "Widget", "namespace": "Test", "attributes": [{"name": "size", "kind": "Numberish"}]}
+    ]}]}  # fmt: skip
+    before = await store.last_seq("main")
+    response = await api.post("/api/schema/load?branch=main", json=bad, headers=TOKEN_HEADERS)
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert any("kind" in [str(x) for x in d["loc"]] for d in detail), detail
+    messages = " ".join(e["message"] for e in response.json()["errors"])
+    assert "TestWidget" in messages and "attributes[0].kind" in messages
+    assert await store.last_seq("main") == before
+
+
+async def test_writes_need_credentials(api: AsyncTestClient) -> None:  # type: ignore[type-arg]
+    anonymous = await api.post("/api/schema/load?branch=main", json=_base_documents())
+    assert anonymous.status_code == 401
+    wrong = await api.post("/api/auth/login", json={"username": "admin", "password": "nope"})
+    assert wrong.status_code == 401
+    login = await api.post("/api/auth/login", json={"username": "admin", "password": "infrahub"})
+    assert login.status_code == 200
+    access = login.json()["access_token"]
+    authed = await api.post(
+        "/api/schema/load?branch=main", json=_base_documents(), headers={"Authorization": f"Bearer {access}"}
+    )
+    assert authed.status_code == 200
+    refreshed = await api.post(
+        "/api/auth/refresh", headers={"Authorization": f"Bearer {login.json()['refresh_token']}"}
+    )
+    assert refreshed.status_code == 200 and refreshed.json()["access_token"]
+
+
+async def test_schema_on_a_branch_does_not_touch_main(api: AsyncTestClient) -> None:  # type: ignore[type-arg]
+    created = await api.post("/graphql/main", headers=TOKEN_HEADERS, json={
+        "query": 'mutation { BranchCreate(data: {name: "feature/racks"}) { ok object { name } } }'
+    })  # fmt: skip
+    assert created.json()["data"]["BranchCreate"]["object"]["name"] == "feature/racks"
+    loaded = await api.post("/api/schema/load?branch=feature/racks", json=_base_documents(), headers=TOKEN_HEADERS)
+    assert loaded.status_code == 200
+    on_branch = {n["kind"] for n in (await api.get("/api/schema?branch=feature/racks")).json()["nodes"]}
+    on_main = {n["kind"] for n in (await api.get("/api/schema?branch=main")).json()["nodes"]}
+    assert "DcimDevice" in on_branch and "DcimDevice" not in on_main
+    unknown = await api.get("/api/schema?branch=nope")
+    assert unknown.status_code == 404
