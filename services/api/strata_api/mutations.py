@@ -38,7 +38,8 @@ class ApiMutations:
             ctx.reader.forget()
             decision = await dispatch(ctx, field, args)
             if not decision.events:
-                return decision.payload(None)
+                row = await ctx.reader.get(decision.object_id) if decision.object_id else None
+                return decision.payload(shape_node(row, ctx.schema) if row else None)
             names = self._resources.names
             pending = [PendingEvent(names.node_subject(ctx.branch_id, e.node_id), e) for e in decision.events]
             try:

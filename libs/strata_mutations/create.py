@@ -1,0 +1,70 @@
+"""Create: a new object from a `<Kind>Create` input."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from strata_events import NodeCreated
+from strata_schema import BranchSchema
+
+from ._attributes import attributes_for_create
+from ._hierarchy import check_hierarchy
+from ._inputs import refuse_unknown, relationship_refs
+from ._kinds import writable_schema
+from ._links import PeerDeltas, check_count, link_peers
+from ._peers import resolve_peers
+from ._uniqueness import check_uniqueness
+from .decision import NodeEvent
+from .errors import Issues
+from .reader import StateReader
+
+__all__ = ["decide_create"]
+
+
+async def _node_id(data: Mapping[str, Any], reader: StateReader, new_id: str, issues: Issues) -> str:
+    given = data.get("id")
+    if given is None:
+        return new_id
+    if not isinstance(given, str) or not given:
+        issues.add(("data", "id"), "id must be a non-empty string")
+        return new_id
+    if await reader.get([given]):
+        issues.add(("data", "id"), f"{given} is already in use")
+    return given
+
+
+async def decide_create(
+    schema: BranchSchema, kind: str, data: Mapping[str, Any], reader: StateReader, new_id: str
+) -> list[NodeEvent]:
+    """`NodeCreated` for the new object (id from the input, else `new_id`), then the peers'
+    back-references. Raises `MutationError` listing every problem with the input."""
+    node = writable_schema(schema, kind)
+    issues = Issues()
+    node_id = await _node_id(data, reader, new_id, issues)
+    refuse_unknown(node, data, ("id",), issues)
+    attributes = attributes_for_create(node, data, issues)
+    refs = relationship_refs(node, data, issues)
+    peers = await resolve_peers(schema, node, reader, refs, issues)
+
+    deltas = PeerDeltas()
+    relationships: dict[str, list[str]] = {}
+    for rel in node.relationships:
+        path = ("data", rel.name)
+        if rel.name not in data:
+            if not rel.optional:
+                issues.add(path, f"{rel.name} is mandatory for {node.kind}")
+            continue
+        if rel.name not in peers:
+            continue  # refused above
+        records = peers[rel.name]
+        check_count(node.kind, rel, len(records), path, issues)
+        link_peers(schema, node_id, rel, records, (), deltas, issues, path)
+        if records:
+            relationships[rel.name] = [r.uid for r in records]
+
+    await check_hierarchy(node, node_id, relationships, set(relationships), reader, issues)
+    await check_uniqueness(schema, node, node_id, attributes, relationships, None, reader, issues)
+    issues.raise_if_any()
+    created = NodeCreated(node_id=node_id, kind=node.kind, attributes=attributes, relationships=relationships)
+    return [created, *deltas.events()]

@@ -1,0 +1,68 @@
+"""The table of data root mutations: field name to decision function."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import msgspec
+
+from strata_api.state_reader import GraphStateReader
+from strata_core.errors import ValidationFailed
+from strata_graphql.runtime.context import GraphQLContext
+from strata_mutations import (
+    NodeEvent,
+    decide_create,
+    decide_delete,
+    decide_relationship_add,
+    decide_relationship_remove,
+    decide_update,
+    decide_upsert,
+)
+
+__all__ = ["Outcome", "dispatch"]
+
+_SUFFIXES = ("Create", "Update", "Upsert", "Delete")
+
+
+class Outcome(msgspec.Struct, kw_only=True):
+    events: list[NodeEvent]
+    object_id: str | None = None
+    with_object: bool = True
+
+    def payload(self, shaped: dict[str, Any] | None) -> dict[str, Any]:
+        if not self.with_object:
+            return {"ok": True}
+        return {"ok": True, "object": shaped if shaped is not None else ({"id": self.object_id} if self.object_id else None)}
+
+
+def _split(field: str, ctx: GraphQLContext) -> tuple[str, str] | None:
+    for suffix in _SUFFIXES:
+        if field.endswith(suffix) and ctx.schema.get(field[: -len(suffix)]) is not None:
+            return field[: -len(suffix)], suffix
+    return None
+
+
+async def dispatch(ctx: GraphQLContext, field: str, args: dict[str, Any]) -> Outcome:
+    reader = GraphStateReader(ctx.schema, ctx.reader)
+    data = args.get("data") or {}
+    if field in ("RelationshipAdd", "RelationshipRemove"):
+        decide: Callable[..., Any] = decide_relationship_add if field == "RelationshipAdd" else decide_relationship_remove
+        events = await decide(ctx.schema, data.get("id"), data.get("name"), data.get("nodes") or [], reader)
+        return Outcome(events=events, with_object=False)
+    split = _split(field, ctx)
+    if split is None:
+        raise ValidationFailed(f"{field} is not a mutation of this schema")
+    kind, action = split
+    if action == "Create":
+        new_id = str(uuid.uuid4())
+        return Outcome(events=await decide_create(ctx.schema, kind, data, reader, new_id), object_id=new_id)
+    if action == "Update":
+        decision = await decide_update(ctx.schema, kind, data, reader)
+        return Outcome(events=decision.events, object_id=decision.node_id)
+    if action == "Upsert":
+        decision = await decide_upsert(ctx.schema, kind, data, reader, str(uuid.uuid4()))
+        return Outcome(events=decision.events, object_id=decision.node_id)
+    decision = await decide_delete(ctx.schema, kind, data, reader)
+    return Outcome(events=decision.events, object_id=decision.node_id, with_object=False)
