@@ -65,7 +65,7 @@ async def _serve(settings: Settings) -> None:
                 await msg.ack()
     finally:
         with contextlib.suppress(Exception):
-            await nc.drain()
+            await nc.close()
         await driver.close()
 
 
