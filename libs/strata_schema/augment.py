@@ -77,13 +77,13 @@ def _hierarchy_rels(
     names: set[str], parent: str | None, children: str | None, hierarchy: str, parent_optional: bool, read_only: bool
 ) -> list[RelationshipSchema]:
     rels: list[RelationshipSchema] = []
-    if parent is not None and "parent" not in names:
+    if parent and "parent" not in names:  # "" means a top-level kind: no parent
         counts = {"min_count": 0, "max_count": 1} if parent_optional else {"min_count": 1, "max_count": 1}
         rels.append(_system_rel(
             "parent", parent, "Hierarchy", "parent__child", cardinality="one", optional=parent_optional,
             direction="outbound", hierarchical=hierarchy, read_only=read_only, **counts,
         ))
-    if children is not None and "children" not in names:
+    if children and "children" not in names:  # "" means a leaf kind: no children
         rels.append(_system_rel(
             "children", children, "Hierarchy", "parent__child", cardinality="many", optional=True,
             direction="inbound", hierarchical=hierarchy, read_only=read_only,

@@ -80,9 +80,8 @@ async def _relationship(ctx: GraphQLContext, rel: RelPeers, args: dict[str, Any]
     rows = await asyncio.gather(*(ctx.reader.get(uid) for uid in rel.peer_ids))
     nodes = [shape_node(row, ctx.schema) for row in rows if row is not None]
     if rel.schema.cardinality == "one":
-        if not nodes:
-            return None
-        return {"node": nodes[0], "properties": dict(_PROPERTIES), "node_metadata": None}
+        # the field is non-null in Infrahub's dialect: an empty relationship has a null node
+        return {"node": nodes[0] if nodes else None, "properties": dict(_PROPERTIES), "node_metadata": None}
     if args.get("ids"):
         wanted = set(args["ids"])
         nodes = [n for n in nodes if n["id"] in wanted]

@@ -17,6 +17,8 @@ _log = structlog.get_logger("strata.api")
 
 STATUS_BY_CODE: dict[str, int] = {
     "branch.not_found": 404,
+    "branch.unknown": 400,
+    "node.not_found": 404,
     "branch.conflict": 409,
     "validation.failed": 422,
     "schema.invalid": 422,

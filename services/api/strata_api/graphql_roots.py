@@ -31,4 +31,8 @@ def root_resolvers(resources: Resources) -> dict[str, Root]:
             found = [b for b in found if b["id"] in set(args["ids"])]
         return found
 
-    return {"InfrahubInfo": info, "InfrahubStatus": status, "Branch": branches}
+    async def tasks(ctx: GraphQLContext, args: dict[str, Any]) -> dict[str, Any]:
+        # Strata runs no Infrahub-style background tasks for these operations: none to list.
+        return {"count": 0, "edges": []}
+
+    return {"InfrahubInfo": info, "InfrahubStatus": status, "Branch": branches, "InfrahubTask": tasks}

@@ -9,7 +9,7 @@ from litestar.datastructures import State
 
 from strata_api.auth_guard import actor_of, require_writer
 from strata_api.resources import Resources
-from strata_core.errors import ValidationFailed
+from strata_core.errors import BranchNotFound, StrataError, ValidationFailed
 from strata_schema import BranchSchema
 from strata_service.branches import BranchRef
 
@@ -21,9 +21,18 @@ def _resources(state: State) -> Resources:
     return resources
 
 
+class UnknownBranchRequested(StrataError):
+    """Infrahub answers 400 for a schema request on an unknown branch; the SDK relies on it."""
+
+    code = "branch.unknown"
+
+
 async def _schema_for(state: State, branch: str) -> tuple[Resources, BranchSchema, BranchRef]:
     resources = _resources(state)
-    ref = await resources.branches.resolve(branch)
+    try:
+        ref = await resources.branches.resolve(branch)
+    except BranchNotFound as exc:
+        raise UnknownBranchRequested(f"Branch: {branch} not found.", branch=branch) from exc
     return resources, await resources.schemas.current(ref), ref
 
 

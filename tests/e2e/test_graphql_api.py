@@ -1,0 +1,115 @@
+"""GraphQL end to end: mutations append events, the projector folds them, queries read them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+from nats.aio.client import Client
+
+from strata_core.settings import Settings
+from strata_eventstore import EventStore, StreamNames
+from tests.e2e.conftest import TOKEN_HEADERS
+
+pytestmark = pytest.mark.integration
+
+ANIMALS = {"schemas": [{"version": "1.0", "generics": [
+    {"name": "Animal", "namespace": "Testing", "human_friendly_id": ["owner__name__value", "name__value"],
+     "uniqueness_constraints": [["owner", "name__value"]], "display_labels": ["name__value"],
+     "attributes": [{"name": "name", "kind": "Text"}, {"name": "weight", "kind": "Number", "optional": True}],
+     "relationships": [{"name": "owner", "peer": "TestingPerson", "optional": False, "identifier": "person__animal",
+                        "cardinality": "one", "direction": "outbound"}]},
+], "nodes": [
+    {"name": "Dog", "namespace": "Testing", "inherit_from": ["TestingAnimal"],
+     "attributes": [{"name": "breed", "kind": "Text", "optional": True}]},
+    {"name": "Person", "namespace": "Testing", "default_filter": "name__value", "display_labels": ["name__value"],
+     "human_friendly_id": ["name__value"], "order_by": ["name__value"],
+     "attributes": [{"name": "name", "kind": "Text", "unique": True},
+                    {"name": "height", "kind": "Number", "optional": True}],
+     "relationships": [{"name": "animals", "peer": "TestingAnimal", "identifier": "person__animal",
+                        "cardinality": "many", "direction": "inbound"},
+                       {"name": "tags", "peer": "BuiltinTag", "cardinality": "many", "optional": True}]},
+]}]}  # fmt: skip
+
+
+async def _gql(api: AsyncTestClient, query: str, branch: str = "main") -> dict[str, Any]:  # type: ignore[type-arg]
+    response = await api.post(f"/graphql/{branch}", json={"query": query}, headers=TOKEN_HEADERS)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+@pytest.fixture
+async def animals(api: AsyncTestClient) -> AsyncTestClient:  # type: ignore[type-arg]
+    loaded = await api.post("/api/schema/load?branch=main", json=ANIMALS, headers=TOKEN_HEADERS)
+    assert loaded.status_code == 200, loaded.text
+    return api
+
+
+async def test_create_then_query_with_filters_and_nested_peers(animals: AsyncTestClient) -> None:  # type: ignore[type-arg]
+    alice = await _gql(animals, 'mutation { TestingPersonCreate(data: {name: {value: "Alice"}, height: {value: 170}}) { ok object { id } } }')
+    alice_id = alice["data"]["TestingPersonCreate"]["object"]["id"]
+    await _gql(animals, 'mutation { TestingPersonCreate(data: {name: {value: "Bob"}}) { ok } }')
+    dog = await _gql(animals, 'mutation { TestingDogCreate(data: {name: {value: "Rex"}, breed: {value: "lab"}, owner: {id: "%s"}}) { ok object { id } } }' % alice_id)
+    assert dog["data"]["TestingDogCreate"]["ok"] is True
+    people = await _gql(animals, "query { TestingPerson { count edges { node { id hfid display_label name { value } animals { count edges { node { __typename display_label ... on TestingDog { breed { value } } } } } } } } }")
+    edges = people["data"]["TestingPerson"]["edges"]
+    assert people["data"]["TestingPerson"]["count"] == 2
+    assert [e["node"]["name"]["value"] for e in edges] == ["Alice", "Bob"]  # the schema's order_by
+    assert edges[0]["node"]["hfid"] == ["Alice"]
+    animals_of_alice = edges[0]["node"]["animals"]
+    assert animals_of_alice["count"] == 1
+    assert animals_of_alice["edges"][0]["node"] == {"__typename": "TestingDog", "display_label": "Rex", "breed": {"value": "lab"}}
+    filtered = await _gql(animals, 'query { TestingPerson(name__value: "Bob") { count } TestingAnimal(owner__ids: ["%s"]) { count edges { node { hfid } } } }' % alice_id)
+    assert filtered["data"]["TestingPerson"]["count"] == 1
+    assert filtered["data"]["TestingAnimal"]["edges"][0]["node"]["hfid"] == ["Alice", "Rex"]
+    partial = await _gql(animals, 'query { TestingPerson(name__value: "li", partial_match: true) { count } }')
+    assert partial["data"]["TestingPerson"]["count"] == 1
+    paged = await _gql(animals, "query { TestingPerson(offset: 1, limit: 1) { count edges { node { name { value } } } } }")
+    assert paged["data"]["TestingPerson"]["count"] == 2
+    assert [e["node"]["name"]["value"] for e in paged["data"]["TestingPerson"]["edges"]] == ["Bob"]
+
+
+async def test_update_upsert_and_delete(animals: AsyncTestClient) -> None:  # type: ignore[type-arg]
+    created = await _gql(animals, 'mutation { TestingPersonUpsert(data: {name: {value: "Carol"}}) { ok object { id } } }')
+    carol = created["data"]["TestingPersonUpsert"]["object"]["id"]
+    again = await _gql(animals, 'mutation { TestingPersonUpsert(data: {name: {value: "Carol"}, height: {value: 160}}) { ok object { id height { value } } } }')
+    assert again["data"]["TestingPersonUpsert"]["object"] == {"id": carol, "height": {"value": 160}}
+    await _gql(animals, 'mutation { TestingPersonUpdate(data: {id: "%s", height: {value: 165}}) { ok } }' % carol)
+    read = await _gql(animals, 'query { TestingPerson(ids: ["%s"]) { edges { node { height { value is_default } } } } }' % carol)
+    assert read["data"]["TestingPerson"]["edges"][0]["node"]["height"] == {"value": 165, "is_default": False}
+    await _gql(animals, 'mutation { TestingPersonDelete(data: {id: "%s"}) { ok } }' % carol)
+    gone = await _gql(animals, "query { TestingPerson { count } }")
+    assert gone["data"]["TestingPerson"]["count"] == 0
+
+
+@pytest.mark.parametrize(
+    ("mutation", "expected"),
+    [
+        ('TestingPersonCreate(data: {height: {value: 170}})', "name"),
+        ('TestingPersonCreate(data: {name: {value: "Alice"}, height: {value: "tall"}})', "tall"),
+        ('TestingPersonCreate(data: {name: {value: "Zed"}, shoe: {value: 9}})', "shoe"),
+        ('TestingDogCreate(data: {name: {value: "Rex"}, owner: {id: "no-such-id"}})', "no-such-id"),
+        ('TestingPersonCreate(data: {name: {value: "Alice"}})', "uniqueness"),
+    ],
+)
+async def test_bad_input_is_a_graphql_error_and_appends_nothing(
+    animals: AsyncTestClient, nc: Client, settings: Settings, mutation: str, expected: str  # type: ignore[type-arg]
+) -> None:
+    await _gql(animals, 'mutation { TestingPersonCreate(data: {name: {value: "Alice"}}) { ok } }')
+    store = EventStore(nc, StreamNames(prefix=settings.stream_prefix))
+    before = await store.last_seq("main")
+    body = await _gql(animals, "mutation { %s { ok } }" % mutation)
+    assert body.get("errors"), body
+    text = " ".join(str(e) for e in body["errors"])
+    assert expected.lower() in text.lower(), text
+    assert "internal error" not in text
+    assert await store.last_seq("main") == before
+
+
+async def test_writes_need_an_account_and_unknown_branch_is_404(animals: AsyncTestClient) -> None:  # type: ignore[type-arg]
+    anonymous = await animals.post("/graphql/main", json={"query": 'mutation { TestingPersonCreate(data: {name: {value: "X"}}) { ok } }'})
+    assert anonymous.json()["errors"][0]["extensions"]["code"] == "auth.required"
+    unknown = await animals.post("/graphql/nope", json={"query": "query { TestingPerson { count } }"})
+    assert unknown.status_code == 404 and unknown.json()["errors"]
