@@ -33,6 +33,7 @@ class AttributeValue(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=Tr
     """One attribute's value with the metadata Infrahub keeps beside it."""
 
     value: Any = None
+    is_default: bool = False  # the schema's default filled in, not a value someone chose
     is_protected: bool = False
     is_visible: bool = True
     source: str | None = None

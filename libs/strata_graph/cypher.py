@@ -119,6 +119,7 @@ _FILTERED: Final = _VISIBLE + """
     WHEN 'isnull' THEN (r[f.key] IS NULL) = f.value
     WHEN 'contains' THEN toLower(toString(r[f.key])) CONTAINS toLower(toString(f.value))
     WHEN 'any_in' THEN ANY(x IN coalesce(r[f.key], []) WHERE x IN f.value)
+    WHEN 'any_prefix_eq' THEN ANY(k IN keys(r) WHERE k STARTS WITH f.key AND r[k] = f.value)
     WHEN 'any_contains' THEN ANY(k IN keys(r) WHERE k STARTS WITH 'v_'
                                  AND toLower(toString(r[k])) CONTAINS toLower(toString(f.value)))
     ELSE false END)

@@ -48,9 +48,13 @@ def apply_node_event(state: RecordState | None, event: NodeEvent) -> RecordState
 
 
 def flatten_values(attrs: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
-    """Scalar attribute values as `v_<name>` properties; structured values as JSON text."""
+    """Scalar attribute values as `v_<name>` properties, structured values as JSON text, and
+    the attribute's source and owner ids as `s_<name>` and `o_<name>`."""
     out: dict[str, Any] = {}
     for name, record in attrs.items():
+        for meta, prefix in (("source", "s_"), ("owner", "o_")):
+            if record.get(meta):
+                out[f"{prefix}{name}"] = record[meta]
         value = record.get("value")
         if value is None:
             continue

@@ -72,8 +72,10 @@ def _read_input(
                 changes[prop] = raw[prop]
     if "value" in raw:
         changes["value"] = raw["value"]
+        changes["is_default"] = False
     elif raw.get("is_default") is True:
         changes["value"] = attr.default_value
+        changes["is_default"] = True
     if not ok:
         return None
     return msgspec.structs.replace(base, **changes), "value" in changes
@@ -110,14 +112,14 @@ def attributes_for_create(node: KindSchema, data: Mapping[str, Any], issues: Iss
         if attr.name not in data:
             if not attr.optional and attr.default_value is None:
                 issues.add(("data", attr.name), f"{attr.name} is mandatory for {node.kind}")
-            values[attr.name] = AttributeValue(value=attr.default_value)
+            values[attr.name] = AttributeValue(value=attr.default_value, is_default=attr.default_value is not None)
             continue
         read = _read_input(attr, data[attr.name], _CREATE_KEYS, AttributeValue(), issues)
         if read is None:
             continue
         value = read[0]
         if value.value is None and attr.default_value is not None:
-            value = msgspec.structs.replace(value, value=attr.default_value)
+            value = msgspec.structs.replace(value, value=attr.default_value, is_default=True)
         _check_value(attr, value.value, issues)
         values[attr.name] = value
     _label_from_name(node, values)

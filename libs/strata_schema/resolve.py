@@ -238,6 +238,8 @@ def _hierarchy(
         value = getattr(node, field)
         if value is None:
             changes[field] = node.hierarchy
+        elif value == "":
+            continue  # Infrahub's way to say "top-level kind" (no parent) or "leaf" (no children)
         elif value not in nodes and value not in generics:
             problems.append(Problem(kind=node.kind, code="schema.hierarchy", field=field,
                                     reason=f"{field} {value!r} is not a known kind"))

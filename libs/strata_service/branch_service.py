@@ -28,8 +28,8 @@ class BranchService:
 
     async def create(
         self, name: str, *, description: str = "", sync_with_git: bool = False, actor: str | None
-    ) -> tuple[BranchRef, int]:
-        """Returns the new branch and main's head sequence holding its creation."""
+    ) -> tuple[BranchRef, int, str]:
+        """Returns the new branch, main's head sequence holding its creation, and its mutation id."""
         reason = branch_name_error(name)
         if reason:
             raise ValidationFailed(f"invalid branch name {name!r}: {reason}", field="name")
@@ -42,11 +42,13 @@ class BranchService:
                 branch_id=branch_id, name=name, description=description, origin="main",
                 fork_seq=head, fork_time=datetime.now(UTC).isoformat(), sync_with_git=sync_with_git,
             )  # fmt: skip
+            mutation_id = uuid.uuid4().hex
             try:
                 result = await self._store.append(
                     "main",
                     [PendingEvent(self._store.names.branch_event_subject("main"), event)],
                     expected_head=head,
+                    mutation_id=mutation_id,
                     actor=actor,
                     operation="branch.create",
                 )
@@ -63,7 +65,7 @@ class BranchService:
             )
             # the fork point is the head *before* this event: the branch sees main as of then
             ref = BranchRef(id=branch_id, name=name, origin="main", fork_seq=head)
-            return ref, result.head_seq
+            return ref, result.head_seq, mutation_id
         raise ConcurrencyConflict("main kept moving; branch creation gave up")
 
     async def delete(self, name: str, *, actor: str | None) -> int:

@@ -50,6 +50,8 @@ async def plan_query(
         name, _, rest = key.partition("__")
         if name == "any" and rest == "value":
             plan.filters.append(Filter("", "any_contains", value))
+        elif name == "any" and rest in ("source__id", "owner__id"):
+            plan.filters.append(Filter("s_" if rest == "source__id" else "o_", "any_prefix_eq", value))
         elif name in attr_names:
             if rest == "value":
                 plan.filters.append(Filter(f"v_{name}", "contains" if partial else "eq", value))
@@ -57,6 +59,9 @@ async def plan_query(
                 plan.filters.append(Filter(f"v_{name}", "in", list(value)))
             elif rest == "isnull":
                 plan.filters.append(Filter(f"v_{name}", "isnull", bool(value)))
+            elif rest in ("source__id", "owner__id"):
+                prefix = "s_" if rest == "source__id" else "o_"
+                plan.filters.append(Filter(f"{prefix}{name}", "eq", value))
         elif name in rels:
             if rest == "ids":
                 plan.filters.append(Filter(f"r_{name}", "any_in", list(value)))

@@ -19,10 +19,12 @@ from strata_graphql.runtime.shaping import (
     RelPeers,
     attribute_value,
     concrete_kinds,
+    profile_values,
     shape_node,
 )
+from strata_graphql.runtime.reader import NodeRow
 
-__all__ = ["resolve_field", "resolve_type"]
+__all__ = ["resolve_field", "resolve_type", "shape_rows"]
 
 
 def resolve_type(value: Any, info: GraphQLResolveInfo[Any], abstract_type: GraphQLAbstractType) -> str | None:
@@ -47,10 +49,21 @@ async def resolve_field(parent: Any, info: GraphQLResolveInfo[Any], **args: Any)
         return await _relationship(ctx, value, args)
     if isinstance(value, NodeRef):
         row = await ctx.reader.get(value.uid)
-        return shape_node(row, ctx.schema) if row else None
+        return (await shape_rows(ctx, [row]))[0] if row else None
     if isinstance(value, HfidOf):
         return await _hfid(ctx, value)
     return value
+
+
+async def shape_rows(ctx: GraphQLContext, rows: list[NodeRow]) -> list[dict[str, Any]]:
+    """Shape rows, with the values of their profiles (loaded in one batch)."""
+    profile_ids = {uid for row in rows for uid in row.rels.get("profiles", [])}
+    profiles = await ctx.reader.get_many(list(profile_ids)) if profile_ids else {}
+    out = []
+    for row in rows:
+        mine = [profiles[uid] for uid in row.rels.get("profiles", []) if uid in profiles]
+        out.append(shape_node(row, ctx.schema, profile_values(mine) if mine else None))
+    return out
 
 
 async def _query_root(ctx: GraphQLContext, field: str, args: dict[str, Any]) -> Any:
@@ -69,7 +82,7 @@ async def _query_root(ctx: GraphQLContext, field: str, args: dict[str, Any]) -> 
         offset=plan.offset,
         limit=plan.limit,
     )
-    edges = [{"node": shape_node(row, ctx.schema), "node_metadata": None} for row in rows]
+    edges = [{"node": node, "node_metadata": None} for node in await shape_rows(ctx, rows)]
     return {"count": total, "edges": edges, "permissions": {"count": 0, "edges": []}}
 
 
@@ -78,7 +91,7 @@ _PROPERTIES = {"is_visible": True, "is_protected": False, "updated_at": None, "s
 
 async def _relationship(ctx: GraphQLContext, rel: RelPeers, args: dict[str, Any]) -> Any:
     rows = await asyncio.gather(*(ctx.reader.get(uid) for uid in rel.peer_ids))
-    nodes = [shape_node(row, ctx.schema) for row in rows if row is not None]
+    nodes = await shape_rows(ctx, [row for row in rows if row is not None])
     if rel.schema.cardinality == "one":
         # the field is non-null in Infrahub's dialect: an empty relationship has a null node
         return {"node": nodes[0] if nodes else None, "properties": dict(_PROPERTIES), "node_metadata": None}

@@ -12,7 +12,7 @@ from strata_graphql.sdl import attribute_graphql
 from strata_schema import BranchSchema
 from strata_schema.model import KindSchema, RelationshipSchema
 
-__all__ = ["HfidOf", "NodeRef", "RelPeers", "attribute_value", "concrete_kinds", "shape_node"]
+__all__ = ["HfidOf", "NodeRef", "RelPeers", "attribute_value", "concrete_kinds", "profile_values", "shape_node"]
 
 
 class RelPeers(msgspec.Struct, frozen=True):
@@ -79,7 +79,24 @@ class HfidOf(msgspec.Struct, frozen=True):
     row: NodeRow
 
 
-def shape_node(row: NodeRow, schema: BranchSchema) -> dict[str, Any]:
+def profile_values(profiles: list[NodeRow]) -> dict[str, Any]:
+    """Attribute values the object's profiles give, the lowest profile_priority winning."""
+
+    def priority(row: NodeRow) -> int:
+        value = row.attrs.get("profile_priority", {}).get("value")
+        return int(value) if isinstance(value, int) else 1000
+
+    out: dict[str, Any] = {}
+    for row in sorted(profiles, key=priority, reverse=True):
+        for name, record in row.attrs.items():
+            if not name.startswith("profile_") and record.get("value") is not None:
+                out[name] = record["value"]
+    return out
+
+
+def shape_node(row: NodeRow, schema: BranchSchema, from_profiles: dict[str, Any] | None = None) -> dict[str, Any]:
+    """`from_profiles`: values the object's profiles give (see `profile_values`); they apply
+    to attributes the object does not set itself, before the schema's default."""
     kind_schema = schema.get(row.kind)
     node: dict[str, Any] = {"id": row.uid, "__kind": row.kind, "__row": row}
     if kind_schema is None:
@@ -88,16 +105,20 @@ def shape_node(row: NodeRow, schema: BranchSchema) -> dict[str, Any]:
     node["hfid"] = HfidOf(row) if kind_schema.human_friendly_id else None
     for attr in kind_schema.attributes:
         stored = row.attrs.get(attr.name)
-        value = attribute_value(row, kind_schema, attr.name)
+        unset = stored is None or stored.get("is_default") or stored.get("value") is None
+        if unset and attr.name in (from_profiles or {}):
+            stored = None  # nothing chosen on the object itself: the profile applies
+        profiled = stored is None and attr.name in (from_profiles or {})
+        value = (from_profiles or {})[attr.name] if profiled else attribute_value(row, kind_schema, attr.name)
         shaped: dict[str, Any] = {
             "__typename": attribute_graphql(attr.kind).query_type,
             "id": f"{row.uid}:{attr.name}",
             "value": value,
-            "is_default": stored is None,
+            "is_default": (stored is None or bool(stored.get("is_default"))) and not profiled,
             "is_inherited": False,
             "is_protected": bool(stored and stored.get("is_protected")),
             "is_visible": bool(stored.get("is_visible", True)) if stored else True,
-            "is_from_profile": False,
+            "is_from_profile": profiled,
             "updated_at": None,
             "source": NodeRef(stored["source"]) if stored and stored.get("source") else None,
             "owner": NodeRef(stored["owner"]) if stored and stored.get("owner") else None,

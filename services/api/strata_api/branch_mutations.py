@@ -26,14 +26,15 @@ async def run_branch_mutation(resources: Resources, ctx: GraphQLContext, field: 
     if not isinstance(name, str):
         raise ValidationFailed("data.name: a branch name is required", field="name")
     if field == "BranchCreate":
-        ref, main_seq = await resources.branch_service.create(
+        ref, main_seq, mutation_id = await resources.branch_service.create(
             name,
             description=data.get("description") or "",
             sync_with_git=bool(data.get("sync_with_git")),
             actor=ctx.actor,
         )
         await resources.wait_projected("main", main_seq)
-        return {"ok": True, "object": await _branch_object(resources, ref.name)}
+        # creation is synchronous: the "task" is the completed mutation that created the branch
+        return {"ok": True, "object": await _branch_object(resources, ref.name), "task": {"id": mutation_id}}
     if field == "BranchDelete":
         seq = await resources.branch_service.delete(name, actor=ctx.actor)
         await resources.wait_projected("main", seq)

@@ -13,6 +13,15 @@ __all__ = ["INFRAHUB_COMPAT_VERSION", "root_resolvers"]
 # The Infrahub release whose API Strata speaks (what InfrahubInfo.version reports).
 INFRAHUB_COMPAT_VERSION = "1.5.0"
 
+_LIST_COMMITS = """
+MATCH (c:Commit) WHERE $ids IS NULL OR c.mutation_id IN $ids
+WITH c ORDER BY c.time DESC, c.branch, c.seq DESC
+WITH collect(c) AS all
+RETURN size(all) AS total,
+       [c IN all[$offset..($offset + $limit)] | {id: c.mutation_id, branch: c.branch, seq: c.seq,
+        operation: c.operation, actor: c.actor, time: toString(c.time)}] AS page
+"""
+
 Root = Callable[[GraphQLContext, dict[str, Any]], Awaitable[Any]]
 
 
@@ -32,7 +41,22 @@ def root_resolvers(resources: Resources) -> dict[str, Root]:
         return found
 
     async def tasks(ctx: GraphQLContext, args: dict[str, Any]) -> dict[str, Any]:
-        # Strata runs no Infrahub-style background tasks for these operations: none to list.
-        return {"count": 0, "edges": []}
+        """Every committed mutation is a completed task (mutations are atomic and synchronous)."""
+        states = args.get("state")
+        if states and "COMPLETED" not in [getattr(st, "value", st) for st in states]:
+            return {"count": 0, "edges": []}
+        records, _, _ = await resources.driver.execute_query(
+            _LIST_COMMITS, ids=args.get("ids") or None, offset=int(args.get("offset") or 0),
+            limit=int(args.get("limit") or 1_000_000), database_=resources.settings.neo4j_database,
+        )  # fmt: skip
+        row = records[0]
+        edges = [{"node": {
+            "id": c["id"], "title": c["operation"] or "mutation", "conclusion": "success",
+            "state": "COMPLETED", "progress": 1.0, "workflow": c["operation"], "branch": c["branch"],
+            "created_at": c["time"], "updated_at": c["time"], "start_time": c["time"],
+            "parameters": {"actor": c["actor"], "seq": c["seq"]}, "tags": [], "related_nodes": [],
+            "logs": {"count": 0, "edges": []},
+        }} for c in row["page"]]  # fmt: skip
+        return {"count": int(row["total"]), "edges": edges}
 
     return {"InfrahubInfo": info, "InfrahubStatus": status, "Branch": branches, "InfrahubTask": tasks}

@@ -11,7 +11,7 @@ from strata_api.resources import Resources
 from strata_core.errors import ConcurrencyConflict, StrataError
 from strata_eventstore.records import PendingEvent
 from strata_graphql.runtime.context import GraphQLContext
-from strata_graphql.runtime.shaping import shape_node
+from strata_graphql.runtime.resolvers import shape_rows
 
 __all__ = ["ApiMutations", "AuthRequired"]
 
@@ -39,7 +39,7 @@ class ApiMutations:
             decision = await dispatch(ctx, field, args)
             if not decision.events:
                 row = await ctx.reader.get(decision.object_id) if decision.object_id else None
-                return decision.payload(shape_node(row, ctx.schema) if row else None)
+                return decision.payload((await shape_rows(ctx, [row]))[0] if row else None)
             names = self._resources.names
             pending = [PendingEvent(names.node_subject(ctx.branch_id, e.node_id), e) for e in decision.events]
             try:
@@ -58,7 +58,7 @@ class ApiMutations:
             shaped = None
             if decision.object_id:
                 row = await ctx.reader.get(decision.object_id)
-                shaped = shape_node(row, ctx.schema) if row else {"id": decision.object_id}
+                shaped = (await shape_rows(ctx, [row]))[0] if row else {"id": decision.object_id}
             return decision.payload(shaped)
         raise ConcurrencyConflict(f"branch {ctx.branch_name} kept moving; {field} gave up")
 

@@ -33,7 +33,7 @@ async def test_person_with_properties_and_tags_by_id_and_hfid(schema: BranchSche
             "name": AttributeValue(value="Dave", is_protected=True, source="src-1", owner="own-1"),
             "height": AttributeValue(value=170),
             "nickname": AttributeValue(),
-            "mood": AttributeValue(value="calm"),
+            "mood": AttributeValue(value="calm", is_default=True),
         },
         relationships={"tags": ["red", "blue"]},
     )]
@@ -45,7 +45,7 @@ async def test_dog_with_owner_is_added_to_the_owners_animals(schema: BranchSchem
     created, carol = events
     assert isinstance(created, NodeCreated)
     assert created.relationships == {"owner": ["carol"]}
-    assert created.attributes["color"] == AttributeValue(value="#444444")
+    assert created.attributes["color"] == AttributeValue(value="#444444", is_default=True)
     assert carol == NodeUpdated(node_id="carol", kind="TestingPerson", peers_added={"animals": ["fido"]})
 
 

@@ -42,7 +42,7 @@ async def test_is_default_restores_the_default(schema: BranchSchema, world: Fake
     world.records["bob"].attrs["mood"] = {"value": "grumpy"}
     decision = await decide_update(schema, "TestingPerson", {"id": "bob", "mood": {"is_default": True}}, world)
     assert decision.events[0] == NodeUpdated(node_id="bob", kind="TestingPerson",
-                                             attributes={"mood": AttributeValue(value="calm")})
+                                             attributes={"mood": AttributeValue(value="calm", is_default=True)})
 
 
 async def test_located_by_hfid(schema: BranchSchema, world: FakeReader) -> None:

@@ -1,0 +1,123 @@
+"""The node events that bring a branch's net changes onto main's current state (pure).
+
+Every event is computed against main as it is now, so changes already on main produce nothing
+and re-merging is a no-op. Attributes merge property by property and relationships of
+cardinality many peer by peer, so what main changed in other properties or other peers stays.
+A field with no choice takes the branch's value: callers refuse to merge while conflicts are open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from strata_events import AttributeValue, NodeCreated, NodeDeleted, NodeUpdated
+from strata_graph.folding import NodeEvent
+from strata_graph.records import RecordState
+
+from ._fields import exists, ordered_difference, properties_of, same, to_attribute_value
+from .changes import AttributeChange, ChangeSet, ObjectChange, RelationshipChange
+from .paths import conflict_id, node_path, property_path, relationship_path
+from .resolutions import Choices
+
+__all__ = ["merge_events"]
+
+_NO_CHOICES: Choices = {}
+
+
+def merge_events(
+    branch: ChangeSet,
+    main_state: Mapping[str, RecordState | None],
+    choices: Choices | None = None,
+) -> list[NodeEvent]:
+    """Events to append on main; `main_state` holds main's current state of the objects
+    `branch` names (absent or None: not on main)."""
+    picks = choices or _NO_CHOICES
+    events: list[NodeEvent] = []
+    for uid, change in branch.objects.items():
+        current = main_state.get(uid)
+        keep_main = picks.get(conflict_id(node_path(uid))) == "main"
+        if change.action == "unchanged":
+            continue
+        if change.action == "removed":
+            if exists(current) and not keep_main:
+                assert current is not None
+                events.append(NodeDeleted(node_id=uid, kind=current.kind))
+            continue
+        if not exists(current):
+            # Absent on main: new, or removed there while the branch changed it (kept unless
+            # the conflict was resolved for main).
+            if not keep_main and change.after is not None:
+                events.append(_creation(uid, change.after))
+            continue
+        assert current is not None
+        update = _update(change, current, picks)
+        if update is not None:
+            events.append(update)
+    return events
+
+
+def _creation(uid: str, after: RecordState) -> NodeCreated:
+    return NodeCreated(
+        node_id=uid,
+        kind=after.kind,
+        attributes={name: to_attribute_value(raw) for name, raw in after.attrs.items()},
+        relationships={name: list(peers) for name, peers in after.rels.items()},
+    )
+
+
+def _update(change: ObjectChange, current: RecordState, picks: Choices) -> NodeUpdated | None:
+    attributes: dict[str, AttributeValue] = {}
+    for name, attr in change.attributes.items():
+        value = _merged_attribute(change.node_id, attr, current, picks)
+        if value is not None:
+            attributes[name] = value
+    added: dict[str, list[str]] = {}
+    removed: dict[str, list[str]] = {}
+    for name, rel in change.relationships.items():
+        have = current.rels.get(name, [])
+        target = _merged_peers(change.node_id, rel, have, picks)
+        if target is None:
+            continue
+        gained, lost = ordered_difference(target, have), ordered_difference(have, target)
+        if gained:
+            added[name] = list(gained)
+        if lost:
+            removed[name] = list(lost)
+    if not (attributes or added or removed):
+        return None
+    return NodeUpdated(
+        node_id=change.node_id,
+        kind=current.kind,
+        attributes=attributes,
+        peers_added=added,
+        peers_removed=removed,
+    )
+
+
+def _merged_attribute(uid: str, attr: AttributeChange, current: RecordState, picks: Choices) -> AttributeValue | None:
+    """Main's attribute with the branch's changed properties laid over it; None if that is
+    what main already holds. An attribute the branch no longer has cannot be unset by an
+    event, so it is left alone."""
+    if attr.new is None:
+        return None
+    have = properties_of(current.attrs.get(attr.name))
+    target = dict(have) if have is not None else properties_of({})
+    assert target is not None
+    for prop in attr.properties:
+        if picks.get(conflict_id(property_path(uid, attr.name, prop.name))) != "main":
+            target[prop.name] = prop.new
+    if have is not None and same(target, have):
+        return None
+    return to_attribute_value(target)
+
+
+def _merged_peers(uid: str, rel: RelationshipChange, have: list[str], picks: Choices) -> list[str] | None:
+    """The peers main should end with; None to leave the relationship as main has it."""
+    choice = picks.get(conflict_id(relationship_path(uid, rel.name, one=True)))
+    if choice == "main":
+        return None
+    if rel.cardinality == "one" or choice == "branch":
+        return list(ordered_difference(rel.new_peers, ()))
+    gone = set(rel.removed)
+    kept = [p for p in have if p not in gone]
+    return kept + list(ordered_difference(rel.added, kept))
