@@ -55,31 +55,37 @@ class ChangeFolder:
     def __init__(self, base: Mapping[str, RecordState | None], *, cardinality: CardinalityOf) -> None:
         self._base = base
         self._cardinality = cardinality
+        self._before: dict[str, RecordState | None] = {}
         self._states: dict[str, RecordState | None] = {}
         self._touches: dict[str, list[Touch]] = {}
         self._field_touches: dict[str, dict[_Field, list[Touch]]] = {}
         self._last_seq = 0
+        self._changes: dict[str, ObjectChange | None] = {}  # net change per object, as of its last event
+        self._dirty: set[str] = set()
 
     def apply(self, stored: StoredEvent) -> None:
         event = stored.event
         if not isinstance(event, (NodeCreated, NodeUpdated, NodeDeleted)):
             return
         uid = event.node_id
-        previous = self._states[uid] if uid in self._states else self._base.get(uid)
+        if uid not in self._states:
+            self._before[uid] = self._states[uid] = self._base.get(uid)
+        previous = self._states[uid]
         self._states[uid] = apply_node_event(previous, event)
         touch = Touch(stored.seq, stored.time)
         self._last_seq = max(self._last_seq, stored.seq)
         self._touches.setdefault(uid, []).append(touch)
+        self._dirty.add(uid)
         fields = self._field_touches.setdefault(uid, {})
         for key in _fields_named(event, previous):
             fields.setdefault(key, []).append(touch)
 
     def change_set(self) -> ChangeSet:
-        objects: dict[str, ObjectChange] = {}
-        for uid, after in self._states.items():
-            change = self._object_change(uid, self._base.get(uid), after)
-            if change is not None:
-                objects[uid] = change
+        """The net change so far; only objects touched since the last call are worked out again."""
+        for uid in self._dirty:
+            self._changes[uid] = self._object_change(uid, self._before[uid], self._states[uid])
+        self._dirty.clear()
+        objects = {uid: change for uid, change in self._changes.items() if change is not None}
         return ChangeSet(objects=objects, last_seq=self._last_seq)
 
     def _object_change(self, uid: str, before: RecordState | None, after: RecordState | None) -> ObjectChange | None:
@@ -140,7 +146,9 @@ def _fields_named(event: NodeCreated | NodeUpdated | NodeDeleted, previous: Reco
             attrs = list(event.attributes)
             rels = _union(event.relationships, event.peers_added, event.peers_removed)
         case NodeDeleted():
-            return []
+            # A removal ends every field the object had.
+            old = previous or RecordState(kind=event.kind)
+            attrs, rels = list(old.attrs), list(old.rels)
     return [("attr", n) for n in attrs] + [("rel", n) for n in rels]
 
 

@@ -19,6 +19,7 @@ from strata_events import SchemaLoaded
 from strata_eventstore import EventStore
 from strata_eventstore.records import PendingEvent
 from strata_graph import cypher
+from strata_graph.views import View
 from strata_schema import BranchSchema, DataProbe, SchemaValidationError, check_data
 from strata_schema.branch import LoadOutcome, SchemaSource
 from strata_service.branches import BranchRef
@@ -65,13 +66,25 @@ class SchemaService:
             return BranchSchema.initial()
         return await self.at(branch.origin, branch.fork_seq)
 
+    async def as_of(self, view: View) -> BranchSchema:
+        """The schema a read view sees: the branch's own as of its sequence, else its origin's."""
+        own = await self._at_or_none(view.branch, view.own_seq)
+        if own is not None:
+            return own
+        if view.origin is not None:
+            return await self.at(view.origin, view.origin_seq)
+        return BranchSchema.initial()
+
     async def at(self, branch_id: str, seq: int) -> BranchSchema:
         """The schema a branch had at one of its stream sequences (from the read model)."""
+        return await self._at_or_none(branch_id, seq) or BranchSchema.initial()
+
+    async def _at_or_none(self, branch_id: str, seq: int) -> BranchSchema | None:
         records, _, _ = await self._driver.execute_query(
             cypher.SCHEMA_AT, branch=branch_id, seq=seq, database_=self._database
         )
         if not records:
-            return BranchSchema.initial()
+            return None
         body = records[0]["body"]
         return self._cached((branch_id, int(records[0]["seq"])), lambda: msgspec.json.decode(body))
 

@@ -12,6 +12,7 @@ from strata_api.errors import exception_handlers
 from strata_api.resources import Resources
 from strata_api.routes.auth import auth_routes
 from strata_api.routes.graphql import graphql_routes
+from strata_api.routes.history import history_routes
 from strata_api.routes.schema import schema_routes
 
 __all__ = ["create_app"]
@@ -24,7 +25,7 @@ def health() -> dict[str, Any]:
 
 def create_app(resources: Resources) -> Litestar:
     return Litestar(
-        route_handlers=[health, *auth_routes, *schema_routes, *graphql_routes],
+        route_handlers=[health, *auth_routes, *schema_routes, *graphql_routes, *history_routes],
         state=State(resources.as_state()),
         on_startup=[resources.start],
         on_shutdown=[resources.stop],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from strata_branching import ChangeFolder, detect_conflicts, fold_changes, merge_events
+from strata_branching import ChangeFolder, Keep, detect_conflicts, fold_changes, merge_events, touched_ids
 from strata_branching._fields import properties_of, same
 from strata_branching.paths import property_path, relationship_path
 from strata_eventstore.records import StoredEvent
@@ -13,7 +13,7 @@ from strata_graph.records import RecordState
 
 from .world import IDS, bases, cardinality, draw_events, fold_states, shape, stored_run
 
-common = settings(max_examples=150, deadline=None)
+common = settings(max_examples=80, deadline=None)
 Fork = tuple[dict[str, RecordState | None], list[StoredEvent], list[StoredEvent]]
 
 
@@ -51,7 +51,7 @@ def test_fields_reported_are_exactly_those_that_differ(fork: Fork) -> None:
     base, events, _ = fork
     changes = fold_changes(base, events, cardinality=cardinality)
     final = fold_states(base, events)
-    for uid in {e.event.node_id for e in events}:
+    for uid in touched_ids(events):
         before, after = shape(base.get(uid)), shape(final[uid])
         obj = changes.get(uid)
         if before is None and after is None:
@@ -118,7 +118,7 @@ def test_conflict_detection_is_symmetric(fork: Fork) -> None:
 @common
 @given(forks(), st.sampled_from(["branch", "main"]))
 def test_merge_onto_changed_main_follows_the_choices(
-    fork: Fork, keep: str
+    fork: Fork, keep: Keep
 ) -> None:
     """Every attribute property the branch changed ends with the branch's value, unless it was
     in conflict and main was kept; main's own changes elsewhere survive."""
@@ -126,7 +126,7 @@ def test_merge_onto_changed_main_follows_the_choices(
     branch = fold_changes(base, branch_events, cardinality=cardinality)
     main = fold_changes(base, main_events, cardinality=cardinality)
     conflicts = detect_conflicts(branch, main)
-    choices = {c.id: "branch" if keep == "branch" else "main" for c in conflicts}
+    choices: dict[str, Keep] = {c.id: keep for c in conflicts}
     main_now = fold_states(base, main_events)
     after = fold_states(main_now, stored_run(merge_events(branch, main_now, choices), start=1000, branch="main"))
     conflicted = {c.path for c in conflicts}

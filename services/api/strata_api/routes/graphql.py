@@ -18,6 +18,7 @@ from strata_core.errors import StrataError, ValidationFailed
 from strata_graphql.runtime.context import GraphQLContext
 from strata_graphql.runtime.executor import execute_document
 from strata_graphql.runtime.reader import GraphReader
+from strata_service.time_travel import parse_at, view_at
 
 __all__ = ["graphql_routes"]
 
@@ -56,14 +57,20 @@ async def _run(request: Request[Any, Any, Any], state: State, branch: str) -> Re
     if not isinstance(body, dict) or not isinstance(body.get("query"), str):
         raise ValidationFailed("body: expected an object with a string field 'query'")
     ref = await resources.branches.resolve(branch)
-    schema = await resources.schemas.current(ref)
+    at_text = request.query_params.get("at")
+    if at_text:
+        view = await view_at(resources.driver, resources.settings.neo4j_database, ref, parse_at(at_text))
+        schema = await resources.schemas.as_of(view)
+    else:
+        view = ref.current_view()
+        schema = await resources.schemas.current(ref)
     ctx = GraphQLContext(
         schema=schema,
-        reader=GraphReader(resources.driver, resources.settings.neo4j_database, ref.current_view()),
+        reader=GraphReader(resources.driver, resources.settings.neo4j_database, view),
         branch_name=ref.name,
         branch_id=ref.id,
         actor=request.scope.get("strata_actor"),  # type: ignore[arg-type]  # set by authenticate
-        mutations=ApiMutations(resources),
+        mutations=None if at_text else ApiMutations(resources),  # the past is read-only
         roots=root_resolvers(resources),
     )
     result = await execute_document(
