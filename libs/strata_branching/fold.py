@@ -70,6 +70,7 @@ class ChangeFolder:
         uid = event.node_id
         if uid not in self._states:
             self._before[uid] = self._states[uid] = self._base.get(uid)
+            self._changes[uid] = None  # holds the first-touch order
         previous = self._states[uid]
         self._states[uid] = apply_node_event(previous, event)
         touch = Touch(stored.seq, stored.time)

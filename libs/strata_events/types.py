@@ -14,6 +14,9 @@ __all__ = [
     "AttributeValue",
     "BranchCreated",
     "BranchDeleted",
+    "BranchMerged",
+    "BranchRebased",
+    "ConflictResolved",
     "Event",
     "MutationCommitted",
     "NodeCreated",
@@ -97,6 +100,36 @@ class BranchDeleted(_EventBase, frozen=True, kw_only=True, tag="branch.deleted")
     name: str
 
 
+class BranchMerged(_EventBase, frozen=True, kw_only=True, tag="branch.merged"):
+    """On main, in the same batch as the merged changes: which branch, up to which of its
+    sequences. The branch's own stream and history stay as they were."""
+
+    v: int = 1
+    branch_id: str
+    name: str
+    branch_head: int
+    event_count: int = 0
+
+
+class BranchRebased(_EventBase, frozen=True, kw_only=True, tag="branch.rebased"):
+    """The branch now reads main as of `fork_seq` (moved forward from `previous_fork_seq`)."""
+
+    v: int = 1
+    branch_id: str
+    fork_seq: int
+    previous_fork_seq: int
+    fork_time: str | None = None
+
+
+class ConflictResolved(_EventBase, frozen=True, kw_only=True, tag="conflict.resolved"):
+    """A reviewer chose which side of a conflict wins at merge (`keep`: branch or main)."""
+
+    v: int = 1
+    branch_id: str
+    conflict_id: str
+    keep: str
+
+
 class MutationCommitted(_EventBase, frozen=True, kw_only=True, tag="mutation.committed"):
     """The last message of every mutation, written on the branch's literal head subject."""
 
@@ -114,6 +147,9 @@ Event = (
     | SchemaLoaded
     | BranchCreated
     | BranchDeleted
+    | BranchMerged
+    | BranchRebased
+    | ConflictResolved
     | MutationCommitted
 )
 
@@ -124,6 +160,9 @@ _EVENT_TYPES: tuple[type[_EventBase], ...] = (
     SchemaLoaded,
     BranchCreated,
     BranchDeleted,
+    BranchMerged,
+    BranchRebased,
+    ConflictResolved,
     MutationCommitted,
 )
 TAGS: dict[str, type[_EventBase]] = {str(t.__struct_config__.tag): t for t in _EVENT_TYPES}

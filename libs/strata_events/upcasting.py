@@ -35,6 +35,9 @@ CURRENT_VERSIONS: dict[str, int] = {
     "schema.loaded": 1,
     "branch.created": 1,
     "branch.deleted": 1,
+    "branch.merged": 1,
+    "branch.rebased": 1,
+    "conflict.resolved": 1,
     "mutation.committed": 1,
 }
 

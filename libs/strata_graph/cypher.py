@@ -12,6 +12,9 @@ __all__ = [
     "GET_BRANCH_CHECKPOINT",
     "GET_CHECKPOINT",
     "MARK_BRANCH_DELETED",
+    "MARK_BRANCH_MERGED",
+    "MOVE_FORK_POINT",
+    "CLOSE_BRANCH_RECORDS",
     "RECORD_COMMITS",
     "SCHEMA_STATEMENTS",
     "SET_CHECKPOINT",
@@ -53,6 +56,19 @@ SET b.name = $name, b.description = $description, b.origin = $origin,
 """
 
 MARK_BRANCH_DELETED: Final = "MATCH (b:Branch {id: $id}) SET b.deleted_seq = $seq"
+
+MARK_BRANCH_MERGED: Final = (
+    "MATCH (b:Branch {id: $id}) SET b.merged_seq = $seq, b.merged_branch_head = $branch_head"
+)
+
+MOVE_FORK_POINT: Final = "MATCH (b:Branch {id: $id}) SET b.fork_seq = $fork_seq, b.fork_time = $fork_time"
+
+# After a rebase the branch's records are rebuilt on main as of the new fork point: the open
+# ones are closed here and the rebase's own events recreate what the branch changed.
+CLOSE_BRANCH_RECORDS: Final = """
+MATCH (r:Rec {branch: $branch, to_seq: $open})
+SET r.to_seq = $seq
+"""
 
 # The state of each uid as seen by the branch: its own open record, else the origin's record
 # valid at the fork point.
@@ -105,7 +121,8 @@ CALL () {
   MATCH (r:Rec {branch: $origin})
   WHERE $origin IS NOT NULL AND r.kind IN $kinds
     AND r.from_seq <= $origin_seq AND r.to_seq > $origin_seq
-    AND NOT EXISTS { MATCH (o:Rec {uid: r.uid, branch: $branch}) WHERE o.from_seq <= $own_seq }
+    AND NOT EXISTS { MATCH (o:Rec {uid: r.uid, branch: $branch})
+                     WHERE o.from_seq <= $own_seq AND o.to_seq > $own_seq }
   RETURN r
 }
 WITH r WHERE r.deleted = false
@@ -144,7 +161,8 @@ CALL (id) {
   UNION
   MATCH (r:Rec {uid: id, branch: $origin})
   WHERE $origin IS NOT NULL AND r.from_seq <= $origin_seq AND r.to_seq > $origin_seq
-    AND NOT EXISTS { MATCH (o:Rec {uid: id, branch: $branch}) WHERE o.from_seq <= $own_seq }
+    AND NOT EXISTS { MATCH (o:Rec {uid: id, branch: $branch})
+                     WHERE o.from_seq <= $own_seq AND o.to_seq > $own_seq }
   RETURN r
 }
 WITH r WHERE r.deleted = false

@@ -18,6 +18,9 @@ from strata_core.errors import StrataError
 from strata_events import (
     BranchCreated,
     BranchDeleted,
+    BranchMerged,
+    BranchRebased,
+    ConflictResolved,
     MutationCommitted,
     NodeCreated,
     NodeDeleted,
@@ -129,6 +132,15 @@ async def _apply_batches(
                     )
                 case BranchDeleted():
                     await tx.run(cypher.MARK_BRANCH_DELETED, id=event.branch_id, seq=stored.seq)
+                case BranchMerged():
+                    await tx.run(cypher.MARK_BRANCH_MERGED, id=event.branch_id, seq=stored.seq,
+                                 branch_head=event.branch_head)  # fmt: skip
+                case BranchRebased():
+                    await tx.run(cypher.MOVE_FORK_POINT, id=event.branch_id, fork_seq=event.fork_seq,
+                                 fork_time=event.fork_time)  # fmt: skip
+                    await tx.run(cypher.CLOSE_BRANCH_RECORDS, branch=branch_id, open=OPEN, seq=version_seq)
+                case ConflictResolved():
+                    pass  # read by the branch services from the stream
                 case SchemaLoaded():
                     await tx.run(
                         cypher.WRITE_SCHEMA,

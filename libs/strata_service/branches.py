@@ -12,7 +12,7 @@ __all__ = ["BranchDirectory", "BranchRef"]
 
 _FIND_BRANCH = """
 MATCH (b:Branch {name: $name}) WHERE b.deleted_seq IS NULL
-RETURN b.id AS id, b.origin AS origin, b.fork_seq AS fork_seq
+RETURN b.id AS id, b.origin AS origin, b.fork_seq AS fork_seq, b.merged_seq AS merged_seq
 """
 
 
@@ -21,6 +21,7 @@ class BranchRef(msgspec.Struct, frozen=True, kw_only=True):
     name: str
     origin: str | None = None
     fork_seq: int = 0
+    merged_seq: int | None = None
 
     def current_view(self) -> View:
         return View(branch=self.id, origin=self.origin, origin_seq=self.fork_seq)
@@ -44,4 +45,5 @@ class BranchDirectory:
         if not records:
             raise BranchNotFound(f"Branch: {name} not found.", branch=name)
         row = records[0]
-        return BranchRef(id=row["id"], name=name, origin=row["origin"], fork_seq=int(row["fork_seq"] or 0))
+        return BranchRef(id=row["id"], name=name, origin=row["origin"], fork_seq=int(row["fork_seq"] or 0),
+                         merged_seq=row["merged_seq"])  # fmt: skip

@@ -11,6 +11,7 @@ from strata_api.auth_guard import AuthenticationMiddleware
 from strata_api.errors import exception_handlers
 from strata_api.resources import Resources
 from strata_api.routes.auth import auth_routes
+from strata_api.routes.diff import diff_routes
 from strata_api.routes.graphql import graphql_routes
 from strata_api.routes.history import history_routes
 from strata_api.routes.schema import schema_routes
@@ -25,7 +26,7 @@ def health() -> dict[str, Any]:
 
 def create_app(resources: Resources) -> Litestar:
     return Litestar(
-        route_handlers=[health, *auth_routes, *schema_routes, *graphql_routes, *history_routes],
+        route_handlers=[health, *auth_routes, *schema_routes, *graphql_routes, *history_routes, *diff_routes],
         state=State(resources.as_state()),
         on_startup=[resources.start],
         on_shutdown=[resources.stop],

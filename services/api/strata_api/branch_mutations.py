@@ -10,7 +10,7 @@ from strata_graphql.runtime.context import GraphQLContext
 
 __all__ = ["BRANCH_MUTATIONS", "run_branch_mutation"]
 
-BRANCH_MUTATIONS = {"BranchCreate", "BranchDelete"}
+BRANCH_MUTATIONS = {"BranchCreate", "BranchDelete", "BranchMerge", "BranchRebase", "BranchValidate", "DiffUpdate"}
 
 
 async def _branch_object(resources: Resources, name: str) -> dict[str, Any] | None:
@@ -22,6 +22,10 @@ async def _branch_object(resources: Resources, name: str) -> dict[str, Any] | No
 
 async def run_branch_mutation(resources: Resources, ctx: GraphQLContext, field: str, args: dict[str, Any]) -> Any:
     data = args.get("data") or {}
+    if field == "DiffUpdate":
+        # diffs are computed from the log on each read; there is nothing to refresh
+        await resources.branches.resolve(str(data.get("branch") or data.get("name") or "main"))
+        return {"ok": True}
     name = data.get("name")
     if not isinstance(name, str):
         raise ValidationFailed("data.name: a branch name is required", field="name")
@@ -39,4 +43,20 @@ async def run_branch_mutation(resources: Resources, ctx: GraphQLContext, field: 
         seq = await resources.branch_service.delete(name, actor=ctx.actor)
         await resources.wait_projected("main", seq)
         return {"ok": True}
-    raise ValidationFailed(f"{field} is not supported yet")
+    ref = await resources.branches.resolve(name)
+    schema = await resources.schemas.current(ref)
+    if field == "BranchValidate":
+        if ref.id == "main":
+            raise ValidationFailed("The branch main cannot be validated against itself", field="name")
+        changes = await resources.merges.changes.compute(ref, schema)
+        return {"ok": not changes.open_conflicts, "object": await _branch_object(resources, name)}
+    if field == "BranchMerge":
+        main_schema = await resources.schemas.current(await resources.branches.resolve("main"))
+        seq = await resources.merges.merge(ref, schema, main_schema, merged_seq=ref.merged_seq, actor=ctx.actor)
+        await resources.wait_projected("main", seq)
+        return {"ok": True, "object": await _branch_object(resources, name)}
+    if field == "BranchRebase":
+        seq = await resources.merges.rebase(ref, schema, actor=ctx.actor)
+        await resources.wait_projected(ref.id, seq)
+        return {"ok": True, "object": await _branch_object(resources, name)}
+    raise ValidationFailed(f"{field} is not supported")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from strata_api.diffs import branch_diff
 from strata_api.resources import Resources
 from strata_graphql.runtime.context import GraphQLContext
 
@@ -59,4 +60,11 @@ def root_resolvers(resources: Resources) -> dict[str, Root]:
         }} for c in row["page"]]  # fmt: skip
         return {"count": int(row["total"]), "edges": edges}
 
-    return {"InfrahubInfo": info, "InfrahubStatus": status, "Branch": branches, "InfrahubTask": tasks}
+    async def diff(ctx: GraphQLContext, args: dict[str, Any]) -> dict[str, Any] | None:
+        return await branch_diff(resources, args.get("branch") or ctx.branch_name)
+
+    async def diff_summary(ctx: GraphQLContext, args: dict[str, Any]) -> dict[str, Any] | None:
+        return await branch_diff(resources, args.get("branch") or ctx.branch_name, summary=True)
+
+    return {"InfrahubInfo": info, "InfrahubStatus": status, "Branch": branches, "InfrahubTask": tasks,
+            "DiffTree": diff, "DiffTreeSummary": diff_summary}  # fmt: skip

@@ -21,7 +21,9 @@ from strata_graph.projection import GraphProjection
 from strata_graphql.sdl import GraphQLSchemaCache
 from strata_schema import BranchSchema
 from strata_service.auth import AuthService, seed_account_events
+from strata_eventstore.kv_locks import KvLocks
 from strata_service.branch_service import BranchService
+from strata_service.merge_service import MergeService
 from strata_service.branches import BranchDirectory
 from strata_service.consistency import ProjectionWaiter
 from strata_service.schema_service import SchemaService
@@ -33,7 +35,7 @@ _log = structlog.get_logger("strata.api")
 _LIST_BRANCHES = """
 MATCH (b:Branch) WHERE b.deleted_seq IS NULL
 RETURN b.id AS id, b.name AS name, b.description AS description, b.origin AS origin,
-       b.fork_time AS fork_time, b.sync_with_git AS sync_with_git
+       b.fork_time AS fork_time, b.sync_with_git AS sync_with_git, b.merged_seq AS merged_seq
 ORDER BY b.name
 """
 
@@ -84,6 +86,11 @@ class Resources:
         return service
 
     @property
+    def merges(self) -> MergeService:
+        service: MergeService = self._services["merges"]
+        return service
+
+    @property
     def auth(self) -> AuthService:
         service: AuthService = self._services["auth"]
         return service
@@ -118,7 +125,8 @@ class Resources:
                 "origin_branch": r["origin"] or "main", "branched_from": r["fork_time"],
                 "created_at": r["fork_time"], "is_default": is_main,
                 "sync_with_git": bool(r["sync_with_git"]), "has_schema_changes": False,
-                "graph_version": 1, "status": "OPEN", "is_isolated": True,
+                "graph_version": 1, "status": "MERGED" if r["merged_seq"] is not None else "OPEN",
+                "is_isolated": True,
             })  # fmt: skip
         return out
 
@@ -141,6 +149,8 @@ class Resources:
             "waiter": ProjectionWaiter(self._nc, self.names, projection),
         }
         self._services["branch_service"] = BranchService(self._store, self._services["branches"])
+        locks = await KvLocks.open(self._nc.jetstream(), self.names.kv_bucket("locks"), s.stream_replicas)
+        self._services["merges"] = MergeService(self._store, self._driver, s.neo4j_database, locks)
         extra: list[PendingEvent] = []
         if s.seed_test_accounts:
             for event in seed_account_events("admin", "infrahub", SDK_TEST_TOKEN):

@@ -1,0 +1,144 @@
+"""Merge: the branch's net changes and a `branch.merged` event, appended on main as ONE atomic
+batch guarded by main's head, so after a crash at any point main has all of it or none of it.
+Conflicts must be resolved first; uniqueness is checked again against main as it is now."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from neo4j import AsyncDriver
+
+from strata_branching import merge_events
+from strata_core.errors import ConcurrencyConflict, ValidationFailed
+from strata_events import BranchMerged, BranchRebased, NodeCreated, NodeDeleted, NodeUpdated
+from strata_eventstore import EventStore
+from strata_eventstore.kv_locks import KvLocks
+from strata_eventstore.records import PendingEvent
+from strata_graph.views import View
+from strata_graphql.runtime.reader import Filter, GraphReader
+from strata_schema import BranchSchema
+from strata_service.branch_changes import BranchChanges, BranchChangesService
+from strata_service.branches import BranchRef
+
+__all__ = ["MergeRefused", "MergeService"]
+
+_ATTEMPTS = 5
+NodeEvent = NodeCreated | NodeUpdated | NodeDeleted
+
+
+class MergeRefused(ValidationFailed):
+    code = "branch.merge_refused"
+
+
+class MergeService:
+    def __init__(self, store: EventStore, driver: AsyncDriver, database: str, locks: KvLocks) -> None:
+        self._store = store
+        self._driver = driver
+        self._database = database
+        self._locks = locks
+        self.changes = BranchChangesService(store, driver, database)
+
+    async def merge(self, ref: BranchRef, schema: BranchSchema, main_schema: BranchSchema,
+                    *, merged_seq: int | None, actor: str | None) -> int:  # fmt: skip
+        """Returns main's head sequence holding the merge."""
+        if ref.id == "main":
+            raise MergeRefused("The branch main cannot be merged into itself", field="name")
+        if merged_seq is not None:
+            raise MergeRefused(f"The branch {ref.name} is already merged", field="name")
+        lock = await self._locks.acquire(f"merge.{ref.id}", actor or "anonymous", ttl_s=120)
+        try:
+            for _ in range(_ATTEMPTS):
+                changes = await self.changes.compute(ref, schema)
+                if changes.open_conflicts:
+                    paths = ", ".join(c.path for c in changes.open_conflicts[:10])
+                    raise MergeRefused(
+                        f"The branch {ref.name} has {len(changes.open_conflicts)} unresolved conflict(s): {paths}",
+                        conflicts=[c.id for c in changes.open_conflicts],
+                    )
+                events = await self._events(ref, changes, schema, main_schema)
+                try:
+                    result = await self._store.append(
+                        "main", events, expected_head=changes.main_head, actor=actor, operation="branch.merge"
+                    )
+                except ConcurrencyConflict:
+                    continue
+                return result.head_seq
+            raise ConcurrencyConflict("main kept moving; merge gave up")
+        finally:
+            await self._locks.release(lock)
+
+    async def rebase(self, ref: BranchRef, schema: BranchSchema, *, actor: str | None) -> int:
+        """Move the fork point to main's head: one batch on the branch stream holding the new
+        fork point and the branch's net changes re-applied on main as it is now. Returns the
+        branch's head sequence holding it."""
+        if ref.id == "main":
+            raise MergeRefused("The branch main cannot be rebased", field="name")
+        lock = await self._locks.acquire(f"merge.{ref.id}", actor or "anonymous", ttl_s=120)
+        try:
+            changes = await self.changes.compute(ref, schema)
+            if changes.open_conflicts:
+                paths = ", ".join(c.path for c in changes.open_conflicts[:10])
+                raise MergeRefused(f"The branch {ref.name} has unresolved conflicts: {paths}",
+                                   conflicts=[c.id for c in changes.open_conflicts])  # fmt: skip
+            new_fork = changes.main_head
+            ids = set(changes.branch.objects)
+            main_then = await self.changes.states(View(branch="main", own_seq=new_fork), ids)
+            names = self._store.names
+            rebased = BranchRebased(branch_id=ref.id, fork_seq=new_fork, previous_fork_seq=ref.fork_seq,
+                                    fork_time=changes.to_time.isoformat())  # fmt: skip
+            pending = [PendingEvent(names.branch_event_subject(ref.id), rebased)]
+            pending += [PendingEvent(names.node_subject(ref.id, e.node_id), e)
+                        for e in merge_events(changes.branch, main_then, changes.choices)]  # fmt: skip
+            result = await self._store.append(
+                ref.id, pending, expected_head=await self._store.head(ref.id), actor=actor,
+                operation="branch.rebase",
+            )  # fmt: skip
+            return result.head_seq
+        finally:
+            await self._locks.release(lock)
+
+    async def _events(self, ref: BranchRef, changes: BranchChanges, schema: BranchSchema,
+                      main_schema: BranchSchema) -> list[PendingEvent]:  # fmt: skip
+        names = self._store.names
+        pending: list[PendingEvent] = []
+        if changes.branch_schema is not None and changes.branch_schema.schema_hash != main_schema.schema_hash:
+            # the branch loaded its schema on top of main's at the fork; if main's moved since,
+            # the two cannot both win
+            if changes.main_schema_changed:
+                raise MergeRefused(
+                    "The schema changed on both the branch and main since the fork: rebase the branch first"
+                )
+            pending.append(PendingEvent(names.schema_subject("main"), changes.branch_schema))
+        ids = {uid for uid in changes.branch.objects}
+        main_now = await self.changes.states(View(branch="main"), ids)
+        node_events = merge_events(changes.branch, main_now, changes.choices)
+        await self._check_uniqueness(node_events, schema)
+        pending += [PendingEvent(names.node_subject("main", e.node_id), e) for e in node_events]
+        merged = BranchMerged(branch_id=ref.id, name=ref.name, branch_head=changes.branch_head,
+                              event_count=len(node_events))  # fmt: skip
+        pending.append(PendingEvent(names.branch_event_subject("main"), merged))
+        return pending
+
+    async def _check_uniqueness(self, events: list[NodeEvent], schema: BranchSchema) -> None:
+        """Values the branch sets on unique attributes must not be held by another object on main."""
+        reader = GraphReader(self._driver, self._database, View(branch="main"))
+        clashes: list[dict[str, Any]] = []
+        for event in events:
+            if isinstance(event, NodeDeleted):
+                continue
+            kind_schema = schema.get(event.kind)
+            if kind_schema is None:
+                continue
+            for attr in kind_schema.attributes:
+                value = event.attributes.get(attr.name)
+                if not attr.unique or value is None or value.value is None:
+                    continue
+                _, rows = await reader.page([event.kind], filters=[Filter(f"v_{attr.name}", "eq", value.value)])
+                others = [r.uid for r in rows if r.uid != event.node_id]
+                if others:
+                    clashes.append({"node": event.node_id, "attribute": attr.name, "value": value.value, "held_by": others})
+        if clashes:
+            text = "; ".join(f"{c['attribute']}={c['value']!r} of {c['node']} is already used by {', '.join(c['held_by'])}" for c in clashes[:10])
+            raise MergeRefused(f"Violates uniqueness constraint on main: {text}", clashes=clashes)
+
+

@@ -1,0 +1,47 @@
+"""REST: a branch's diff (data), and conflict resolutions recorded as events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.datastructures import State
+
+from strata_api.auth_guard import actor_of, require_writer
+from strata_api.diffs import branch_diff
+from strata_api.resources import Resources
+from strata_core.errors import ValidationFailed
+from strata_events import ConflictResolved
+from strata_eventstore.records import PendingEvent
+
+__all__ = ["diff_routes"]
+
+
+@get("/api/diff/data")
+async def diff_data(state: State, branch: str) -> dict[str, Any]:
+    tree = await branch_diff(state["resources"], branch)
+    return tree or {}
+
+
+@post("/api/diff/conflicts/{conflict_id:str}", guards=[require_writer], status_code=200)
+async def resolve_conflict(request: Request[Any, Any, Any], state: State, conflict_id: str, branch: str) -> dict[str, Any]:
+    """Body `{"keep": "branch" | "main"}`: recorded on the branch's stream, used at merge."""
+    resources: Resources = state["resources"]
+    body = await request.json()
+    keep = body.get("keep") if isinstance(body, dict) else None
+    if keep not in ("branch", "main"):
+        raise ValidationFailed("keep: must be 'branch' or 'main'", field="keep")
+    ref = await resources.branches.resolve(branch)
+    changes = await resources.merges.changes.compute(ref, await resources.schemas.current(ref))
+    if conflict_id not in {c.id for c in changes.conflicts}:
+        raise ValidationFailed(f"conflict_id: {conflict_id} is not a conflict of branch {branch}", field="conflict_id")
+    event = ConflictResolved(branch_id=ref.id, conflict_id=conflict_id, keep=keep)
+    result = await resources.store.append(
+        ref.id, [PendingEvent(resources.names.branch_event_subject(ref.id), event)],
+        expected_head=None, actor=actor_of(request), operation="conflict.resolve",
+    )  # fmt: skip
+    await resources.wait_projected(ref.id, result.head_seq)
+    return {"ok": True, "conflict_id": conflict_id, "keep": keep}
+
+
+diff_routes = [diff_data, resolve_conflict]
