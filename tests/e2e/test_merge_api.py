@@ -1,0 +1,107 @@
+"""Diff, conflicts, resolution, merge, rebase end to end; refusals change nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+from nats.aio.client import Client
+
+from strata_core.settings import Settings
+from strata_eventstore import EventStore, StreamNames
+from tests.e2e.conftest import TOKEN_HEADERS
+from tests.e2e.test_branches_api import _create, _gql, _names
+from tests.e2e.test_graphql_api import ANIMALS
+
+pytestmark = pytest.mark.integration
+
+
+async def _raw(api: AsyncTestClient, query: str, branch: str = "main") -> dict[str, Any]:  # type: ignore[type-arg]
+    body: dict[str, Any] = (await api.post(f"/graphql/{branch}", json={"query": query}, headers=TOKEN_HEADERS)).json()
+    return body
+
+
+async def _height(api: AsyncTestClient, uid: str, branch: str = "main") -> Any:  # type: ignore[type-arg]
+    body = await _gql(api, 'query { TestingPerson(ids: ["%s"]) { edges { node { height { value } } } } }' % uid, branch)
+    return body["data"]["TestingPerson"]["edges"][0]["node"]["height"]["value"]
+
+
+@pytest.fixture
+async def world(api: AsyncTestClient) -> AsyncTestClient:  # type: ignore[type-arg]
+    assert (await api.post("/api/schema/load?branch=main", json=ANIMALS, headers=TOKEN_HEADERS)).status_code == 200
+    return api
+
+
+async def test_diff_then_merge_brings_every_change_to_main(world: AsyncTestClient) -> None:  # type: ignore[type-arg]
+    alice = await _create(world, "Alice")
+    await _gql(world, 'mutation { BranchCreate(data: {name: "m1"}) { ok } }')
+    await _create(world, "Bob", "m1")
+    await _gql(world, 'mutation { TestingPersonUpdate(data: {id: "%s", height: {value: 180}}) { ok } }' % alice, "m1")
+    diff = (await world.get("/api/diff/data?branch=m1")).json()
+    assert diff["num_added"] == 1 and diff["num_updated"] == 1 and diff["num_conflicts"] == 0
+    tree = await _gql(world, 'query { DiffTree(branch: "m1") { num_added nodes { kind status } } }', "m1")
+    assert sorted(n["status"] for n in tree["data"]["DiffTree"]["nodes"]) == ["ADDED", "UPDATED"]
+    valid = await _gql(world, 'mutation { BranchValidate(data: {name: "m1"}) { ok } }')
+    assert valid["data"]["BranchValidate"]["ok"] is True
+    merged = await _gql(world, 'mutation { BranchMerge(data: {name: "m1"}) { ok object { status } } }')
+    assert merged["data"]["BranchMerge"]["object"]["status"] == "MERGED"
+    assert await _names(world) == ["Alice", "Bob"]
+    assert await _height(world, alice) == 180
+    assert await _names(world, "m1") == ["Alice", "Bob"]  # the branch stays readable after merge
+    again = await _raw(world, 'mutation { BranchMerge(data: {name: "m1"}) { ok } }')
+    assert "already merged" in again["errors"][0]["message"]
+
+
+async def test_conflict_blocks_merge_until_resolved(world: AsyncTestClient, nc: Client, settings: Settings) -> None:  # type: ignore[type-arg]
+    alice = await _create(world, "Alice")
+    await _gql(world, 'mutation { BranchCreate(data: {name: "c1"}) { ok } }')
+    await _gql(world, 'mutation { TestingPersonUpdate(data: {id: "%s", height: {value: 150}}) { ok } }' % alice, "c1")
+    await _gql(world, 'mutation { TestingPersonUpdate(data: {id: "%s", height: {value: 160}}) { ok } }' % alice)
+    diff = (await world.get("/api/diff/data?branch=c1")).json()
+    assert diff["num_conflicts"] == 1
+    store = EventStore(nc, StreamNames(prefix=settings.stream_prefix))
+    before = await store.last_seq("main")
+    refused = await _raw(world, 'mutation { BranchMerge(data: {name: "c1"}) { ok } }')
+    assert "unresolved conflict" in refused["errors"][0]["message"]
+    assert await store.last_seq("main") == before, "a refused merge appends nothing"
+    valid = await _gql(world, 'mutation { BranchValidate(data: {name: "c1"}) { ok } }')
+    assert valid["data"]["BranchValidate"]["ok"] is False
+    conflict_id = next(a["conflict"]["uuid"] for n in diff["nodes"] for a in n["attributes"] if a.get("conflict"))
+    resolved = await world.post(f"/api/diff/conflicts/{conflict_id}?branch=c1", json={"keep": "main"}, headers=TOKEN_HEADERS)
+    assert resolved.status_code == 200, resolved.text
+    await _gql(world, 'mutation { BranchMerge(data: {name: "c1"}) { ok } }')
+    assert await _height(world, alice) == 160  # main's value was kept
+
+
+async def test_rebase_moves_the_fork_point(world: AsyncTestClient) -> None:  # type: ignore[type-arg]
+    alice = await _create(world, "Alice")
+    await _gql(world, 'mutation { BranchCreate(data: {name: "r1"}) { ok } }')
+    await _gql(world, 'mutation { TestingPersonUpdate(data: {id: "%s", height: {value: 120}}) { ok } }' % alice, "r1")
+    carol = await _create(world, "Carol")
+    await _gql(world, 'mutation { TestingPersonUpdate(data: {id: "%s", name: {value: "Alicia"}}) { ok } }' % alice)
+    assert await _names(world, "r1") == ["Alice"]
+    await _gql(world, 'mutation { BranchRebase(data: {name: "r1"}) { ok } }')
+    assert await _names(world, "r1") == ["Alicia", "Carol"]  # main's later changes now seen
+    assert await _height(world, alice, "r1") == 120  # the branch's own change kept
+    assert carol
+
+
+@pytest.mark.parametrize(
+    ("mutation", "message"),
+    [
+        ('BranchMerge(data: {name: "main"})', "main"),
+        ('BranchDelete(data: {name: "main"})', "main"),
+        ('BranchCreate(data: {name: "bad..name"})', "branch name"),
+        ('BranchCreate(data: {name: "has space"})', "branch name"),
+        ('BranchMerge(data: {name: "nope"})', "nope"),
+    ],
+)
+async def test_bad_branch_operations_are_refused(
+    world: AsyncTestClient, nc: Client, settings: Settings, mutation: str, message: str  # type: ignore[type-arg]
+) -> None:
+    store = EventStore(nc, StreamNames(prefix=settings.stream_prefix))
+    before = await store.last_seq("main")
+    body = await _raw(world, "mutation { %s { ok } }" % mutation)
+    assert body.get("errors") and message in body["errors"][0]["message"], body
+    assert await store.last_seq("main") == before
