@@ -1,0 +1,52 @@
+"""Run as a process by the atomicity test: merge a branch, but SIGKILL this process after N
+messages of the merge's atomic batch have left (a crash in the middle of the merge)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from typing import Any
+
+import nats
+
+from strata_core.settings import Settings
+from strata_eventstore import EventStore, StreamNames
+from strata_eventstore.kv_locks import KvLocks
+from strata_graph.driver import open_driver
+from strata_service.branches import BranchDirectory
+from strata_service.merge_service import MergeService
+from strata_service.schema_service import SchemaService
+
+
+async def main(branch: str, kill_after: int) -> None:
+    settings = Settings.from_env()
+    nc = await nats.connect(settings.nats_url)
+    driver = open_driver(settings)
+    names = StreamNames(prefix=settings.stream_prefix)
+    store = EventStore(nc, names)
+    original_publish = nc.publish
+    sent = 0
+
+    async def publish(subject: str, payload: bytes = b"", reply: str = "", headers: Any = None) -> None:
+        nonlocal sent
+        if subject.startswith(names.subject_root + ".b.main."):
+            sent += 1
+            if sent > kill_after:
+                await nc.flush()
+                os.kill(os.getpid(), signal.SIGKILL)
+        await original_publish(subject, payload, reply=reply, headers=headers)
+
+    nc.publish = publish  # type: ignore[method-assign]  # the crash is injected here, in the test's process only
+    ref = await BranchDirectory(driver, "neo4j").resolve(branch)
+    schemas = SchemaService(store, driver, "neo4j")
+    locks = await KvLocks.open(nc.jetstream(), names.kv_bucket("locks"))
+    merges = MergeService(store, driver, "neo4j", locks)
+    main_ref = await BranchDirectory(driver, "neo4j").resolve("main")
+    await merges.merge(ref, await schemas.current(ref), await schemas.current(main_ref), merged_seq=None, actor="killer")
+    print("merge completed without being killed", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1], int(sys.argv[2])))
