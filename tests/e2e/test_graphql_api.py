@@ -113,3 +113,27 @@ async def test_writes_need_an_account_and_unknown_branch_is_404(animals: AsyncTe
     assert anonymous.json()["errors"][0]["extensions"]["code"] == "auth.required"
     unknown = await animals.post("/graphql/nope", json={"query": "query { TestingPerson { count } }"})
     assert unknown.status_code == 404 and unknown.json()["errors"]
+
+
+async def test_many_creates_in_one_document_are_one_atomic_batch(
+    animals: AsyncTestClient, nc: Client, settings: Settings  # type: ignore[type-arg]
+) -> None:
+    store = EventStore(nc, StreamNames(prefix=settings.stream_prefix))
+    before = await store.last_seq("main")
+    body = await _gql(animals, """mutation {
+      a: TestingPersonCreate(data: {name: {value: "Ann"}}) { ok object { id name { value } } }
+      b: TestingPersonCreate(data: {name: {value: "Ben"}, height: {value: 190}}) { ok object { name { value } } }
+      c: BuiltinTagCreate(data: {name: {value: "green"}}) { ok }
+    }""")
+    assert not body.get("errors"), body
+    assert body["data"]["a"]["object"]["name"]["value"] == "Ann" and body["data"]["a"]["object"]["id"]
+    assert body["data"]["b"]["object"]["name"]["value"] == "Ben"
+    assert await store.last_seq("main") == before + 4  # three creates and one head message
+    heads = [e for e in await store.read_range("main", before + 1) if e.subject.endswith(".head")]
+    assert len(heads) == 1
+    duplicate = await _gql(animals, """mutation {
+      x: TestingPersonCreate(data: {name: {value: "Cy"}}) { ok }
+      y: TestingPersonCreate(data: {name: {value: "Cy"}}) { ok }
+    }""")
+    assert duplicate.get("errors") and "uniqueness" in str(duplicate["errors"]).lower()
+    assert await store.last_seq("main") == before + 4, "a refused bulk appends nothing"

@@ -7,14 +7,16 @@ from urllib.parse import unquote
 
 import msgspec
 import structlog
-from graphql import GraphQLError
+from graphql import ExecutionResult, GraphQLError, parse
+from graphql.error import GraphQLSyntaxError
 from litestar import Request, Response, get, post
 from litestar.datastructures import State
 
+from strata_api.bulk import BulkCreates, is_bulk_create
 from strata_api.graphql_roots import root_resolvers
 from strata_api.mutations import ApiMutations
 from strata_api.resources import Resources
-from strata_core.errors import StrataError, ValidationFailed
+from strata_core.errors import ConcurrencyConflict, StrataError, ValidationFailed
 from strata_graphql.runtime.context import GraphQLContext
 from strata_graphql.runtime.executor import execute_document
 from strata_graphql.runtime.reader import GraphReader
@@ -23,6 +25,7 @@ from strata_service.time_travel import parse_at, view_at
 __all__ = ["graphql_routes"]
 
 _log = structlog.get_logger("strata.api")
+_BULK_ATTEMPTS = 3
 
 _GRAPHIQL = """<!doctype html><html><head><title>Strata GraphiQL</title>
 <link rel="stylesheet" href="https://unpkg.com/graphiql/graphiql.min.css"/></head>
@@ -73,13 +76,41 @@ async def _run(request: Request[Any, Any, Any], state: State, branch: str) -> Re
         mutations=None if at_text else ApiMutations(resources),  # the past is read-only
         roots=root_resolvers(resources),
     )
-    result = await execute_document(
-        resources.graphql_cache, ctx, body["query"], body.get("variables"), body.get("operationName")
-    )
+    query, variables, operation = body["query"], body.get("variables"), body.get("operationName")
+    if not at_text and _is_bulk(query, ctx):
+        result = await _run_bulk(resources, ctx, query, variables, operation)
+    else:
+        result = await execute_document(resources.graphql_cache, ctx, query, variables, operation)
     payload: dict[str, Any] = {"data": result.data}
     if result.errors:
         payload["errors"] = [_error_entry(e) for e in result.errors]
     return Response(msgspec.json.encode(payload), media_type="application/json")
+
+
+def _is_bulk(query: str, ctx: GraphQLContext) -> bool:
+    try:
+        return is_bulk_create(parse(query), ctx)
+    except GraphQLSyntaxError:
+        return False
+
+
+async def _run_bulk(
+    resources: Resources, ctx: GraphQLContext, query: str, variables: Any, operation: Any
+) -> ExecutionResult:
+    """Many creates in one document: decided together, appended as one atomic batch."""
+    for _ in range(_BULK_ATTEMPTS):
+        bulk = BulkCreates(resources, await resources.store.head(ctx.branch_id))
+        ctx.mutations = bulk
+        decided = await execute_document(resources.graphql_cache, ctx, query, variables, operation)
+        if decided.errors:
+            return decided
+        try:
+            await bulk.commit(ctx)
+        except ConcurrencyConflict:
+            ctx.reader.forget()
+            continue
+        return await execute_document(resources.graphql_cache, ctx, query, variables, operation)
+    raise ConcurrencyConflict(f"branch {ctx.branch_name} kept moving; the bulk create gave up")
 
 
 @post("/graphql", status_code=200)

@@ -1,0 +1,116 @@
+"""The bulk path: a mutation document with many `<Kind>Create` fields is ONE atomic batch.
+
+Pass 1 decides every create in order against the read model plus what the earlier creates of
+the same document decided (so uniqueness holds across them) and appends nothing; the events
+then go to the branch in one batch under its head's OCC; pass 2 executes the document again,
+answering each field with the object now in the read model.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from graphql import DocumentNode, FieldNode, OperationDefinitionNode, OperationType
+
+from strata_api.mutations import AuthRequired
+from strata_api.resources import Resources
+from strata_api.state_reader import GraphStateReader
+from strata_core.errors import ValidationFailed
+from strata_eventstore.records import PendingEvent
+from strata_graph.folding import apply_node_event
+from strata_graph.records import RecordState
+from strata_graphql.runtime.context import GraphQLContext
+from strata_graphql.runtime.resolvers import shape_rows
+from strata_graphql.runtime.shaping import concrete_kinds
+from strata_mutations import NodeEvent, NodeRecord, decide_create
+
+__all__ = ["BulkCreates", "is_bulk_create"]
+
+
+def is_bulk_create(document: DocumentNode, ctx: GraphQLContext) -> bool:
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if len(operations) != 1 or operations[0].operation != OperationType.MUTATION:
+        return False
+    fields = [s for s in operations[0].selection_set.selections if isinstance(s, FieldNode)]
+    return len(fields) > 1 and all(
+        f.name.value.endswith("Create") and ctx.schema.get(f.name.value[: -len("Create")]) is not None
+        for f in fields
+    )
+
+
+class _OverlayReader(GraphStateReader):
+    """The read model, with the objects decided earlier in the same document laid over it."""
+
+    def __init__(self, ctx: GraphQLContext, pending: dict[str, NodeRecord]) -> None:
+        super().__init__(ctx.schema, ctx.reader)
+        self._ctx = ctx
+        self._pending = pending
+
+    async def get(self, ids: Sequence[str]) -> dict[str, NodeRecord]:
+        found = await super().get([i for i in ids if i not in self._pending])
+        found.update({i: self._pending[i] for i in ids if i in self._pending})
+        return found
+
+    async def find_by_values(self, kind: str, values: Mapping[str, Any]) -> list[NodeRecord]:
+        kinds = set(concrete_kinds(self._ctx.schema, kind))
+        stored = [r for r in await super().find_by_values(kind, values) if r.uid not in self._pending]
+        pending = [
+            r for r in self._pending.values()
+            if r.kind in kinds and all(
+                uid_or_value in r.rels.get(key, []) if key in r.rels else r.value(key) == uid_or_value
+                for key, uid_or_value in values.items()
+            )
+        ]  # fmt: skip
+        return stored + pending
+
+
+class BulkCreates:
+    """Pass 1 (`deciding`) collects; `commit` appends once; pass 2 (`replaying`) answers."""
+
+    def __init__(self, resources: Resources, head: int) -> None:
+        self._resources = resources
+        self._head = head  # the branch head the decisions are made against
+        self._events: list[NodeEvent] = []
+        self._pending: dict[str, NodeRecord] = {}
+        self._ids: list[str] = []
+        self._replaying = False
+
+    async def execute(self, ctx: GraphQLContext, field: str, args: dict[str, Any]) -> Any:
+        if ctx.actor is None:
+            raise AuthRequired("Authentication is required to perform this operation")
+        if self._replaying:
+            uid = self._ids.pop(0)
+            row = await ctx.reader.get(uid)
+            return {"ok": True, "object": (await shape_rows(ctx, [row]))[0] if row else {"id": uid}}
+        kind = field[: -len("Create")]
+        new_id = str(uuid.uuid4())
+        events = await decide_create(ctx.schema, kind, args.get("data") or {}, _OverlayReader(ctx, self._pending), new_id)
+        for event in events:
+            before = self._pending.get(event.node_id)
+            if before is None and event.node_id != new_id:  # an existing peer gaining a back-reference
+                rows = await ctx.reader.get_many([event.node_id])
+                row = rows.get(event.node_id)
+                before = NodeRecord(uid=row.uid, kind=row.kind, attrs=row.attrs, rels=row.rels) if row else None
+            state = apply_node_event(
+                RecordState(kind=before.kind, attrs=before.attrs, rels=before.rels) if before else None, event
+            )
+            self._pending[event.node_id] = NodeRecord(uid=event.node_id, kind=state.kind, attrs=state.attrs, rels=state.rels)
+        self._events += events
+        self._ids.append(new_id)
+        return {"ok": True, "object": {"id": new_id}}
+
+    async def commit(self, ctx: GraphQLContext) -> None:
+        store = self._resources.store
+        if len(self._events) + 1 > store.max_batch:
+            raise ValidationFailed(
+                f"a bulk request may create at most {store.max_batch - 1} events at once, this one needs {len(self._events)}"
+            )
+        pending = [PendingEvent(self._resources.names.node_subject(ctx.branch_id, e.node_id), e) for e in self._events]
+        # raises ConcurrencyConflict when the head moved since the decisions: the caller decides again
+        result = await store.append(ctx.branch_id, pending, expected_head=self._head, actor=ctx.actor,
+                                    operation=f"bulk.create({len(self._ids)})")  # fmt: skip
+        await self._resources.wait_projected(ctx.branch_id, result.head_seq)
+        ctx.reader.forget()
+        self._replaying = True
