@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from graphql import GraphQLAbstractType, GraphQLResolveInfo
+from graphql import GraphQLAbstractType, GraphQLNonNull, GraphQLResolveInfo
 
 from strata_graphql.runtime.context import GraphQLContext
 from strata_graphql.runtime.filters import plan_query
@@ -52,7 +52,19 @@ async def resolve_field(parent: Any, info: GraphQLResolveInfo[Any], **args: Any)
         return (await shape_rows(ctx, [row]))[0] if row else None
     if isinstance(value, HfidOf):
         return await _hfid(ctx, value)
+    if value is None and _is_empty_page_type(info):
+        # a relationship the dialect always declares but this kind does not have (a leaf
+        # kind's `children`, a top-level kind's `parent`): an empty one, not a null
+        return {"count": 0, "edges": []}
     return value
+
+
+def _is_empty_page_type(info: GraphQLResolveInfo[Any]) -> bool:
+    return_type = info.return_type
+    if isinstance(return_type, GraphQLNonNull):
+        return_type = return_type.of_type
+    name = getattr(return_type, "name", "")
+    return isinstance(name, str) and name.startswith("NestedPaginated")
 
 
 async def shape_rows(ctx: GraphQLContext, rows: list[NodeRow]) -> list[dict[str, Any]]:

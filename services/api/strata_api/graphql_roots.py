@@ -17,9 +17,9 @@ INFRAHUB_COMPAT_VERSION = "1.5.0"
 _LIST_COMMITS = """
 MATCH (c:Commit) WHERE $ids IS NULL OR c.mutation_id IN $ids
 WITH c ORDER BY c.time DESC, c.branch, c.seq DESC
-WITH collect(c) AS all
-RETURN size(all) AS total,
-       [c IN all[$offset..($offset + $limit)] | {id: c.mutation_id, branch: c.branch, seq: c.seq,
+WITH collect(c) AS commits
+RETURN size(commits) AS total,
+       [c IN commits[$offset..($offset + $limit)] | {id: c.mutation_id, branch: c.branch, seq: c.seq,
         operation: c.operation, actor: c.actor, time: toString(c.time)}] AS page
 """
 
@@ -48,7 +48,7 @@ def root_resolvers(resources: Resources) -> dict[str, Root]:
             return {"count": 0, "edges": []}
         records, _, _ = await resources.driver.execute_query(
             _LIST_COMMITS, ids=args.get("ids") or None, offset=int(args.get("offset") or 0),
-            limit=int(args.get("limit") or 1_000_000), database_=resources.settings.neo4j_database,
+            limit=min(int(args.get("limit") or 1_000_000), 1_000_000), database_=resources.settings.neo4j_database,
         )  # fmt: skip
         row = records[0]
         edges = [{"node": {
