@@ -44,7 +44,7 @@ class EventStore:
         *,
         replicas: int = 1,
         duplicate_window_s: float = 86400.0,
-        max_batch: int = 5000,
+        max_batch: int = 20000,  # nats/nats-server.conf: jetstream.limits.batch.max_msgs
     ) -> None:
         self._nc = nc
         self._js = nc.jetstream()

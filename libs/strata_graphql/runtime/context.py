@@ -35,3 +35,4 @@ class GraphQLContext:
         self.actor = actor
         self.mutations = mutations
         self.roots = roots  # resolvers of non-kind root query fields (Branch, InfrahubInfo, …)
+        self.shaped: dict[str, dict[str, Any]] = {}  # shaped objects of this request, by id

@@ -73,8 +73,12 @@ async def shape_rows(ctx: GraphQLContext, rows: list[NodeRow]) -> list[dict[str,
     profiles = await ctx.reader.get_many(list(profile_ids)) if profile_ids else {}
     out = []
     for row in rows:
-        mine = [profiles[uid] for uid in row.rels.get("profiles", []) if uid in profiles]
-        out.append(shape_node(row, ctx.schema, profile_values(mine) if mine else None))
+        shaped = ctx.shaped.get(row.uid)
+        if shaped is None or shaped["__row"] is not row:
+            mine = [profiles[uid] for uid in row.rels.get("profiles", []) if uid in profiles]
+            shaped = shape_node(row, ctx.schema, profile_values(mine) if mine else None)
+            ctx.shaped[row.uid] = shaped  # a peer shared by many objects is shaped once
+        out.append(shaped)
     return out
 
 

@@ -16,10 +16,15 @@ __all__ = ["HfidOf", "NodeRef", "RelPeers", "attribute_value", "concrete_kinds",
 
 
 class RelPeers(msgspec.Struct, frozen=True):
-    """A relationship field's peers, resolved lazily by the field resolver."""
+    """A relationship field's peers, resolved lazily by the field resolver (the id list is
+    only read if the field is asked for: a hub object may have very many peers)."""
 
     schema: RelationshipSchema
-    peer_ids: tuple[str, ...]
+    row: NodeRow
+
+    @property
+    def peer_ids(self) -> list[str]:
+        return self.row.rels.get(self.schema.name, [])
 
 
 class NodeRef(msgspec.Struct, frozen=True):
@@ -129,5 +134,5 @@ def shape_node(row: NodeRow, schema: BranchSchema, from_profiles: dict[str, Any]
                     shaped.update(label=choice.label, color=choice.color, description=choice.description)
         node[attr.name] = shaped
     for rel in kind_schema.relationships:
-        node[rel.name] = RelPeers(rel, tuple(row.rels.get(rel.name, ())))
+        node[rel.name] = RelPeers(rel, row)
     return node

@@ -45,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("projector", help="run the projector (production entry point)")
     sub.add_parser("worker", help="run the task worker (production entry point)")
     bench = sub.add_parser("bench", help="benchmarks; print figures against the raw floor")
-    bench.add_argument("suite", nargs="?", default="store", choices=["store", "projector", "schema", "graphql", "all"])
+    bench.add_argument("suite", nargs="?", default="store", choices=["store", "projector", "schema", "graphql", "branches", "all"])
     bench.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
     replay = sub.add_parser("replay", help="print a branch's events in order (audit)")
     replay.add_argument("--branch-id", default="main")

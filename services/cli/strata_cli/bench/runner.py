@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from strata_cli.bench.branch_bench import bench_branches
 from strata_cli.bench.graphql_bench import bench_graphql
 from strata_cli.bench.projector_bench import bench_projector
 from strata_cli.bench.schema_bench import bench_schema
@@ -36,5 +37,12 @@ def run_bench(settings: Settings, suite: str, *, quick: bool) -> int:
             asyncio.run(bench_graphql(
                 servers.nats_url, servers.neo4j_uri, creates=50 if quick else 300,
                 sizes=[1_000, 10_000] if quick else [1_000, 10_000, 100_000], reads=5 if quick else 20,
+            ))  # fmt: skip
+        if suite in ("branches", "all"):
+            assert servers.neo4j_uri is not None
+            asyncio.run(bench_branches(
+                servers.nats_url, servers.neo4j_uri, main_sizes=[1_000] if quick else [1_000, 100_000],
+                changes=[1_000] if quick else [1_000, 10_000], open_branches=50 if quick else 1_000,
+                server_pids=servers.pids,
             ))  # fmt: skip
     return 0

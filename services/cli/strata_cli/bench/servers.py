@@ -26,6 +26,7 @@ __all__ = ["BenchServers", "bench_servers"]
 class BenchServers:
     nats_url: str
     neo4j_uri: str | None
+    pids: dict[str, int]
 
 
 @contextlib.contextmanager
@@ -51,7 +52,8 @@ def bench_servers(*, with_neo4j: bool) -> Iterator[BenchServers]:
                 print("bench: starting neo4j…", file=sys.stderr, flush=True)
                 wait_for_bolt(cfg.bolt_uri, timeout_s=180, proc=neo_proc, log_file=cfg.log_file)
                 neo_uri = cfg.bolt_uri
-            yield BenchServers(nats_url=nats.url, neo4j_uri=neo_uri)
+            pids = {"nats-server": nats_proc.pid} | ({"neo4j": neo_proc.pid} if neo_proc else {})
+            yield BenchServers(nats_url=nats.url, neo4j_uri=neo_uri, pids=pids)
         finally:
             if neo_proc is not None:
                 stop_neo4j(neo_proc)

@@ -1,0 +1,85 @@
+"""Branches: create with 1k and 100k objects on main; diff and merge of 1k and 10k changes;
+server memory with many open branches."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpx
+import nats
+
+from strata_cli.bench.api_harness import TOKEN_HEADERS, running_strata
+from strata_cli.bench.figures import print_row, print_title
+from strata_cli.bench.graphql_bench import SCHEMA, _fill
+from strata_events import AttributeValue, NodeUpdated
+from strata_eventstore import EventStore, StreamNames
+from strata_eventstore.records import PendingEvent
+
+__all__ = ["bench_branches"]
+
+
+async def _gql(client: httpx.AsyncClient, query: str, branch: str = "main") -> dict[str, Any]:
+    body: dict[str, Any] = (await client.post(f"/graphql/{branch}", json={"query": query}, headers=TOKEN_HEADERS)).json()
+    if body.get("errors"):
+        raise RuntimeError(body["errors"])
+    return body
+
+
+async def _timed(coro: Any) -> tuple[float, Any]:
+    started = time.perf_counter()
+    result = await coro
+    return (time.perf_counter() - started) * 1000, result
+
+
+def _rss_mib(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def bench_branches(nats_url: str, neo4j_uri: str, *, main_sizes: list[int], changes: list[int],
+                         open_branches: int, server_pids: dict[str, int]) -> None:  # fmt: skip
+    for size in main_sizes:
+        async with running_strata(nats_url, neo4j_uri) as (client, settings):
+            assert (await client.post("/api/schema/load?branch=main", json=SCHEMA, headers=TOKEN_HEADERS)).status_code == 200
+            nc = await nats.connect(nats_url)
+            store = EventStore(nc, StreamNames(prefix=settings.stream_prefix))
+            site = (await _gql(client, 'mutation { BenchSiteCreate(data: {name: {value: "s"}}) { object { id } } }'))["data"]["BenchSiteCreate"]["object"]["id"]
+            tag = (await _gql(client, 'mutation { BuiltinTagCreate(data: {name: {value: "t"}}) { object { id } } }'))["data"]["BuiltinTagCreate"]["object"]["id"]
+            await _fill(store, 0, size, site, tag)
+            await _gql(client, 'mutation { BuiltinTagCreate(data: {name: {value: "barrier"}}) { ok } }')
+            ids = [r["node"]["id"] for r in (await _gql(client, "query { BenchDevice(limit: %d) { edges { node { id } } } }" % max(changes)))["data"]["BenchDevice"]["edges"]]
+            print_title(f"branches with {size:,} objects on main")
+            create_ms, _ = await _timed(_gql(client, 'mutation { BranchCreate(data: {name: "bench-create"}) { ok } }'))
+            print_row("branch create (BranchCreate round trip)", create_ms, "ms")
+            for count in changes:
+                name = f"bench-{count}"
+                body = await _gql(client, 'mutation { BranchCreate(data: {name: "%s"}) { object { id } } }' % name)
+                branch_id = body["data"]["BranchCreate"]["object"]["id"]
+                head = await store.head(branch_id)
+                targets = (ids * (count // max(len(ids), 1) + 1))[:count]
+                for start in range(0, count, 1000):
+                    events = [PendingEvent(store.names.node_subject(branch_id, uid), NodeUpdated(
+                        node_id=uid, kind="BenchDevice", attributes={"serial": AttributeValue(value=f"B{start + i}")}))
+                        for i, uid in enumerate(targets[start : start + 1000])]  # fmt: skip
+                    head = (await store.append(branch_id, events, expected_head=head)).head_seq
+                await _gql(client, "query { BenchDevice(limit: 1) { count } }", name)  # branch readable
+                diff_ms, response = await _timed(client.get(f"/api/diff/data?branch={name}"))
+                num_updated = response.json().get("num_updated")
+                merge_ms, _ = await _timed(_gql(client, 'mutation { BranchMerge(data: {name: "%s"}) { ok } }' % name))
+                print_row(f"diff of {count:,} changes ({num_updated} objects updated)", diff_ms, "ms")
+                print_row(f"merge of {count:,} changes (one atomic batch, projected)", merge_ms, "ms")
+            await nc.close()
+    async with running_strata(nats_url, neo4j_uri) as (client, _settings):
+        before = {name: _rss_mib(pid) for name, pid in server_pids.items()}
+        started = time.perf_counter()
+        for i in range(open_branches):
+            await _gql(client, 'mutation { BranchCreate(data: {name: "open-%d"}) { ok } }' % i)
+        elapsed = time.perf_counter() - started
+        print_title(f"{open_branches:,} open branches")
+        print_row("branch creates per second", open_branches / elapsed, "/s")
+        for name, pid in server_pids.items():
+            print_row(f"{name} RSS before -> after (MiB)", _rss_mib(pid), "MiB", floor=before[name])
