@@ -34,29 +34,35 @@ def resolve_type(value: Any, info: GraphQLResolveInfo[Any], abstract_type: Graph
     return None
 
 
-async def resolve_field(parent: Any, info: GraphQLResolveInfo[Any], **args: Any) -> Any:
+def resolve_field(parent: Any, info: GraphQLResolveInfo[Any], **args: Any) -> Any:
+    """Plain values are returned as they are: only fields that load something are coroutines
+    (an awaitable per field would cost graphql-core far more than the lookups themselves)."""
     ctx: GraphQLContext = info.context
     parent_type = info.parent_type.name
     field = info.field_name
     if parent_type == "Query":
-        return await _query_root(ctx, field, args)
+        return _query_root(ctx, field, args)
     if parent_type == "Mutation":
         if ctx.mutations is None:
             raise PermissionError("mutations are not available on this endpoint")
-        return await ctx.mutations.execute(ctx, field, args)
+        return ctx.mutations.execute(ctx, field, args)
     value = parent.get(field) if isinstance(parent, dict) else getattr(parent, field, None)
     if isinstance(value, RelPeers):
-        return await _relationship(ctx, value, args)
+        return _relationship(ctx, value, args)
     if isinstance(value, NodeRef):
-        row = await ctx.reader.get(value.uid)
-        return (await shape_rows(ctx, [row]))[0] if row else None
+        return _node_ref(ctx, value)
     if isinstance(value, HfidOf):
-        return await _hfid(ctx, value)
+        return _hfid(ctx, value)
     if value is None and _is_empty_page_type(info):
         # a relationship the dialect always declares but this kind does not have (a leaf
         # kind's `children`, a top-level kind's `parent`): an empty one, not a null
         return {"count": 0, "edges": []}
     return value
+
+
+async def _node_ref(ctx: GraphQLContext, ref: NodeRef) -> Any:
+    row = await ctx.reader.get(ref.uid)
+    return (await shape_rows(ctx, [row]))[0] if row else None
 
 
 def _is_empty_page_type(info: GraphQLResolveInfo[Any]) -> bool:
