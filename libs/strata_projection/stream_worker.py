@@ -63,6 +63,7 @@ class StreamWorker:
         self._options = options
         self.status = StreamStatus(branch_id=branch_id, stream=self.stream)
         self._log = _log.bind(stream=self.stream, branch_id=branch_id)
+        self._lag_checked_at = 0.0
 
     async def _prepare_consumer(self, checkpoint: int) -> None:
         """Position the durable consumer just after the graph's checkpoint.
@@ -178,6 +179,10 @@ class StreamWorker:
         self._log.debug("batches_applied", checkpoint=checkpoint, batches=len(decoded))
 
     async def _refresh_lag(self) -> None:
+        now = time.monotonic()
+        if now - self._lag_checked_at < 1.0:  # a quiet stream is asked about once a second
+            return
+        self._lag_checked_at = now
         try:
             info = await self._js.stream_info(self.stream)
         except (nats.js.errors.NotFoundError, nats.errors.TimeoutError):
