@@ -136,6 +136,9 @@ async def _apply_batches(
                     await tx.run(cypher.MARK_BRANCH_MERGED, id=event.branch_id, seq=stored.seq,
                                  branch_head=event.branch_head)  # fmt: skip
                 case BranchRebased():
+                    if node_changes:  # changes before the rebase belong to the old fork point
+                        await _write_node_versions(tx, branch_id, node_changes)
+                        node_changes = []
                     await tx.run(cypher.MOVE_FORK_POINT, id=event.branch_id, fork_seq=event.fork_seq,
                                  fork_time=event.fork_time)  # fmt: skip
                     await tx.run(cypher.CLOSE_BRANCH_RECORDS, branch=branch_id, open=OPEN, seq=version_seq)

@@ -21,7 +21,7 @@ from strata_branching import (
     fold_changes,
     touched_ids,
 )
-from strata_events import ConflictResolved, SchemaLoaded
+from strata_events import BranchRebased, ConflictResolved, SchemaLoaded
 from strata_eventstore import EventStore
 from strata_graph.records import RecordState
 from strata_graph.views import View
@@ -62,6 +62,11 @@ class BranchChangesService:
     async def compute(self, ref: BranchRef, schema: BranchSchema) -> BranchChanges:
         main_head = await self._store.head("main")
         branch_events = await self._store.read_range(ref.id)
+        # a rebase re-applied the branch's net change on main at the new fork point: what came
+        # before it is relative to the old fork and is not folded again
+        rebases = [i for i, e in enumerate(branch_events) if isinstance(e.event, BranchRebased)]
+        if rebases:
+            branch_events = branch_events[rebases[-1] + 1 :]
         main_events = await self._store.read_range("main", ref.fork_seq + 1, main_head) if main_head > ref.fork_seq else []
         ids = touched_ids(branch_events) | touched_ids(main_events)
         base = await self.states(View(branch="main", own_seq=ref.fork_seq), ids)

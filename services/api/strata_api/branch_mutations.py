@@ -45,6 +45,10 @@ async def run_branch_mutation(resources: Resources, ctx: GraphQLContext, field: 
         return {"ok": True}
     ref = await resources.branches.resolve(name)
     schema = await resources.schemas.current(ref)
+    # diffs, merges and rebases read both sides from the graph: let it catch up with both heads
+    await resources.wait_projected("main", await resources.store.head("main"))
+    if ref.id != "main":
+        await resources.wait_projected(ref.id, await resources.store.head(ref.id))
     if field == "BranchValidate":
         if ref.id == "main":
             raise ValidationFailed("The branch main cannot be validated against itself", field="name")

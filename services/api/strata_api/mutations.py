@@ -35,6 +35,8 @@ class ApiMutations:
 
         for _ in range(_ATTEMPTS):
             head = await self._resources.store.head(ctx.branch_id)
+            # decide on a read model that holds everything up to the head we will guard on
+            await self._resources.wait_projected(ctx.branch_id, head)
             ctx.reader.forget()
             decision = await dispatch(ctx, field, args)
             if not decision.events:

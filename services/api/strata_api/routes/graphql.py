@@ -13,8 +13,9 @@ from litestar import Request, Response, get, post
 from litestar.datastructures import State
 
 from strata_api.bulk import BulkCreates, is_bulk_create
+from strata_api.auth_guard import actor_of
 from strata_api.graphql_roots import root_resolvers
-from strata_api.mutations import ApiMutations
+from strata_api.mutations import ApiMutations, AuthRequired
 from strata_api.resources import Resources
 from strata_core.errors import ConcurrencyConflict, StrataError, ValidationFailed
 from strata_graphql.runtime.context import GraphQLContext
@@ -59,6 +60,9 @@ async def _run(request: Request[Any, Any, Any], state: State, branch: str) -> Re
     body = await request.json()
     if not isinstance(body, dict) or not isinstance(body.get("query"), str):
         raise ValidationFailed("body: expected an object with a string field 'query'")
+    actor = actor_of(request)
+    if actor is None and not resources.settings.anonymous_read:
+        raise AuthRequired("Authentication is required (anonymous reads are disabled)")
     ref = await resources.branches.resolve(branch)
     at_text = request.query_params.get("at")
     if at_text:
@@ -72,7 +76,7 @@ async def _run(request: Request[Any, Any, Any], state: State, branch: str) -> Re
         reader=GraphReader(resources.driver, resources.settings.neo4j_database, view),
         branch_name=ref.name,
         branch_id=ref.id,
-        actor=request.scope.get("strata_actor"),  # type: ignore[arg-type]  # set by authenticate
+        actor=actor,
         mutations=None if at_text else ApiMutations(resources),  # the past is read-only
         roots=root_resolvers(resources),
     )
@@ -99,7 +103,9 @@ async def _run_bulk(
 ) -> ExecutionResult:
     """Many creates in one document: decided together, appended as one atomic batch."""
     for _ in range(_BULK_ATTEMPTS):
-        bulk = BulkCreates(resources, await resources.store.head(ctx.branch_id))
+        head = await resources.store.head(ctx.branch_id)
+        await resources.wait_projected(ctx.branch_id, head)
+        bulk = BulkCreates(resources, head)
         ctx.mutations = bulk
         decided = await execute_document(resources.graphql_cache, ctx, query, variables, operation)
         if decided.errors:

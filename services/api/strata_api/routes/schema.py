@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Request, Response, get, post
 from litestar.datastructures import State
 
-from strata_api.auth_guard import actor_of, require_writer
+from strata_api.auth_guard import actor_of, require_reader, require_writer
 from strata_api.resources import Resources
 from strata_core.errors import BranchNotFound, StrataError, ValidationFailed
 from strata_schema import BranchSchema
@@ -36,13 +36,13 @@ async def _schema_for(state: State, branch: str) -> tuple[Resources, BranchSchem
     return resources, await resources.schemas.current(ref), ref
 
 
-@get("/api/schema")
+@get("/api/schema", guards=[require_reader])
 async def get_schema(state: State, branch: str = "main", namespaces: list[str] | None = None) -> dict[str, Any]:
     _, schema, _ = await _schema_for(state, branch)
     return schema.to_api_dict(namespaces)
 
 
-@get("/api/schema/summary")
+@get("/api/schema/summary", guards=[require_reader])
 async def get_schema_summary(state: State, branch: str = "main") -> dict[str, Any]:
     _, schema, _ = await _schema_for(state, branch)
     api = schema.to_api_dict()
@@ -52,7 +52,7 @@ async def get_schema_summary(state: State, branch: str = "main") -> dict[str, An
     return summary
 
 
-@get("/api/schema/{kind:str}")
+@get("/api/schema/{kind:str}", guards=[require_reader])
 async def get_schema_kind(state: State, kind: str, branch: str = "main") -> dict[str, Any]:
     _, schema, _ = await _schema_for(state, branch)
     api = schema.to_api_dict()
@@ -75,6 +75,8 @@ async def load_schema(request: Request[Any, Any, Any], state: State, branch: str
     resources, _, ref = await _schema_for(state, branch)
     documents = _documents(await request.json())
     branch_id = ref.id
+    # the data checks read the graph: let it hold everything appended so far
+    await resources.wait_projected(branch_id, await resources.store.head(branch_id))
     result = await resources.schemas.load(
         ref,
         documents,
@@ -93,7 +95,7 @@ async def check_schema(request: Request[Any, Any, Any], state: State, branch: st
     return {"diff": outcome.diff.to_api_dict()}
 
 
-@get("/schema.graphql", media_type="text/plain")
+@get("/schema.graphql", media_type="text/plain", guards=[require_reader])
 async def get_schema_sdl(state: State, branch: str = "main") -> Response[str]:
     from strata_graphql.sdl import build_sdl
 
