@@ -19,6 +19,7 @@ from strata_graphql.runtime.shaping import (
     RelPeers,
     attribute_value,
     concrete_kinds,
+    profile_priority,
     profile_values,
     shape_node,
 )
@@ -108,22 +109,39 @@ async def _query_root(ctx: GraphQLContext, field: str, args: dict[str, Any]) -> 
     return {"count": total, "edges": edges, "permissions": {"count": 0, "edges": []}}
 
 
-_PROPERTIES = {"is_visible": True, "is_protected": False, "updated_at": None, "source": None, "owner": None}
+_PROPERTIES: dict[str, Any] = {"is_visible": True, "is_protected": False, "updated_at": None, "source": None, "owner": None}
+
+
+async def _profile_peers(ctx: GraphQLContext, rel: RelPeers) -> tuple[list[str], str | None]:
+    """Peers an object's profiles give a relationship it leaves empty: (peer ids, profile id)."""
+    profile_ids = rel.row.rels.get("profiles", [])
+    if rel.peer_ids or not profile_ids or rel.schema.name == "profiles":
+        return list(rel.peer_ids), None
+    profiles = await ctx.reader.get_many(profile_ids)
+    for uid in sorted(profiles, key=lambda p: profile_priority(profiles[p])):
+        peers = profiles[uid].rels.get(rel.schema.name, [])
+        if peers:
+            return list(peers), uid
+    return [], None
 
 
 async def _relationship(ctx: GraphQLContext, rel: RelPeers, args: dict[str, Any]) -> Any:
-    rows = await asyncio.gather(*(ctx.reader.get(uid) for uid in rel.peer_ids))
+    peer_ids, from_profile = await _profile_peers(ctx, rel)
+    rows = await asyncio.gather(*(ctx.reader.get(uid) for uid in peer_ids))
     nodes = await shape_rows(ctx, [row for row in rows if row is not None])
+    properties = dict(_PROPERTIES)
+    if from_profile is not None:
+        properties["source"] = NodeRef(from_profile)  # the SDK reads "from a profile" off the source's kind
     if rel.schema.cardinality == "one":
         # the field is non-null in Infrahub's dialect: an empty relationship has a null node
-        return {"node": nodes[0] if nodes else None, "properties": dict(_PROPERTIES), "node_metadata": None}
+        return {"node": nodes[0] if nodes else None, "properties": properties, "node_metadata": None}
     if args.get("ids"):
         wanted = set(args["ids"])
         nodes = [n for n in nodes if n["id"] in wanted]
     offset = int(args.get("offset") or 0)
     limit = args.get("limit")
     page = nodes[offset : offset + limit if limit is not None else None]
-    edges = [{"node": n, "properties": dict(_PROPERTIES), "node_metadata": None} for n in page]
+    edges = [{"node": n, "properties": dict(properties), "node_metadata": None} for n in page]
     return {"count": len(nodes), "edges": edges}
 
 

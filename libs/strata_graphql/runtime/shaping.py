@@ -12,7 +12,7 @@ from strata_graphql.sdl import attribute_graphql
 from strata_schema import BranchSchema
 from strata_schema.model import KindSchema, RelationshipSchema
 
-__all__ = ["HfidOf", "NodeRef", "RelPeers", "attribute_value", "concrete_kinds", "profile_values", "shape_node"]
+__all__ = ["HfidOf", "NodeRef", "RelPeers", "attribute_value", "concrete_kinds", "profile_priority", "profile_values", "shape_node"]
 
 
 class RelPeers(msgspec.Struct, frozen=True):
@@ -84,15 +84,16 @@ class HfidOf(msgspec.Struct, frozen=True):
     row: NodeRow
 
 
+def profile_priority(row: NodeRow) -> int:
+    """A profile's rank: the lowest profile_priority wins (Infrahub's default is 1000)."""
+    value = row.attrs.get("profile_priority", {}).get("value")
+    return int(value) if isinstance(value, int) else 1000
+
+
 def profile_values(profiles: list[NodeRow]) -> dict[str, Any]:
     """Attribute values the object's profiles give, the lowest profile_priority winning."""
-
-    def priority(row: NodeRow) -> int:
-        value = row.attrs.get("profile_priority", {}).get("value")
-        return int(value) if isinstance(value, int) else 1000
-
     out: dict[str, Any] = {}
-    for row in sorted(profiles, key=priority, reverse=True):
+    for row in sorted(profiles, key=profile_priority, reverse=True):
         for name, record in row.attrs.items():
             if not name.startswith("profile_") and record.get("value") is not None:
                 out[name] = record["value"]
