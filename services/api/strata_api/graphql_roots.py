@@ -20,8 +20,19 @@ WITH c ORDER BY c.time DESC, c.branch, c.seq DESC
 WITH collect(c) AS commits
 RETURN size(commits) AS total,
        [c IN commits[$offset..($offset + $limit)] | {id: c.mutation_id, branch: c.branch, seq: c.seq,
-        operation: c.operation, actor: c.actor, time: toString(c.time)}] AS page
+        operation: c.operation, actor: c.actor, time: toString(c.time), event_count: c.event_count}] AS page
 """
+
+def _commit_log(commit: dict[str, Any]) -> dict[str, Any]:
+    """The one log line a committed mutation has: what was stored, where, by whom."""
+    message = (
+        f"{commit['operation'] or 'mutation'} committed {commit['event_count']} event(s) on "
+        f"{commit['branch']} at sequence {commit['seq']} by {commit['actor'] or 'system'}"
+    )
+    node = {"id": f"{commit['id']}-1", "message": message, "severity": "info",
+            "task_id": commit["id"], "timestamp": commit["time"]}  # fmt: skip
+    return {"count": 1, "edges": [{"node": node}]}
+
 
 Root = Callable[[GraphQLContext, dict[str, Any]], Awaitable[Any]]
 
@@ -56,7 +67,7 @@ def root_resolvers(resources: Resources) -> dict[str, Root]:
             "state": "COMPLETED", "progress": 1.0, "workflow": c["operation"], "branch": c["branch"],
             "created_at": c["time"], "updated_at": c["time"], "start_time": c["time"],
             "parameters": {"actor": c["actor"], "seq": c["seq"]}, "tags": [], "related_nodes": [],
-            "logs": {"count": 0, "edges": []},
+            "logs": _commit_log(c),
         }} for c in row["page"]]  # fmt: skip
         return {"count": int(row["total"]), "edges": edges}
 
