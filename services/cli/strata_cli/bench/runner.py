@@ -37,6 +37,7 @@ def run_bench(settings: Settings, suite: str, *, quick: bool) -> int:
             asyncio.run(bench_graphql(
                 servers.nats_url, servers.neo4j_uri, creates=50 if quick else 300,
                 sizes=[1_000, 10_000] if quick else [1_000, 10_000, 100_000], reads=5 if quick else 20,
+                bulk=1_000 if quick else 10_000,
             ))  # fmt: skip
         if suite in ("branches", "all"):
             assert servers.neo4j_uri is not None
