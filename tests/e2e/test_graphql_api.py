@@ -137,3 +137,9 @@ async def test_many_creates_in_one_document_are_one_atomic_batch(
     }""")
     assert duplicate.get("errors") and "uniqueness" in str(duplicate["errors"]).lower()
     assert await store.last_seq("main") == before + 4, "a refused bulk appends nothing"
+
+
+async def test_the_default_ip_namespace_exists_from_the_start(api: AsyncTestClient) -> None:  # type: ignore[type-arg]
+    body = await _gql(api, 'query { IpamNamespace(name__value: "default") { count edges { node { default { value } } } } }')
+    assert body["data"]["IpamNamespace"]["count"] == 1
+    assert body["data"]["IpamNamespace"]["edges"][0]["node"]["default"]["value"] is True

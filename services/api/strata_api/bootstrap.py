@@ -6,19 +6,22 @@ concurrent or repeated runs store it once.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import structlog
 
 from strata_core.errors import ConcurrencyConflict
-from strata_events import BranchCreated
+from strata_events import AttributeValue, BranchCreated, NodeCreated
 from strata_eventstore import EventStore
 from strata_eventstore.records import PendingEvent
 
-__all__ = ["MAIN_BRANCH_ID", "bootstrap_main"]
+__all__ = ["DEFAULT_NAMESPACE_ID", "MAIN_BRANCH_ID", "bootstrap_main"]
 
 MAIN_BRANCH_ID = "main"
+# The built-in IPAM namespace every IP prefix and address belongs to unless told otherwise.
+DEFAULT_NAMESPACE_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, "strata:ipam-namespace:default"))
 _log = structlog.get_logger("strata.api")
 
 
@@ -34,7 +37,20 @@ async def bootstrap_main(store: EventStore, extra: Sequence[PendingEvent] = ()) 
         fork_time=datetime.now(UTC).isoformat(),
         sync_with_git=True,
     )
-    events = [PendingEvent(store.names.branch_event_subject(MAIN_BRANCH_ID), created), *extra]
+    namespace = NodeCreated(
+        node_id=DEFAULT_NAMESPACE_ID,
+        kind="IpamNamespace",
+        attributes={
+            "name": AttributeValue(value="default"),
+            "description": AttributeValue(value="Used to provide a default space of IP resources"),
+            "default": AttributeValue(value=True),
+        },
+    )
+    events = [
+        PendingEvent(store.names.branch_event_subject(MAIN_BRANCH_ID), created),
+        PendingEvent(store.names.node_subject(MAIN_BRANCH_ID, DEFAULT_NAMESPACE_ID), namespace),
+        *extra,
+    ]
     try:
         result = await store.append(
             MAIN_BRANCH_ID,
