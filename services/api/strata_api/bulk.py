@@ -26,7 +26,7 @@ from strata_graphql.runtime.resolvers import shape_rows
 from strata_graphql.runtime.shaping import concrete_kinds
 from strata_mutations import NodeEvent, NodeRecord, decide_create
 
-__all__ = ["BulkCreates", "is_bulk_create"]
+__all__ = ["BulkCreates", "OverlayReader", "is_bulk_create", "lay_over"]
 
 
 def is_bulk_create(document: DocumentNode, ctx: GraphQLContext) -> bool:
@@ -40,7 +40,20 @@ def is_bulk_create(document: DocumentNode, ctx: GraphQLContext) -> bool:
     )
 
 
-class _OverlayReader(GraphStateReader):
+async def lay_over(ctx: GraphQLContext, pending: dict[str, NodeRecord], events: Sequence[NodeEvent]) -> None:
+    """Fold decided (not yet stored) events into `pending`, starting from the stored objects."""
+    for event in events:
+        before = pending.get(event.node_id)
+        if before is None:
+            row = (await ctx.reader.get_many([event.node_id])).get(event.node_id)
+            before = NodeRecord(uid=row.uid, kind=row.kind, attrs=row.attrs, rels=row.rels) if row else None
+        state = apply_node_event(
+            RecordState(kind=before.kind, attrs=before.attrs, rels=before.rels) if before else None, event
+        )
+        pending[event.node_id] = NodeRecord(uid=event.node_id, kind=state.kind, attrs=state.attrs, rels=state.rels)
+
+
+class OverlayReader(GraphStateReader):
     """The read model, with the objects decided earlier in the same document laid over it."""
 
     def __init__(self, ctx: GraphQLContext, pending: dict[str, NodeRecord]) -> None:
@@ -86,17 +99,8 @@ class BulkCreates:
             return {"ok": True, "object": (await shape_rows(ctx, [row]))[0] if row else {"id": uid}}
         kind = field[: -len("Create")]
         new_id = str(uuid.uuid4())
-        events = await decide_create(ctx.schema, kind, args.get("data") or {}, _OverlayReader(ctx, self._pending), new_id)
-        for event in events:
-            before = self._pending.get(event.node_id)
-            if before is None and event.node_id != new_id:  # an existing peer gaining a back-reference
-                rows = await ctx.reader.get_many([event.node_id])
-                row = rows.get(event.node_id)
-                before = NodeRecord(uid=row.uid, kind=row.kind, attrs=row.attrs, rels=row.rels) if row else None
-            state = apply_node_event(
-                RecordState(kind=before.kind, attrs=before.attrs, rels=before.rels) if before else None, event
-            )
-            self._pending[event.node_id] = NodeRecord(uid=event.node_id, kind=state.kind, attrs=state.attrs, rels=state.rels)
+        events = await decide_create(ctx.schema, kind, args.get("data") or {}, OverlayReader(ctx, self._pending), new_id)
+        await lay_over(ctx, self._pending, events)
         self._events += events
         self._ids.append(new_id)
         return {"ok": True, "object": {"id": new_id}}

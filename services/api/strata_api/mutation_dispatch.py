@@ -8,6 +8,8 @@ from typing import Any
 
 import msgspec
 
+from strata_api.bulk import OverlayReader, lay_over
+from strata_api.ip_pools import allocate_address
 from strata_api.state_reader import GraphStateReader
 from strata_core.errors import ValidationFailed
 from strata_graphql.runtime.context import GraphQLContext
@@ -30,8 +32,14 @@ class Outcome(msgspec.Struct, kw_only=True):
     events: list[NodeEvent]
     object_id: str | None = None
     with_object: bool = True
+    pool_node: bool = False  # answer `node {id kind identifier display_label}` (pool allocations)
+    identifier: str | None = None
 
     def payload(self, shaped: dict[str, Any] | None) -> dict[str, Any]:
+        if self.pool_node:
+            node = {"id": self.object_id, "kind": (shaped or {}).get("__kind"), "identifier": self.identifier,
+                    "display_label": (shaped or {}).get("display_label")}  # fmt: skip
+            return {"ok": True, "node": node}
         if not self.with_object:
             return {"ok": True}
         return {"ok": True, "object": shaped if shaped is not None else ({"id": self.object_id} if self.object_id else None)}
@@ -44,9 +52,39 @@ def _split(field: str, ctx: GraphQLContext) -> tuple[str, str] | None:
     return None
 
 
+async def _from_pools(ctx: GraphQLContext, data: dict[str, Any]) -> tuple[dict[str, Any], list[NodeEvent], Any]:
+    """Relationship inputs `{from_pool: {id}}` become freshly allocated objects; the reader
+    returned sees them (they are decided, not yet stored)."""
+    pending: dict[str, Any] = {}
+    reader: Any = OverlayReader(ctx, pending)
+    events: list[NodeEvent] = []
+    out = dict(data)
+    for key, value in data.items():
+        if isinstance(value, dict) and isinstance(value.get("from_pool"), dict):
+            pool = value["from_pool"]
+            allocated, uid = await allocate_address(ctx, reader, str(pool.get("id")),
+                                                    identifier=pool.get("identifier"))  # fmt: skip
+            await lay_over(ctx, pending, allocated)
+            events += allocated
+            out[key] = {"id": uid}
+    return out, events, reader
+
+
 async def dispatch(ctx: GraphQLContext, field: str, args: dict[str, Any]) -> Outcome:
-    reader = GraphStateReader(ctx.schema, ctx.reader)
     data = args.get("data") or {}
+    if field == "InfrahubIPAddressPoolGetResource":
+        events, uid = await allocate_address(
+            ctx, GraphStateReader(ctx.schema, ctx.reader), str(data.get("id")),
+            identifier=data.get("identifier"), prefix_length=data.get("prefix_length"), data=data.get("data"),
+        )  # fmt: skip
+        return Outcome(events=events, object_id=uid, pool_node=True, identifier=data.get("identifier"))
+    data, allocations, reader = await _from_pools(ctx, data)
+    outcome = await _decide(ctx, field, data, reader)
+    outcome.events = allocations + outcome.events
+    return outcome
+
+
+async def _decide(ctx: GraphQLContext, field: str, data: dict[str, Any], reader: Any) -> Outcome:
     if field in ("RelationshipAdd", "RelationshipRemove"):
         decide: Callable[..., Any] = decide_relationship_add if field == "RelationshipAdd" else decide_relationship_remove
         events = await decide(ctx.schema, data.get("id"), data.get("name"), data.get("nodes") or [], reader)
