@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from strata_events import AttributeValue, NodeCreated, NodeDeleted, NodeUpdated
-from strata_graph.folding import fold_versions
+from strata_graph.folding import NodeEvent, fold_versions
 from strata_graph.records import OPEN, RecordState
 
 
@@ -58,7 +58,7 @@ def test_structured_values_are_flattened_as_json_text() -> None:
 @given(st.lists(st.tuples(st.sampled_from(["a", "b", "c"]), st.sampled_from(["create", "update", "delete"])), max_size=30))
 def test_fold_equals_event_by_event_application(ops: list[tuple[str, str]]) -> None:
     """Folding many mutations at once gives the same final states as one at a time."""
-    changes = []
+    changes: list[tuple[int, NodeEvent]] = []
     for seq, (uid, op) in enumerate(ops, start=1):
         if op == "create":
             changes.append((seq, _created(uid, f"n{seq}")))
