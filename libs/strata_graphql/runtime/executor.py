@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from graphql import ExecutionResult, execute, parse, validate
+from graphql import DocumentNode, ExecutionResult, execute, parse, validate
 from graphql.error import GraphQLSyntaxError
 
 from strata_graphql.runtime.context import GraphQLContext
 from strata_graphql.runtime.resolvers import resolve_field, resolve_type
 from strata_graphql.sdl import GraphQLSchemaCache
 
-__all__ = ["execute_document"]
+__all__ = ["execute_document", "execute_parsed"]
 
 
 async def execute_document(
@@ -21,11 +21,21 @@ async def execute_document(
     variables: dict[str, Any] | None,
     operation_name: str | None,
 ) -> ExecutionResult:
-    graphql_schema = cache.get(ctx.schema)
     try:
         document = parse(query)
     except GraphQLSyntaxError as exc:
         return ExecutionResult(data=None, errors=[exc])
+    return await execute_parsed(cache, ctx, document, variables, operation_name)
+
+
+async def execute_parsed(
+    cache: GraphQLSchemaCache,
+    ctx: GraphQLContext,
+    document: DocumentNode,
+    variables: dict[str, Any] | None,
+    operation_name: str | None,
+) -> ExecutionResult:
+    graphql_schema = cache.get(ctx.schema)
     errors = validate(graphql_schema, document)
     if errors:
         return ExecutionResult(data=None, errors=errors)

@@ -12,7 +12,16 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from graphql import DocumentNode, FieldNode, OperationDefinitionNode, OperationType
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    VariableNode,
+    Visitor,
+    visit,
+)
 
 from strata_api.mutations import AuthRequired
 from strata_api.resources import Resources
@@ -26,7 +35,7 @@ from strata_graphql.runtime.resolvers import shape_rows
 from strata_graphql.runtime.shaping import concrete_kinds
 from strata_mutations import NodeEvent, NodeRecord, decide_create
 
-__all__ = ["BulkCreates", "OverlayReader", "is_bulk_create", "lay_over"]
+__all__ = ["BulkCreates", "OverlayReader", "is_bulk_create", "lay_over", "split_document"]
 
 
 def is_bulk_create(document: DocumentNode, ctx: GraphQLContext) -> bool:
@@ -118,3 +127,36 @@ class BulkCreates:
         await self._resources.wait_projected(ctx.branch_id, result.head_seq)
         ctx.reader.forget()
         self._replaying = True
+
+
+def split_document(document: DocumentNode, size: int) -> list[DocumentNode]:
+    """The document's root fields in documents of at most `size` fields each (graphql-core
+    executes mutation fields with one nested await per field, which overflows the recursion
+    limit near a thousand). Each part keeps the fragments and the variables its fields use."""
+    operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
+    others = tuple(d for d in document.definitions if d is not operation)
+    fields = list(operation.selection_set.selections)
+    if len(fields) <= size:
+        return [document]
+    parts = []
+    for start in range(0, len(fields), size):
+        chunk = tuple(fields[start : start + size])
+        used: set[str] = set()
+        for node in chunk:
+            visit(node, _VariableCollector(used))
+        variables = tuple(v for v in operation.variable_definitions or () if v.variable.name.value in used)
+        part = OperationDefinitionNode(
+            operation=operation.operation, name=operation.name, directives=operation.directives,
+            variable_definitions=variables, selection_set=SelectionSetNode(selections=chunk),
+        )  # fmt: skip
+        parts.append(DocumentNode(definitions=(part, *others)))
+    return parts
+
+
+class _VariableCollector(Visitor):
+    def __init__(self, used: set[str]) -> None:
+        super().__init__()
+        self._used = used
+
+    def enter_variable(self, node: VariableNode, *_: Any) -> None:
+        self._used.add(node.name.value)

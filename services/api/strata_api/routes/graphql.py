@@ -12,14 +12,14 @@ from graphql.error import GraphQLSyntaxError
 from litestar import Request, Response, get, post
 from litestar.datastructures import State
 
-from strata_api.bulk import BulkCreates, is_bulk_create
+from strata_api.bulk import BulkCreates, is_bulk_create, split_document
 from strata_api.auth_guard import actor_of
 from strata_api.graphql_roots import root_resolvers
 from strata_api.mutations import ApiMutations, AuthRequired
 from strata_api.resources import Resources
 from strata_core.errors import ConcurrencyConflict, StrataError, ValidationFailed
 from strata_graphql.runtime.context import GraphQLContext
-from strata_graphql.runtime.executor import execute_document
+from strata_graphql.runtime.executor import execute_document, execute_parsed
 from strata_graphql.runtime.reader import GraphReader
 from strata_service.time_travel import parse_at, view_at
 
@@ -27,6 +27,7 @@ __all__ = ["graphql_routes"]
 
 _log = structlog.get_logger("strata.api")
 _BULK_ATTEMPTS = 3
+_BULK_PART = 200  # root fields per graphql-core execution (its serial executor recurses per field)
 
 _GRAPHIQL = """<!doctype html><html><head><title>Strata GraphiQL</title>
 <link rel="stylesheet" href="https://unpkg.com/graphiql/graphiql.min.css"/></head>
@@ -102,20 +103,28 @@ async def _run_bulk(
     resources: Resources, ctx: GraphQLContext, query: str, variables: Any, operation: Any
 ) -> ExecutionResult:
     """Many creates in one document: decided together, appended as one atomic batch."""
+    parts = split_document(parse(query), _BULK_PART)
     for _ in range(_BULK_ATTEMPTS):
         head = await resources.store.head(ctx.branch_id)
         await resources.wait_projected(ctx.branch_id, head)
         bulk = BulkCreates(resources, head)
         ctx.mutations = bulk
-        decided = await execute_document(resources.graphql_cache, ctx, query, variables, operation)
-        if decided.errors:
-            return decided
+        for part in parts:
+            decided = await execute_parsed(resources.graphql_cache, ctx, part, variables, operation)
+            if decided.errors:
+                return decided
         try:
             await bulk.commit(ctx)
         except ConcurrencyConflict:
             ctx.reader.forget()
             continue
-        return await execute_document(resources.graphql_cache, ctx, query, variables, operation)
+        data: dict[str, Any] = {}
+        errors: list[GraphQLError] = []
+        for part in parts:
+            answered = await execute_parsed(resources.graphql_cache, ctx, part, variables, operation)
+            data.update(answered.data or {})
+            errors += answered.errors or []
+        return ExecutionResult(data=data, errors=errors or None)
     raise ConcurrencyConflict(f"branch {ctx.branch_name} kept moving; the bulk create gave up")
 
 
