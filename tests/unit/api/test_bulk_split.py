@@ -1,0 +1,28 @@
+"""Splitting a bulk mutation document into parts graphql-core can execute."""
+
+from __future__ import annotations
+
+from graphql import OperationDefinitionNode, parse, print_ast
+
+from strata_api.bulk import split_document
+
+
+def test_parts_keep_order_fragments_and_only_their_variables() -> None:
+    fields = " ".join(f'c{i}: TagCreate(data: {{name: {{value: "t{i}"}}}}) {{ ...out }}' for i in range(449))
+    document = parse(
+        "mutation Many($last: String!) { %s last: TagCreate(data: {name: {value: $last}}) { ...out } }"
+        " fragment out on TagCreate { ok }" % fields
+    )
+    parts = split_document(document, 200)
+    operations = [next(d for d in p.definitions if isinstance(d, OperationDefinitionNode)) for p in parts]
+    sizes = [len(op.selection_set.selections) for op in operations]
+    assert sizes == [200, 200, 50]
+    aliases = [s.alias.value for op in operations for s in op.selection_set.selections]  # type: ignore[attr-defined]
+    assert aliases == [f"c{i}" for i in range(449)] + ["last"]
+    assert [len(op.variable_definitions or ()) for op in operations] == [0, 0, 1]
+    assert all("fragment out on TagCreate" in print_ast(p) for p in parts)
+
+
+def test_small_documents_are_not_split() -> None:
+    document = parse('mutation { a: TagCreate(data: {name: {value: "x"}}) { ok } }')
+    assert split_document(document, 200) == [document]
