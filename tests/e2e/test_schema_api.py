@@ -90,6 +90,9 @@ async def test_schema_on_a_branch_does_not_touch_main(api: AsyncTestClient) -> N
     assert created.json()["data"]["BranchCreate"]["object"]["name"] == "feature/racks"
     loaded = await api.post("/api/schema/load?branch=feature/racks", json=_base_documents(), headers=TOKEN_HEADERS)
     assert loaded.status_code == 200
+    listed = await api.post("/graphql/main", headers=TOKEN_HEADERS, json={"query": "query { Branch { name has_schema_changes } }"})
+    flags = {b["name"]: b["has_schema_changes"] for b in listed.json()["data"]["Branch"]}
+    assert flags == {"main": False, "feature/racks": True}
     on_branch = {n["kind"] for n in (await api.get("/api/schema?branch=feature/racks")).json()["nodes"]}
     on_main = {n["kind"] for n in (await api.get("/api/schema?branch=main")).json()["nodes"]}
     assert "DcimDevice" in on_branch and "DcimDevice" not in on_main

@@ -35,7 +35,8 @@ _log = structlog.get_logger("strata.api")
 _LIST_BRANCHES = """
 MATCH (b:Branch) WHERE b.deleted_seq IS NULL
 RETURN b.id AS id, b.name AS name, b.description AS description, b.origin AS origin,
-       b.fork_time AS fork_time, b.sync_with_git AS sync_with_git, b.merged_seq AS merged_seq
+       b.fork_time AS fork_time, b.sync_with_git AS sync_with_git, b.merged_seq AS merged_seq,
+       b.id <> 'main' AND EXISTS { MATCH (:SchemaRec {branch: b.id}) } AS has_schema_changes
 ORDER BY b.name
 """
 
@@ -124,7 +125,7 @@ class Resources:
                 "id": r["id"], "name": r["name"], "description": r["description"] or "",
                 "origin_branch": r["origin"] or "main", "branched_from": r["fork_time"],
                 "created_at": r["fork_time"], "is_default": is_main,
-                "sync_with_git": bool(r["sync_with_git"]), "has_schema_changes": False,
+                "sync_with_git": bool(r["sync_with_git"]), "has_schema_changes": bool(r["has_schema_changes"]),
                 "graph_version": 1, "status": "MERGED" if r["merged_seq"] is not None else "OPEN",
                 "is_isolated": True,
             })  # fmt: skip
