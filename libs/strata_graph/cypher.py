@@ -120,7 +120,8 @@ CALL () {
   UNION
   MATCH (r:Rec {branch: $origin})
   WHERE $origin IS NOT NULL AND r.kind IN $kinds
-    AND r.from_seq <= $origin_seq AND r.to_seq > $origin_seq
+  WITH r, CASE WHEN r.kind IN $agnostic THEN $origin_now ELSE $origin_seq END AS at
+  WHERE r.from_seq <= at AND r.to_seq > at
     AND NOT EXISTS { MATCH (o:Rec {uid: r.uid, branch: $branch})
                      WHERE o.from_seq <= $own_seq AND o.to_seq > $own_seq }
   RETURN r
@@ -160,7 +161,9 @@ CALL (id) {
   RETURN r
   UNION
   MATCH (r:Rec {uid: id, branch: $origin})
-  WHERE $origin IS NOT NULL AND r.from_seq <= $origin_seq AND r.to_seq > $origin_seq
+  WHERE $origin IS NOT NULL
+  WITH id, r, CASE WHEN r.kind IN $agnostic THEN $origin_now ELSE $origin_seq END AS at
+  WHERE r.from_seq <= at AND r.to_seq > at
     AND NOT EXISTS { MATCH (o:Rec {uid: id, branch: $branch})
                      WHERE o.from_seq <= $own_seq AND o.to_seq > $own_seq }
   RETURN r

@@ -23,6 +23,10 @@ class View(msgspec.Struct, frozen=True, kw_only=True):
     own_seq: int = CURRENT
     origin: str | None = None
     origin_seq: int = 0
+    # Branch-agnostic kinds live on the origin only and are read there as of `origin_now`
+    # (the moment read), not as of the fork point.
+    agnostic: tuple[str, ...] = ()
+    origin_now: int = CURRENT
 
     @classmethod
     def main_current(cls) -> View:
@@ -34,4 +38,6 @@ class View(msgspec.Struct, frozen=True, kw_only=True):
             "own_seq": self.own_seq,
             "origin": self.origin,
             "origin_seq": self.origin_seq,
+            "agnostic": list(self.agnostic),
+            "origin_now": self.origin_now,
         }

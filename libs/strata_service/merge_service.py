@@ -111,7 +111,11 @@ class MergeService:
             pending.append(PendingEvent(names.schema_subject("main"), changes.branch_schema))
         ids = {uid for uid in changes.branch.objects}
         main_now = await self.changes.states(View(branch="main"), ids)
-        node_events = merge_events(changes.branch, main_now, changes.choices)
+        # branch-local kinds stay on their branch
+        node_events = [
+            e for e in merge_events(changes.branch, main_now, changes.choices)
+            if getattr(schema.get(e.kind), "branch", "aware") != "local"
+        ]
         await self._check_uniqueness(node_events, schema)
         pending += [PendingEvent(names.node_subject("main", e.node_id), e) for e in node_events]
         merged = BranchMerged(branch_id=ref.id, name=ref.name, branch_head=changes.branch_head,

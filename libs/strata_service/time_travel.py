@@ -51,5 +51,6 @@ async def view_at(driver: AsyncDriver, database: str, branch: BranchRef, at: dat
     own = await _seq_at(driver, database, branch.id, at)
     if branch.origin is None:
         return View(branch=branch.id, own_seq=own)
-    origin_seq = min(branch.fork_seq, await _seq_at(driver, database, branch.origin, at))
-    return View(branch=branch.id, own_seq=own, origin=branch.origin, origin_seq=origin_seq)
+    origin_now = await _seq_at(driver, database, branch.origin, at)
+    return View(branch=branch.id, own_seq=own, origin=branch.origin, origin_seq=min(branch.fork_seq, origin_now),
+                origin_now=origin_now)  # fmt: skip

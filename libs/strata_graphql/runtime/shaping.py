@@ -12,7 +12,7 @@ from strata_graphql.sdl import attribute_graphql
 from strata_schema import BranchSchema
 from strata_schema.model import KindSchema, RelationshipSchema
 
-__all__ = ["HfidOf", "NodeRef", "RelPeers", "attribute_value", "concrete_kinds", "profile_priority", "profile_values", "shape_node"]
+__all__ = ["HfidOf", "NodeRef", "RelPeers", "agnostic_kinds", "attribute_value", "concrete_kinds", "profile_priority", "profile_values", "shape_node"]
 
 
 class RelPeers(msgspec.Struct, frozen=True):
@@ -40,6 +40,11 @@ def concrete_kinds(schema: BranchSchema, kind: str) -> list[str]:
     if used_by:
         return [k for k in used_by if k in schema.nodes]
     return [kind]
+
+
+def agnostic_kinds(schema: BranchSchema) -> tuple[str, ...]:
+    """Node kinds that are branch-agnostic: one copy, on main, seen from every branch."""
+    return tuple(sorted(kind for kind, node in schema.nodes.items() if node.branch == "agnostic"))
 
 
 def attribute_value(row: NodeRow, kind_schema: KindSchema, name: str) -> Any:

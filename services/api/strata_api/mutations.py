@@ -10,7 +10,10 @@ from strata_api.branch_mutations import BRANCH_MUTATIONS, run_branch_mutation
 from strata_api.resources import Resources
 from strata_core.errors import ConcurrencyConflict, StrataError
 from strata_eventstore.records import PendingEvent
+from strata_graph.views import View
 from strata_graphql.runtime.context import GraphQLContext
+from strata_graphql.runtime.reader import GraphReader
+from strata_graphql.runtime.shaping import agnostic_kinds
 from strata_graphql.runtime.resolvers import shape_rows
 
 __all__ = ["ApiMutations", "AuthRequired"]
@@ -26,11 +29,25 @@ class ApiMutations:
     def __init__(self, resources: Resources) -> None:
         self._resources = resources
 
+    def _target(self, ctx: GraphQLContext, field: str) -> GraphQLContext:
+        """A branch-agnostic kind has one copy, on main: its mutations go there from any branch."""
+        kind = next((field[: -len(s)] for s in ("Create", "Update", "Upsert", "Delete") if field.endswith(s)), "")
+        node = ctx.schema.nodes.get(kind)
+        if ctx.branch_id == "main" or node is None or node.branch != "agnostic":
+            return ctx
+        settings = self._resources.settings
+        view = View(branch="main", agnostic=agnostic_kinds(ctx.schema))
+        return GraphQLContext(
+            schema=ctx.schema, reader=GraphReader(self._resources.driver, settings.neo4j_database, view),
+            branch_name="main", branch_id="main", actor=ctx.actor, mutations=ctx.mutations, roots=ctx.roots,
+        )  # fmt: skip
+
     async def execute(self, ctx: GraphQLContext, field: str, args: dict[str, Any]) -> Any:
         if ctx.actor is None:
             raise AuthRequired("Authentication is required to perform this operation")
         if field in BRANCH_MUTATIONS:
             return await run_branch_mutation(self._resources, ctx, field, args)
+        ctx = self._target(ctx, field)
         from strata_api.mutation_dispatch import dispatch  # the table of root mutation fields
 
         for _ in range(_ATTEMPTS):

@@ -21,6 +21,7 @@ from strata_core.errors import ConcurrencyConflict, StrataError, ValidationFaile
 from strata_graphql.runtime.context import GraphQLContext
 from strata_graphql.runtime.executor import execute_document, execute_parsed
 from strata_graphql.runtime.reader import GraphReader
+from strata_graphql.runtime.shaping import agnostic_kinds
 from strata_service.time_travel import parse_at, view_at
 
 __all__ = ["graphql_routes"]
@@ -72,6 +73,7 @@ async def _run(request: Request[Any, Any, Any], state: State, branch: str) -> Re
     else:
         view = ref.current_view()
         schema = await resources.schemas.current(ref)
+    view = msgspec.structs.replace(view, agnostic=agnostic_kinds(schema))
     ctx = GraphQLContext(
         schema=schema,
         reader=GraphReader(resources.driver, resources.settings.neo4j_database, view),
