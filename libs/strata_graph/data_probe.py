@@ -66,5 +66,8 @@ class GraphDataProbe:
     def attribute_values(self, kind: str, attribute: str) -> Iterable[tuple[str, Any]]:
         return [(uid, v) for uid, v in self._values(kind, f"v_{attribute}") if v is not None]
 
+    def peers(self, kind: str, relationship: str) -> list[tuple[str, list[str]]]:
+        return [(uid, list(v or [])) for uid, v in self._values(kind, f"r_{relationship}")]
+
     def peer_counts(self, kind: str, relationship: str) -> Iterable[tuple[str, int]]:
         return [(uid, len(v or [])) for uid, v in self._values(kind, f"r_{relationship}")]

@@ -19,10 +19,12 @@ from strata_events import SchemaLoaded
 from strata_eventstore import EventStore
 from strata_eventstore.records import PendingEvent
 from strata_graph import cypher
+from strata_graph.data_probe import GraphDataProbe
 from strata_graph.views import View
-from strata_schema import BranchSchema, DataProbe, SchemaValidationError, check_data
+from strata_schema import BranchSchema, SchemaValidationError, check_data
 from strata_schema.branch import LoadOutcome, SchemaSource
 from strata_service.branches import BranchRef
+from strata_service.schema_migrations import migration_events
 
 __all__ = ["SchemaLoadResult", "SchemaRefused", "SchemaService"]
 
@@ -37,6 +39,14 @@ class SchemaRefused(StrataError):
     def __init__(self, error: SchemaValidationError) -> None:
         super().__init__(str(error))
         self.error = error
+
+
+def _concrete(schema: BranchSchema) -> Callable[[str], list[str]]:
+    def kinds(kind: str) -> list[str]:
+        used_by = list(getattr(schema.get(kind), "used_by", None) or [])
+        return used_by or [kind]
+
+    return kinds
 
 
 class SchemaLoadResult(msgspec.Struct, frozen=True, kw_only=True):
@@ -110,7 +120,7 @@ class SchemaService:
         branch: BranchRef,
         sources: Sequence[SchemaSource],
         *,
-        probe_for: Callable[[BranchSchema], DataProbe],
+        probe_for: Callable[[BranchSchema], GraphDataProbe],
         actor: str | None,
     ) -> SchemaLoadResult:
         branch_id = branch.id
@@ -131,6 +141,7 @@ class SchemaService:
             refusals = await asyncio.to_thread(check_data, outcome.plan, current.main, outcome.new_schema.main, probe)
             if refusals:
                 raise SchemaRefused(SchemaValidationError([r.to_error() for r in refusals]))
+            rewrites = await asyncio.to_thread(migration_events, outcome.plan, probe, _concrete(current))
             new = outcome.new_schema
             event = SchemaLoaded(
                 schema_hash=new.schema_hash, previous_hash=current.schema_hash, schema=new.to_dict()
@@ -138,7 +149,8 @@ class SchemaService:
             try:
                 result = await self._store.append(
                     branch_id,
-                    [PendingEvent(self._store.names.schema_subject(branch_id), event)],
+                    [PendingEvent(self._store.names.schema_subject(branch_id), event)]
+                    + [PendingEvent(self._store.names.node_subject(branch_id, e.node_id), e) for e in rewrites],
                     expected_head=head,
                     actor=actor,
                     operation="schema.load",

@@ -98,3 +98,24 @@ async def test_schema_on_a_branch_does_not_touch_main(api: AsyncTestClient) -> N
     assert "DcimDevice" in on_branch and "DcimDevice" not in on_main
     unknown = await api.get("/api/schema?branch=nope")
     assert unknown.status_code == 400  # what infrahub-sdk expects of an unknown branch here
+
+
+async def test_migrations_backfill_defaults_and_move_renamed_attributes(api: AsyncTestClient) -> None:  # type: ignore[type-arg]
+    v1 = {"schemas": [{"version": "1.0", "nodes": [{"name": "Widget", "namespace": "Test",
+          "attributes": [{"id": "attr-size", "name": "size", "kind": "Number", "optional": True}]}]}]}  # fmt: skip
+    assert (await api.post("/api/schema/load?branch=main", json=v1, headers=TOKEN_HEADERS)).status_code == 200
+    for size in (1, 2):
+        created = await api.post("/graphql/main", headers=TOKEN_HEADERS, json={
+            "query": "mutation { TestWidgetCreate(data: {size: {value: %d}}) { ok } }" % size})  # fmt: skip
+        assert created.json()["data"]["TestWidgetCreate"]["ok"], created.text
+    v2 = {"schemas": [{"version": "1.0", "nodes": [{"name": "Widget", "namespace": "Test", "attributes": [
+          {"id": "attr-size", "name": "width", "kind": "Number", "optional": True},
+          {"name": "color", "kind": "Text", "default_value": "grey"}]}]}]}  # fmt: skip
+    loaded = await api.post("/api/schema/load?branch=main", json=v2, headers=TOKEN_HEADERS)
+    assert loaded.status_code == 200, loaded.text
+    query = 'query { TestWidget(color__value: "grey") { count edges { node { width { value } color { value is_default } } } } }'
+    body = (await api.post("/graphql/main", json={"query": query})).json()
+    assert body["data"]["TestWidget"]["count"] == 2, body  # the backfilled default is filterable
+    nodes = [e["node"] for e in body["data"]["TestWidget"]["edges"]]
+    assert sorted(n["width"]["value"] for n in nodes) == [1, 2]  # values moved to the new name
+    assert all(n["color"] == {"value": "grey", "is_default": True} for n in nodes)
