@@ -39,7 +39,8 @@ def apply_node_event(state: RecordState | None, event: NodeEvent) -> RecordState
             for name, peers in event.peers_removed.items():
                 gone = set(peers)
                 rels[name] = [p for p in rels.get(name, []) if p not in gone]
-            return RecordState(kind=base.kind, deleted=base.deleted, attrs=attrs, rels=rels)
+            # an update names the object's kind; a different one is a kind rename (schema migration)
+            return RecordState(kind=event.kind or base.kind, deleted=base.deleted, attrs=attrs, rels=rels)
         case NodeDeleted():
             base = state or RecordState(kind=event.kind)
             return RecordState(kind=base.kind, deleted=True, attrs=base.attrs, rels=base.rels)

@@ -3,9 +3,8 @@
 
 - a new attribute with a default: the default is written on every existing object
   (`is_default: true`), so filters and sorting see it;
-- an attribute or relationship renamed by id: each object's value or peers move to the new name.
-
-A kind renamed by id is not rewritten (its objects keep the old kind): refused until it is.
+- an attribute or relationship renamed by id: each object's value or peers move to the new name;
+- a kind renamed by id: each object takes the new kind (a `node.updated` naming it).
 Synchronous: the data probe reads the graph with the sync driver; the API runs it in a thread.
 """
 
@@ -13,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from strata_core.errors import ValidationFailed
 from strata_events import AttributeValue, NodeUpdated
 from strata_graph.data_probe import GraphDataProbe
 from strata_schema import MigrationPlan
@@ -28,11 +26,10 @@ def migration_events(
     for migration in plan.migrations:
         name, field = migration.name, migration.field
         if field is None:
-            if name in ("node.name.update", "node.namespace.update") and probe.count_objects(migration.previous_kind or migration.kind):
-                raise ValidationFailed(
-                    f"{migration.kind}: renaming a kind that has objects is not supported yet "
-                    f"(objects of {migration.previous_kind} would be left behind)", kind=migration.kind,
-                )  # fmt: skip
+            if name in ("node.name.update", "node.namespace.update") and migration.previous_kind:
+                # the objects take the new kind; their attributes and peers are unchanged
+                events += [NodeUpdated(node_id=uid, kind=migration.kind)
+                           for uid in probe.object_ids(migration.previous_kind, 10**9)]  # fmt: skip
             continue
         for kind in concrete_kinds(migration.kind):
             if name == "node.attribute.add" and migration.default_value is not None:

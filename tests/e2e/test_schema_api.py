@@ -119,3 +119,19 @@ async def test_migrations_backfill_defaults_and_move_renamed_attributes(api: Asy
     nodes = [e["node"] for e in body["data"]["TestWidget"]["edges"]]
     assert sorted(n["width"]["value"] for n in nodes) == [1, 2]  # values moved to the new name
     assert all(n["color"] == {"value": "grey", "is_default": True} for n in nodes)
+
+
+async def test_a_kind_renamed_by_id_keeps_its_objects(api: AsyncTestClient) -> None:  # type: ignore[type-arg]
+    def schema(name: str) -> dict[str, Any]:
+        return {"schemas": [{"version": "1.0", "nodes": [{"id": "kind-gadget", "name": name, "namespace": "Test",
+                 "attributes": [{"name": "label", "kind": "Text"}]}]}]}  # fmt: skip
+
+    assert (await api.post("/api/schema/load?branch=main", json=schema("Gadget"), headers=TOKEN_HEADERS)).status_code == 200
+    made = await api.post("/graphql/main", headers=TOKEN_HEADERS,
+                          json={"query": 'mutation { TestGadgetCreate(data: {label: {value: "g1"}}) { ok } }'})  # fmt: skip
+    assert made.json()["data"]["TestGadgetCreate"]["ok"], made.text
+    renamed = await api.post("/api/schema/load?branch=main", json=schema("Gizmo"), headers=TOKEN_HEADERS)
+    assert renamed.status_code == 200, renamed.text
+    body = (await api.post("/graphql/main", json={"query": "query { TestGizmo { count edges { node { __typename label { value } } } } }"})).json()
+    assert body["data"]["TestGizmo"]["count"] == 1, body
+    assert body["data"]["TestGizmo"]["edges"][0]["node"] == {"__typename": "TestGizmo", "label": {"value": "g1"}}

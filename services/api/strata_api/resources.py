@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import msgspec
 import nats
 import structlog
 from nats.aio.client import Client
@@ -18,13 +19,14 @@ from strata_eventstore.records import PendingEvent
 from strata_graph.data_probe import GraphDataProbe
 from strata_graph.driver import open_driver
 from strata_graph.projection import GraphProjection
+from strata_graphql.runtime.shaping import agnostic_kinds
 from strata_graphql.sdl import GraphQLSchemaCache
 from strata_schema import BranchSchema
 from strata_service.auth import AuthService, seed_account_events
 from strata_eventstore.kv_locks import KvLocks
 from strata_service.branch_service import BranchService
 from strata_service.merge_service import MergeService
-from strata_service.branches import BranchDirectory
+from strata_service.branches import BranchDirectory, BranchRef
 from strata_service.consistency import ProjectionWaiter
 from strata_service.schema_service import SchemaService
 
@@ -99,8 +101,8 @@ class Resources:
     def as_state(self) -> dict[str, Any]:
         return {"resources": self}
 
-    def data_probe(self, branch_id: str, schema: BranchSchema) -> GraphDataProbe:
-        from strata_graph.views import View
+    def data_probe(self, ref: BranchRef, schema: BranchSchema) -> GraphDataProbe:
+        """Questions about the branch's objects as the branch sees them (its own over main's)."""
 
         def concrete(kind: str) -> list[str]:
             found = schema.get(kind)
@@ -108,7 +110,8 @@ class Resources:
             return used_by or [kind]
 
         assert self._sync_driver is not None
-        return GraphDataProbe(self._sync_driver, self.settings.neo4j_database, View(branch=branch_id), concrete)
+        view = msgspec.structs.replace(ref.current_view(), agnostic=agnostic_kinds(schema))
+        return GraphDataProbe(self._sync_driver, self.settings.neo4j_database, view, concrete)
 
     async def wait_projected(self, branch_id: str, seq: int) -> None:
         waiter: ProjectionWaiter = self._services["waiter"]

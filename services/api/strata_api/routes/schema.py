@@ -80,7 +80,7 @@ async def load_schema(request: Request[Any, Any, Any], state: State, branch: str
     result = await resources.schemas.load(
         ref,
         documents,
-        probe_for=lambda current: resources.data_probe(branch_id, current),
+        probe_for=lambda current: resources.data_probe(ref, current),
         actor=actor_of(request),
     )
     if result.changed:
