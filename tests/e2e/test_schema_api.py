@@ -135,3 +135,26 @@ async def test_a_kind_renamed_by_id_keeps_its_objects(api: AsyncTestClient) -> N
     body = (await api.post("/graphql/main", json={"query": "query { TestGizmo { count edges { node { __typename label { value } } } } }"})).json()
     assert body["data"]["TestGizmo"]["count"] == 1, body
     assert body["data"]["TestGizmo"]["edges"][0]["node"] == {"__typename": "TestGizmo", "label": {"value": "g1"}}
+
+
+async def test_a_change_the_stored_data_breaks_is_refused_naming_the_objects(
+    api: AsyncTestClient, store: EventStore  # type: ignore[type-arg]
+) -> None:
+    v1 = {"schemas": [{"version": "1.0", "nodes": [{"name": "Box", "namespace": "Test",
+          "attributes": [{"name": "label", "kind": "Text"}]}]}]}  # fmt: skip
+    assert (await api.post("/api/schema/load?branch=main", json=v1, headers=TOKEN_HEADERS)).status_code == 200
+    ids = []
+    for label in ("a", "a"):
+        made = await api.post("/graphql/main", headers=TOKEN_HEADERS, json={
+            "query": 'mutation { TestBoxCreate(data: {label: {value: "%s"}}) { object { id } } }' % label})  # fmt: skip
+        ids.append(made.json()["data"]["TestBoxCreate"]["object"]["id"])
+    before = await store.last_seq("main")
+    mandatory = {"schemas": [{"version": "1.0", "nodes": [{"name": "Box", "namespace": "Test", "attributes": [
+        {"name": "label", "kind": "Text"}, {"name": "weight", "kind": "Number"}]}]}]}  # fmt: skip
+    unique = {"schemas": [{"version": "1.0", "nodes": [{"name": "Box", "namespace": "Test",
+              "attributes": [{"name": "label", "kind": "Text", "unique": True}]}]}]}  # fmt: skip
+    for change in (mandatory, unique):
+        refused = await api.post("/api/schema/load?branch=main", json=change, headers=TOKEN_HEADERS)
+        assert refused.status_code == 422, refused.text
+        assert all(uid in refused.text for uid in ids), refused.text
+    assert await store.last_seq("main") == before
