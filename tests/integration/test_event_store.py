@@ -19,7 +19,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture
 async def store(nc: Client) -> EventStore:
     names = StreamNames(prefix=f"T{uuid.uuid4().hex[:10].upper()}")
-    store = EventStore(nc, names, max_batch=5000)
+    store = EventStore(nc, names)
     await store.ensure_branch_stream("main")
     return store
 
