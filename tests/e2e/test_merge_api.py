@@ -105,3 +105,18 @@ async def test_bad_branch_operations_are_refused(
     body = await _raw(world, "mutation { %s { ok } }" % mutation)
     assert body.get("errors") and message in body["errors"][0]["message"], body
     assert await store.last_seq("main") == before
+
+
+async def test_merge_rechecks_multi_field_uniqueness_against_main(
+    world: AsyncTestClient, nc: Client, settings: Settings  # type: ignore[type-arg]
+) -> None:
+    alice = await _create(world, "Alice")
+    await _gql(world, 'mutation { BranchCreate(data: {name: "u1"}) { ok } }')
+    dog = 'mutation { TestingDogCreate(data: {name: {value: "Rex"}, owner: {id: "%s"}}) { ok } }' % alice
+    await _gql(world, dog, "u1")
+    await _gql(world, dog)  # the same owner + name on main, after the fork
+    store = EventStore(nc, StreamNames(prefix=settings.stream_prefix))
+    before = await store.last_seq("main")
+    refused = await _raw(world, 'mutation { BranchMerge(data: {name: "u1"}) { ok } }')
+    assert "uniqueness constraint" in refused["errors"][0]["message"], refused
+    assert await store.last_seq("main") == before
