@@ -26,7 +26,7 @@ from strata_schema.branch import LoadOutcome, SchemaSource
 from strata_service.branches import BranchRef
 from strata_service.schema_migrations import migration_events
 
-__all__ = ["SchemaLoadResult", "SchemaRefused", "SchemaService"]
+__all__ = ["SchemaLoadResult", "SchemaRefused", "SchemaService", "concrete_kinds_of"]
 
 _ATTEMPTS = 5
 
@@ -41,7 +41,9 @@ class SchemaRefused(StrataError):
         self.error = error
 
 
-def _concrete(schema: BranchSchema) -> Callable[[str], list[str]]:
+def concrete_kinds_of(schema: BranchSchema) -> Callable[[str], list[str]]:
+    """The stored kinds a kind stands for in `schema`: the nodes using a generic, else itself."""
+
     def kinds(kind: str) -> list[str]:
         used_by = list(getattr(schema.get(kind), "used_by", None) or [])
         return used_by or [kind]
@@ -141,7 +143,7 @@ class SchemaService:
             refusals = await asyncio.to_thread(check_data, outcome.plan, current.main, outcome.new_schema.main, probe)
             if refusals:
                 raise SchemaRefused(SchemaValidationError([r.to_error() for r in refusals]))
-            rewrites = await asyncio.to_thread(migration_events, outcome.plan, probe, _concrete(current))
+            rewrites = await asyncio.to_thread(migration_events, outcome.plan, probe, concrete_kinds_of(current))
             new = outcome.new_schema
             event = SchemaLoaded(
                 schema_hash=new.schema_hash, previous_hash=current.schema_hash, schema=new.to_dict()

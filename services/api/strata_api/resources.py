@@ -6,7 +6,6 @@ import uuid
 from typing import Any
 
 import msgspec
-import nats
 import structlog
 from nats.aio.client import Client
 from neo4j import AsyncDriver, Driver, GraphDatabase
@@ -15,6 +14,7 @@ from strata_api.bootstrap import bootstrap_main
 from strata_core.errors import StrataError
 from strata_core.settings import Settings
 from strata_eventstore import EventStore, StreamNames
+from strata_eventstore.connection import connect_nats
 from strata_eventstore.records import PendingEvent
 from strata_graph.data_probe import GraphDataProbe
 from strata_graph.driver import open_driver
@@ -28,7 +28,7 @@ from strata_service.branch_service import BranchService
 from strata_service.merge_service import MergeService
 from strata_service.branches import BranchDirectory, BranchRef
 from strata_service.consistency import ProjectionWaiter
-from strata_service.schema_service import SchemaService
+from strata_service.schema_service import SchemaService, concrete_kinds_of
 
 __all__ = ["Resources", "SDK_TEST_TOKEN"]
 
@@ -103,15 +103,9 @@ class Resources:
 
     def data_probe(self, ref: BranchRef, schema: BranchSchema) -> GraphDataProbe:
         """Questions about the branch's objects as the branch sees them (its own over main's)."""
-
-        def concrete(kind: str) -> list[str]:
-            found = schema.get(kind)
-            used_by = list(getattr(found, "used_by", None) or [])
-            return used_by or [kind]
-
         assert self._sync_driver is not None
         view = msgspec.structs.replace(ref.current_view(), agnostic=agnostic_kinds(schema))
-        return GraphDataProbe(self._sync_driver, self.settings.neo4j_database, view, concrete)
+        return GraphDataProbe(self._sync_driver, self.settings.neo4j_database, view, concrete_kinds_of(schema))
 
     async def wait_projected(self, branch_id: str, seq: int) -> None:
         waiter: ProjectionWaiter = self._services["waiter"]
@@ -136,10 +130,7 @@ class Resources:
 
     async def start(self) -> None:
         s = self.settings
-        self._nc = await nats.connect(
-            s.nats_url, user=s.nats_user, password=s.nats_password,
-            max_reconnect_attempts=-1, reconnect_time_wait=0.5, name="strata-api",
-        )  # fmt: skip
+        self._nc = await connect_nats(s, max_reconnect_attempts=-1, reconnect_time_wait=0.5, name="strata-api")
         self._store = EventStore(
             self._nc, self.names, replicas=s.stream_replicas, duplicate_window_s=s.duplicate_window_s
         )

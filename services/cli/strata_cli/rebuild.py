@@ -12,6 +12,7 @@ from strata_cli.paths import StackPaths
 from strata_cli.processes import is_running, read_pid
 from strata_cli.progress import Progress
 from strata_core.settings import Settings
+from strata_eventstore.connection import connect_nats
 from strata_eventstore import EventStore, StreamNames
 from strata_graph.maintenance import graph_digest, wipe_graph
 from strata_graph.projection import GraphProjection
@@ -26,7 +27,7 @@ async def rebuild_read_model(settings: Settings, *, consumer_name: str = "rebuil
 
     The live projector must be stopped meanwhile (it would race for the same checkpoints).
     """
-    nc = await nats.connect(settings.nats_url, user=settings.nats_user, password=settings.nats_password)
+    nc = await connect_nats(settings)
     driver = open_driver(settings)
     try:
         names = StreamNames(prefix=settings.stream_prefix)

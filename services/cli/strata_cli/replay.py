@@ -6,17 +6,17 @@ import asyncio
 import sys
 
 import msgspec
-import nats
 
 from strata_cli.progress import Progress
 from strata_core.settings import Settings
+from strata_eventstore.connection import connect_nats
 from strata_eventstore import EventStore, StreamNames
 
 __all__ = ["run_replay"]
 
 
 async def _replay(settings: Settings, branch_id: str, start: int, end: int | None) -> int:
-    nc = await nats.connect(settings.nats_url, user=settings.nats_user, password=settings.nats_password)
+    nc = await connect_nats(settings)
     try:
         store = EventStore(nc, StreamNames(prefix=settings.stream_prefix))
         last = end if end is not None else await store.last_seq(branch_id)

@@ -7,13 +7,14 @@ import nats.js.errors
 from strata_graph.driver import open_driver
 
 from strata_core.settings import Settings
+from strata_eventstore.connection import connect_nats
 from strata_graph.maintenance import wipe_graph
 
 __all__ = ["wipe_state"]
 
 
 async def wipe_state(settings: Settings) -> None:
-    nc = await nats.connect(settings.nats_url, user=settings.nats_user, password=settings.nats_password)
+    nc = await connect_nats(settings)
     try:
         js = nc.jetstream()
         prefix = settings.stream_prefix

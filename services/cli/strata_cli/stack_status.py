@@ -14,19 +14,14 @@ from strata_cli.paths import StackPaths
 from strata_cli.processes import is_running, read_pid
 from strata_core.settings import Settings
 from strata_eventstore import EventStore, StreamNames
+from strata_eventstore.connection import connect_nats
 from strata_eventstore.status_bucket import open_status_bucket
 
 __all__ = ["collect_status", "projector_caught_up"]
 
 
 async def _projector_report(settings: Settings) -> dict[str, Any]:
-    nc = await nats.connect(
-        settings.nats_url,
-        user=settings.nats_user,
-        password=settings.nats_password,
-        connect_timeout=2,
-        max_reconnect_attempts=0,
-    )
+    nc = await connect_nats(settings, connect_timeout=2, max_reconnect_attempts=0)
     try:
         js = nc.jetstream()
         names = StreamNames(prefix=settings.stream_prefix)

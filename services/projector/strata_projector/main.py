@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import signal
 
-import nats
 import structlog
 from strata_graph.driver import open_driver
 
@@ -14,6 +13,7 @@ from strata_core.logging_setup import configure_logging
 from strata_core.settings import Settings
 from strata_core.tracing import configure_tracing
 from strata_eventstore import EventStore, StreamNames
+from strata_eventstore.connection import connect_nats
 from strata_graph.projection import GraphProjection
 from strata_projection.dead_letters import DeadLetters
 from strata_eventstore.status_bucket import open_status_bucket
@@ -26,10 +26,8 @@ __all__ = ["run_projector"]
 async def _serve(settings: Settings, options: WorkerOptions) -> None:
     log = structlog.get_logger("strata.projector")
     driver = open_driver(settings)
-    nc = await nats.connect(
-        settings.nats_url,
-        user=settings.nats_user,
-        password=settings.nats_password,
+    nc = await connect_nats(
+        settings,
         max_reconnect_attempts=-1,
         reconnect_time_wait=0.5,
         name="strata-projector",

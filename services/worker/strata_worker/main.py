@@ -16,6 +16,7 @@ from strata_core.logging_setup import configure_logging
 from strata_core.settings import Settings
 from strata_core.tracing import configure_tracing
 from strata_eventstore import StreamNames
+from strata_eventstore.connection import connect_nats
 from strata_tasks.queue import Task, TaskQueue, TaskState
 from strata_worker.handlers import HANDLERS, HandlerContext
 
@@ -25,8 +26,7 @@ _log = structlog.get_logger("strata.worker")
 
 
 async def _serve(settings: Settings) -> None:
-    nc = await nats.connect(settings.nats_url, user=settings.nats_user, password=settings.nats_password,
-                            max_reconnect_attempts=-1, name="strata-worker")  # fmt: skip
+    nc = await connect_nats(settings, max_reconnect_attempts=-1, name="strata-worker")
     driver = open_driver(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
