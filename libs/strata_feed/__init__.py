@@ -1,0 +1,1 @@
+"""The public change feed: what subscribers, webhooks and GraphQL subscriptions consume."""
