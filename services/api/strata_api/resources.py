@@ -20,6 +20,7 @@ from strata_graph.data_probe import GraphDataProbe
 from strata_graph.driver import open_driver
 from strata_graph.projection import GraphProjection
 from strata_graphql.runtime.shaping import agnostic_kinds
+from strata_graphql.runtime.documents import DocumentCache
 from strata_graphql.sdl import GraphQLSchemaCache
 from strata_schema import BranchSchema
 from strata_service.auth import AuthService, seed_account_events
@@ -56,6 +57,7 @@ class Resources:
         self._sync_driver: Driver | None = None
         self._services: dict[str, Any] = {}
         self.graphql_cache = GraphQLSchemaCache(maxsize=8)
+        self.graphql_documents = DocumentCache(maxsize=512)
         self.deployment_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"strata:{settings.stream_prefix}"))
 
     @property

@@ -8,7 +8,6 @@ from urllib.parse import unquote
 import msgspec
 import structlog
 from graphql import ExecutionResult, GraphQLError, parse
-from graphql.error import GraphQLSyntaxError
 from litestar import Request, Response, get, post
 from litestar.datastructures import State
 
@@ -84,21 +83,22 @@ async def _run(request: Request[Any, Any, Any], state: State, branch: str) -> Re
         roots=root_resolvers(resources),
     )
     query, variables, operation = body["query"], body.get("variables"), body.get("operationName")
-    if not at_text and _is_bulk(query, ctx):
+    if not at_text and _is_bulk(resources, ctx, query, operation):
         result = await _run_bulk(resources, ctx, query, variables, operation)
     else:
-        result = await execute_document(resources.graphql_cache, ctx, query, variables, operation)
+        result = await execute_document(
+            resources.graphql_cache, ctx, query, variables, operation, documents=resources.graphql_documents
+        )
     payload: dict[str, Any] = {"data": result.data}
     if result.errors:
         payload["errors"] = [_error_entry(e) for e in result.errors]
     return Response(msgspec.json.encode(payload), media_type="application/json")
 
 
-def _is_bulk(query: str, ctx: GraphQLContext) -> bool:
-    try:
-        return is_bulk_create(parse(query), ctx)
-    except GraphQLSyntaxError:
-        return False
+def _is_bulk(resources: Resources, ctx: GraphQLContext, query: str, operation: str | None) -> bool:
+    graphql_schema = resources.graphql_cache.get(ctx.schema)
+    prepared = resources.graphql_documents.prepare(graphql_schema, ctx.schema.schema_hash, query, operation)
+    return prepared.document is not None and is_bulk_create(prepared.document, ctx)
 
 
 async def _run_bulk(
