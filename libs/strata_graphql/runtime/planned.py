@@ -16,19 +16,10 @@ from __future__ import annotations
 from typing import Any
 
 import structlog
-from graphql import (
-    ExecutionResult,
-    GraphQLEnumType,
-    GraphQLList,
-    GraphQLNonNull,
-    GraphQLObjectType,
-    GraphQLOutputType,
-    GraphQLScalarType,
-    GraphQLSchema,
-    Undefined,
-)
+from graphql import ExecutionResult, GraphQLObjectType, GraphQLSchema
 from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 
+from strata_graphql.runtime.completion import Completion, compile_completion
 from strata_graphql.runtime.context import GraphQLContext
 from strata_graphql.runtime.field_values import (
     empty_page,
@@ -37,7 +28,7 @@ from strata_graphql.runtime.field_values import (
     node_ref_value,
     relationship_value,
 )
-from strata_graphql.runtime.resolvers import query_root, resolve_type
+from strata_graphql.runtime.resolvers import query_root
 from strata_graphql.runtime.row_lookup import RowLookup
 from strata_graphql.runtime.selection_plan import FieldPlan, OperationPlan, SelectionPlan
 from strata_graphql.runtime.shaping import HfidOf, NodeRef, RelPeers
@@ -46,10 +37,6 @@ __all__ = ["execute_planned"]
 
 _log = structlog.get_logger("strata.graphql")
 _MAX_PASSES = 16  # one per level of nested peers; deeper documents go to graphql-core
-
-
-class _GiveUp(Exception):
-    """The result would differ from graphql-core's (an error or a coercion to report)."""
 
 
 async def execute_planned(
@@ -73,7 +60,7 @@ async def execute_planned(
         for _ in range(_MAX_PASSES):
             completer = _Completer(ctx, schema, coerced, RowLookup(ctx.reader))
             data = {
-                f.key: query_type.name if f.definition is None else completer.complete(roots[f.key], f.definition.type, f)
+                f.key: query_type.name if f.definition is None else _completion(f)(roots[f.key], completer)
                 for f in fields
             }
             if completer.lookup.complete:
@@ -84,6 +71,15 @@ async def execute_planned(
     return None
 
 
+def _completion(field: FieldPlan) -> Completion:
+    found: Completion | None = field.completion
+    if found is None:
+        assert field.definition is not None
+        found = compile_completion(field.definition.type, field.key, field.sub)
+        field.completion = found
+    return found
+
+
 class _Completer:
     def __init__(self, ctx: GraphQLContext, schema: GraphQLSchema, variables: VariableValues, lookup: RowLookup) -> None:
         self.ctx = ctx
@@ -92,51 +88,24 @@ class _Completer:
         self.lookup = lookup
         self._args: dict[int, dict[str, Any]] = {}
 
-    def complete(self, value: Any, type_: GraphQLOutputType, field: FieldPlan) -> Any:
-        if isinstance(type_, GraphQLNonNull):
-            completed = self.complete(value, type_.of_type, field)
-            if completed is None:
-                raise _GiveUp(f"null in non-null field {field.key}")
-            return completed
-        if value is None:
-            return None
-        if isinstance(type_, GraphQLList):
-            if not isinstance(value, (list, tuple)):
-                raise _GiveUp(f"{field.key}: a list was expected")
-            return [self.complete(item, type_.of_type, field) for item in value]
-        if isinstance(type_, (GraphQLScalarType, GraphQLEnumType)):
-            serialized = type_.serialize(value)
-            if serialized is None or serialized is Undefined:
-                raise _GiveUp(f"{field.key}: {type_.name} cannot serialize {value!r}")
-            return serialized
-        sub = field.sub
-        if sub is None:
-            raise _GiveUp(f"{field.key}: no selection")
-        if isinstance(type_, GraphQLObjectType):
-            return self.project(value, sub, type_)
-        name = resolve_type(value, None, None)
-        runtime = self.schema.get_type(name) if name else None
-        if not isinstance(runtime, GraphQLObjectType) or not self.schema.is_sub_type(type_, runtime):
-            raise _GiveUp(f"{field.key}: no concrete type for {name!r}")
-        return self.project(value, sub, runtime)
-
     def project(self, parent: Any, selection: SelectionPlan, object_type: GraphQLObjectType) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for field in selection.fields_for(object_type):
             if field.definition is None:
                 out[field.key] = object_type.name
                 continue
-            out[field.key] = self.complete(self._resolve(parent, field), field.definition.type, field)
+            out[field.key] = (field.completion or _completion(field))(self._resolve(parent, field), self)
         return out
 
     def _resolve(self, parent: Any, field: FieldPlan) -> Any:
         """What `resolvers.resolve_field` gives for a field below the root."""
-        value = parent.get(field.name) if isinstance(parent, dict) else getattr(parent, field.name, None)
-        if isinstance(value, RelPeers):
+        value: Any = parent.get(field.name) if type(parent) is dict else getattr(parent, field.name, None)
+        special = type(value)
+        if special is RelPeers:
             return relationship_value(self.ctx, value, self._arguments(field), self.lookup)
-        if isinstance(value, NodeRef):
+        if special is NodeRef:
             return node_ref_value(self.ctx, value, self.lookup)
-        if isinstance(value, HfidOf):
+        if special is HfidOf:
             return hfid_value(self.ctx, value, self.lookup)
         if value is None and field.definition is not None and is_empty_page_type(field.definition.type):
             return empty_page()

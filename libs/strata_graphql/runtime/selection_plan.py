@@ -12,6 +12,7 @@ non-query operations) raises `Unsupported` and the document runs on graphql-core
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from graphql import (
     DirectiveNode,
@@ -45,7 +46,7 @@ class FieldPlan:
     """One response key of a selection set: the field, its first node (for arguments) and the
     sub-selection merged from every node with that key."""
 
-    __slots__ = ("definition", "key", "name", "node", "sub")
+    __slots__ = ("completion", "definition", "key", "name", "node", "sub")
 
     def __init__(
         self, key: str, name: str, node: FieldNode, definition: GraphQLField | None, sub: SelectionPlan | None
@@ -55,6 +56,7 @@ class FieldPlan:
         self.node = node
         self.definition = definition  # None for __typename
         self.sub = sub
+        self.completion: Any = None  # set by the planned executor on first use (completion.py)
 
 
 class SelectionPlan:
