@@ -15,13 +15,9 @@ from neo4j import AsyncDriver
 
 from strata_graph.records import OPEN
 
-from .rules import DEFAULT_BRANCH, WebhookSpec
+from .rules import DEFAULT_BRANCH, DELIVERED_KINDS, WebhookSpec
 
-__all__ = ["DELIVERED_KINDS", "WEBHOOK_KINDS", "WebhookDirectory"]
-
-# Custom webhooks post a transformation's output, which the worker cannot run yet.
-DELIVERED_KINDS: Final = ("CoreStandardWebhook",)
-WEBHOOK_KINDS: Final = ("CoreStandardWebhook", "CoreCustomWebhook")
+__all__ = ["WebhookDirectory"]
 
 _LIST_WEBHOOKS: Final = """
 MATCH (r:Rec {branch: $branch, to_seq: $open})

@@ -19,9 +19,10 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
 from strata_feed.contract import FeedEvent, FeedNames
 
-from .directory import WEBHOOK_KINDS, WebhookDirectory
+from .directory import WebhookDirectory
 from .queue import DeliveryQueue, PendingDelivery
 from .records import DeliveryLog, DeliveryRecord, delivery_id, now_iso
+from .rules import WEBHOOK_KINDS
 
 __all__ = ["FeedFanout"]
 

@@ -19,6 +19,8 @@ from .records import token
 
 __all__ = ["DeliveryQueue", "PendingDelivery"]
 
+_CONSUMER_PREFIX = "webhook_"
+
 
 class PendingDelivery(msgspec.Struct, frozen=True, kw_only=True):
     id: str
@@ -41,7 +43,7 @@ class DeliveryQueue:
 
     @staticmethod
     def consumer(webhook_id: str) -> str:
-        return f"webhook_{token(webhook_id)}"
+        return _CONSUMER_PREFIX + token(webhook_id)
 
     @classmethod
     async def open(cls, js: JetStreamContext, names: StreamNames, replicas: int = 1,
@@ -69,10 +71,15 @@ class DeliveryQueue:
         return await self._js.pull_subscribe(self.subject(webhook_id), durable=self.consumer(webhook_id),
                                              stream=self.stream, config=config)
 
-    async def drop(self, webhook_id: str) -> None:
-        """Forget a deleted webhook's consumer and pending deliveries."""
+    async def webhook_tokens(self) -> set[str]:
+        """The webhooks (as tokens) that have a consumer, including ones deleted while no worker ran."""
+        infos = await self._js.consumers_info(self.stream)
+        return {i.name[len(_CONSUMER_PREFIX):] for i in infos if i.name and i.name.startswith(_CONSUMER_PREFIX)}
+
+    async def drop(self, webhook_token: str) -> None:
+        """Forget a deleted webhook's consumer and pending deliveries (by its token)."""
         try:
-            await self._js.delete_consumer(self.stream, self.consumer(webhook_id))
+            await self._js.delete_consumer(self.stream, _CONSUMER_PREFIX + webhook_token)
         except nats.js.errors.NotFoundError:
             pass
-        await self._js.purge_stream(self.stream, subject=self.subject(webhook_id))
+        await self._js.purge_stream(self.stream, subject=f"{self._names.subject_root}.webhooks.pending.{webhook_token}")

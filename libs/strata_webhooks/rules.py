@@ -21,7 +21,9 @@ __all__ = [
     "ALL_EVENTS",
     "BRANCH_SCOPES",
     "DEFAULT_BRANCH",
+    "DELIVERED_KINDS",
     "WEBHOOK_GENERIC",
+    "WEBHOOK_KINDS",
     "WebhookSpec",
     "event_type_error",
     "secret_key_bytes",
@@ -29,6 +31,9 @@ __all__ = [
 ]
 
 WEBHOOK_GENERIC: Final = "CoreWebhook"
+WEBHOOK_KINDS: Final = ("CoreStandardWebhook", "CoreCustomWebhook")
+# Custom webhooks post a transformation's output, which the worker cannot run yet.
+DELIVERED_KINDS: Final = ("CoreStandardWebhook",)
 DEFAULT_BRANCH: Final = "main"
 ALL_EVENTS: Final = "all"
 # Infrahub names its events `infrahub.node.created`; the same names are accepted here.

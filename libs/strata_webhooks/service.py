@@ -21,7 +21,7 @@ from .endpoint import EndpointWorker
 from .fanout import FeedFanout
 from .options import WebhookOptions
 from .queue import DeliveryQueue
-from .records import DeliveryLog
+from .records import DeliveryLog, token
 
 __all__ = ["WebhookService"]
 
@@ -38,7 +38,7 @@ class WebhookService:
         self._replicas = replicas
         self.directory = WebhookDirectory(driver, database, self._options.directory_max_age_s)
         self._workers: dict[str, asyncio.Task[None]] = {}
-        self._known: set[str] = set()
+        self._known: set[str] | None = None  # tokens of the webhooks seen last pass
         self.ready = asyncio.Event()  # set once the feed consumer exists (tests wait for it)
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -74,10 +74,13 @@ class WebhookService:
         for uid in list(self._workers):
             if uid not in active:
                 self._workers.pop(uid).cancel()
-        for uid in sorted(self._known - set(hooks)):
-            await queue.drop(uid)
-            _log.info("webhook_dropped", webhook_id=uid)
-        self._known = set(hooks)
+        tokens = {token(uid) for uid in hooks}
+        if self._known is None:  # first pass: also the webhooks deleted while no worker ran
+            self._known = await queue.webhook_tokens()
+        for gone in sorted(self._known - tokens):
+            await queue.drop(gone)
+            _log.info("webhook_dropped", webhook_token=gone)
+        self._known = tokens
         for uid in sorted(active - set(self._workers)):
             worker = EndpointWorker(uid, queue, log, self.directory, self._options, in_flight)
             self._workers[uid] = asyncio.create_task(worker.run(), name=f"webhook-{uid}")

@@ -15,7 +15,7 @@ from standardwebhooks import Webhook
 
 from strata_core.settings import Settings
 from strata_stack.nats_runtime import free_port
-from tests.e2e.webhook_harness import Feed, deliveries, until, webhook_id, webhook_worker
+from tests.e2e.webhook_harness import Feed, deliveries, gql, until, webhook_id, webhook_worker
 from tests.e2e.webhook_receiver import Receiver, serving
 
 pytestmark = pytest.mark.integration
@@ -68,9 +68,10 @@ async def test_retries_with_backoff_until_the_endpoint_answers(
     assert [(a["number"], a["status_code"]) for a in attempts] == [(1, 500), (2, 503), (3, 200)]
     assert attempts[0]["error"] == "HTTP 500" and attempts[2]["next_retry_at"] is None
     for failed, following in zip(attempts[:2], attempts[1:]):
-        scheduled = datetime.fromisoformat(failed["next_retry_at"]) - datetime.fromisoformat(failed["at"])
-        assert following["at"] >= failed["next_retry_at"]
+        retry_at = datetime.fromisoformat(failed["next_retry_at"])
+        scheduled = retry_at - datetime.fromisoformat(failed["at"])
         assert scheduled.total_seconds() >= 0.4 * 2 ** (failed["number"] - 1) * 0.5  # backoff grows
+        assert (datetime.fromisoformat(following["at"]) - retry_at).total_seconds() > -0.05
     ids = {r.headers["webhook-id"] for r in receiver.received}
     assert len(receiver.received) == 3 and len(ids) == 1, "every retry is the same message"
     gaps = [b.at - a.at for a, b in zip(receiver.received, receiver.received[1:])]
@@ -159,3 +160,24 @@ async def _states(api: AsyncTestClient, uid: str, wanted: list[str]) -> bool:  #
 async def _attempts(api: AsyncTestClient, uid: str, count: int) -> bool:  # type: ignore[type-arg]
     found = await deliveries(api, uid)
     return bool(found) and len(found[0]["attempts"]) >= count
+
+
+async def test_a_webhook_deleted_while_no_worker_ran_has_its_pending_deliveries_dropped(
+    api: AsyncTestClient, nc: Client, neo4j_driver: AsyncDriver, settings: Settings, feed: Feed  # type: ignore[type-arg]
+) -> None:
+    uid = await webhook_id(api, url=f"http://127.0.0.1:{free_port()}/nobody")
+    options = {"retry_base_s": 30.0, "ack_wait_s": 1.0}
+    async with webhook_worker(nc, neo4j_driver, settings.stream_prefix, **options):
+        await feed.publish("node.created")
+        await until(lambda: _attempts(api, uid, 1), what="the first attempt")
+    js = nc.jetstream()
+    queue_stream = f"{settings.stream_prefix}_WEBHOOKS"
+    assert (await js.stream_info(queue_stream)).state.messages == 1
+    deleted = await gql(api, 'mutation($id: String!) { CoreStandardWebhookDelete(data: {id: $id}) { ok } }', {"id": uid})
+    assert deleted["data"]["CoreStandardWebhookDelete"]["ok"] is True
+
+    async def dropped() -> bool:
+        return (await js.stream_info(queue_stream)).state.messages == 0 and not await js.consumers_info(queue_stream)
+
+    async with webhook_worker(nc, neo4j_driver, settings.stream_prefix, **options):
+        await until(dropped, what="the deleted webhook's queue to be dropped")
