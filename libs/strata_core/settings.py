@@ -55,6 +55,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     webhook_max_attempts: int = 8
     webhook_retry_base_s: float = 2.0
     webhook_timeout_s: float = 10.0
+    webhook_ack_wait_s: float = 30.0  # a delivery held by a worker that died is retried after this
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

@@ -83,7 +83,7 @@ def _report_webhooks_end(task: asyncio.Task[None]) -> None:
 
 def _webhook_options(settings: Settings) -> WebhookOptions:
     return WebhookOptions(max_attempts=settings.webhook_max_attempts, retry_base_s=settings.webhook_retry_base_s,
-                          timeout_s=settings.webhook_timeout_s)
+                          timeout_s=settings.webhook_timeout_s, ack_wait_s=settings.webhook_ack_wait_s)
 
 
 def run_worker(settings: Settings) -> None:
