@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import msgspec
+import nats.js.errors
 from litestar.testing import AsyncTestClient
 from nats.aio.client import Client
 from nats.js.api import StreamConfig
@@ -59,7 +60,11 @@ class Feed:
         self.names = FeedNames(prefix=prefix)
 
     async def create_stream(self) -> None:
-        await self._js.add_stream(StreamConfig(name=self.names.stream, subjects=[self.names.all_subjects]))
+        """The feed stream as the relay would create it (left as it is when the relay did)."""
+        try:
+            await self._js.stream_info(self.names.stream)
+        except nats.js.errors.NotFoundError:
+            await self._js.add_stream(StreamConfig(name=self.names.stream, subjects=[self.names.all_subjects]))
 
     async def publish(self, type_: str, branch: str = "main", kind: str | None = "BuiltinTag",
                       **extra: Any) -> FeedEvent:
