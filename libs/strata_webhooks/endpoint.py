@@ -43,6 +43,7 @@ class EndpointWorker:
         self._in_flight = in_flight
         self._slots = asyncio.Semaphore(options.per_endpoint_concurrency)
         self._tasks: set[asyncio.Task[None]] = set()
+        self._working: set[str] = set()  # delivery ids being worked on here
 
     async def run(self) -> None:
         """Until cancelled: take this webhook's pending deliveries and work on each in a task."""
@@ -87,6 +88,19 @@ class EndpointWorker:
             _log.error("webhook_pending_undecodable", webhook_id=self.webhook_id, error=str(exc))
             await msg.term()
             return
+        if pending.id in self._working:
+            return  # redelivered while this worker still works on it: that task acknowledges
+        self._working.add(pending.id)
+        heartbeat = asyncio.create_task(self._heartbeat(msg))
+        try:
+            await self._attempts(pending)
+            await msg.ack()
+        finally:
+            heartbeat.cancel()
+            self._working.discard(pending.id)
+
+    async def _attempts(self, pending: PendingDelivery) -> None:
+        """Attempts until delivered or given up, each one recorded; continues a record's count."""
         record = await self._log.get(pending.webhook_id, pending.id) or DeliveryRecord.new(
             pending.id, pending.webhook_id, pending.event)
         body = body_of(pending.event)
@@ -116,16 +130,14 @@ class EndpointWorker:
             _log.info("webhook_attempt", webhook_id=pending.webhook_id, delivery_id=pending.id, attempt=number,
                       status_code=outcome.status_code, error=outcome.error, state=record.state)
             if delay is not None:
-                await self._wait(msg, delay)
+                await asyncio.sleep(delay)
         await self._log.put(record)
-        await msg.ack()
 
-    async def _wait(self, msg: Msg, delay: float) -> None:
-        """Sleeps through a backoff, telling JetStream the delivery is still being worked on."""
-        beat = max(0.2, self._options.ack_wait_s / 3)
-        loop = asyncio.get_running_loop()
-        until = loop.time() + delay
-        while (left := until - loop.time()) > 0:
-            await asyncio.sleep(min(beat, left))
+    async def _heartbeat(self, msg: Msg) -> None:
+        """Tells JetStream the delivery is still being worked on (attempts and backoffs may
+        outlast ack_wait), so it is not handed to another worker meanwhile."""
+        beat = max(0.1, self._options.ack_wait_s / 4)
+        while True:
             with contextlib.suppress(Exception):
                 await msg.in_progress()
+            await asyncio.sleep(beat)

@@ -85,7 +85,7 @@ class FeedFanout:
             self._directory.invalidate()  # the feed message comes after the change was projected
         hooks = [h for h in (await self._directory.all()).values() if h.matches(event)]
         for hook in hooks:
-            delivery = delivery_id(event.id, hook.id)
+            delivery = delivery_id(event, hook.id)
             await self._log.create(DeliveryRecord.new(delivery, hook.id, event))
             await self._queue.enqueue(PendingDelivery(id=delivery, webhook_id=hook.id, event=event,
                                                       queued_at=now_iso()))

@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 from typing import Final, Literal
 
 import msgspec
-import nats.errors
 import nats.js.errors
 from nats.js import JetStreamContext
 from nats.js.api import KeyValueConfig, StorageType
@@ -26,7 +25,7 @@ __all__ = ["Attempt", "DeliveryLog", "DeliveryRecord", "DeliveryState", "deliver
 
 DeliveryState = Literal["pending", "delivered", "failed"]
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-_LIST_TIMEOUT_S: Final = 5.0
+_BUCKET: Final = "webhook_deliveries"
 
 
 def token(webhook_id: str) -> str:
@@ -36,9 +35,15 @@ def token(webhook_id: str) -> str:
     return "h" + hashlib.sha256(webhook_id.encode()).hexdigest()[:40]
 
 
-def delivery_id(event_id: str, webhook_id: str) -> str:
-    """Stable per (event, webhook): the `webhook-id` header receivers dedupe on, the same on retries."""
-    return "msg_" + hashlib.sha256(f"{event_id}|{webhook_id}".encode()).hexdigest()[:32]
+def delivery_id(event: FeedEvent, webhook_id: str) -> str:
+    """Stable per (event, webhook): the `webhook-id` header receivers dedupe on, the same on
+    retries. It starts with the event's time, so a webhook's record keys sort by time."""
+    try:
+        micros = int(datetime.fromisoformat(event.occurred_at.replace("Z", "+00:00")).timestamp() * 1_000_000)
+    except ValueError:
+        micros = 0
+    digest = hashlib.sha256(f"{event.id}|{webhook_id}".encode()).hexdigest()[:24]
+    return f"msg_{max(micros, 0):017d}_{digest}"
 
 
 def now_iso() -> str:
@@ -73,21 +78,24 @@ class DeliveryRecord(msgspec.Struct, kw_only=True):
 
 
 class DeliveryLog:
-    def __init__(self, kv: KeyValue) -> None:
+    def __init__(self, js: JetStreamContext, kv: KeyValue, bucket: str) -> None:
+        self._js = js
         self._kv = kv
+        self._bucket = bucket
 
     @classmethod
     async def open(cls, js: JetStreamContext, names: StreamNames, replicas: int = 1,
                    max_age_s: float = 7 * 86400) -> DeliveryLog:
-        config = KeyValueConfig(bucket=names.kv_bucket("webhook_deliveries"), history=1, ttl=max_age_s,
-                                storage=StorageType.FILE, replicas=replicas)
-        return cls(await js.create_key_value(config))
+        bucket = names.kv_bucket(_BUCKET)
+        config = KeyValueConfig(bucket=bucket, history=1, ttl=max_age_s, storage=StorageType.FILE, replicas=replicas)
+        return cls(js, await js.create_key_value(config), bucket)
 
     @classmethod
     async def existing(cls, js: JetStreamContext, names: StreamNames) -> DeliveryLog | None:
         """The bucket if the worker created it already (readers never create it)."""
+        bucket = names.kv_bucket(_BUCKET)
         try:
-            return cls(await js.key_value(names.kv_bucket("webhook_deliveries")))
+            return cls(js, await js.key_value(bucket), bucket)
         except nats.js.errors.BucketNotFoundError:
             return None
 
@@ -112,23 +120,21 @@ class DeliveryLog:
             entry = await self._kv.get(self._key(webhook_id, delivery))
         except nats.js.errors.KeyNotFoundError:
             return None
-        return msgspec.json.decode(entry.value or b"", type=DeliveryRecord) if entry.value else None
+        return msgspec.json.decode(entry.value, type=DeliveryRecord) if entry.value else None
 
     async def list(self, webhook_id: str, limit: int = 100) -> list[DeliveryRecord]:
-        """The webhook's deliveries, newest first."""
-        watcher = await self._kv.watch(f"{token(webhook_id)}.>", ignore_deletes=True)
+        """The webhook's newest `limit` deliveries, newest first.
+
+        The keys come from the bucket stream's subject list (no consumer is created, so polling
+        this costs the server nothing lasting), then only the records shown are read.
+        """
+        prefix = f"$KV.{self._bucket}."
+        info = await self._js.stream_info(f"KV_{self._bucket}", subjects_filter=f"{prefix}{token(webhook_id)}.>")
+        keys = sorted((subject[len(prefix):] for subject in (info.state.subjects or {})), reverse=True)
         records: list[DeliveryRecord] = []
-        try:
-            while True:
-                try:
-                    entry = await watcher.updates(timeout=_LIST_TIMEOUT_S)  # type: ignore[no-untyped-call]  # nats-py leaves it untyped
-                except nats.errors.TimeoutError:
-                    break
-                if entry is None:
-                    break
-                if entry.value:
-                    records.append(msgspec.json.decode(entry.value, type=DeliveryRecord))
-        finally:
-            await watcher.stop()  # type: ignore[no-untyped-call]  # nats-py leaves it untyped
-        records.sort(key=lambda r: r.created_at, reverse=True)
-        return records[:limit]
+        for key in keys[:limit]:
+            webhook_part, _, delivery = key.partition(".")
+            found = await self.get(webhook_id, delivery) if webhook_part == token(webhook_id) else None
+            if found is not None:
+                records.append(found)
+        return records

@@ -26,6 +26,7 @@ from .records import DeliveryLog, token
 __all__ = ["WebhookService"]
 
 _log = structlog.get_logger("strata.webhooks")
+_RESTART_DELAY_S = 2.0
 
 
 class WebhookService:
@@ -42,6 +43,17 @@ class WebhookService:
         self.ready = asyncio.Event()  # set once the feed consumer exists (tests wait for it)
 
     async def run(self, stop: asyncio.Event) -> None:
+        """Until `stop`: a failure (NATS or Neo4j away) is logged and everything starts again;
+        what was not acknowledged is taken up again from the durable consumers."""
+        while not stop.is_set():
+            try:
+                await self._run_once(stop)
+            except Exception as exc:  # noqa: BLE001 - top-level loop of the webhook side: log, wait, start again
+                _log.error("webhooks_crashed", error=repr(exc))
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=_RESTART_DELAY_S)
+
+    async def _run_once(self, stop: asyncio.Event) -> None:
         queue = await DeliveryQueue.open(self._js, self._names, self._replicas)
         log = await DeliveryLog.open(self._js, self._names, self._replicas)
         fanout = FeedFanout(self._js, self._feed, self.directory, queue, log, self._options.ack_wait_s)
@@ -62,6 +74,7 @@ class WebhookService:
                 task.cancel()
             await asyncio.gather(fanout_task, ready_task, *self._workers.values(), return_exceptions=True)
             self._workers.clear()
+            self.directory.invalidate()
 
     async def _signal_ready(self, fanout: FeedFanout) -> None:
         await fanout.ready.wait()

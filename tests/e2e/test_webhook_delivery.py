@@ -81,18 +81,20 @@ async def test_retries_with_backoff_until_the_endpoint_answers(
 async def test_a_dead_endpoint_never_delays_the_others(
     api: AsyncTestClient, nc: Client, neo4j_driver: AsyncDriver, settings: Settings, feed: Feed  # type: ignore[type-arg]
 ) -> None:
-    with serving(Receiver(hang_s=3.0)) as hanging, serving(Receiver()) as healthy:
+    # The slow endpoint answers after 15 s, past the 12 s timeout: a margin wide enough for a
+    # loaded machine to deliver the healthy endpoint's events meanwhile.
+    with serving(Receiver(hang_s=15.0)) as hanging, serving(Receiver()) as healthy:
         slow = await webhook_id(api, url=hanging.url())
         refused = await webhook_id(api, url=f"http://127.0.0.1:{free_port()}/nobody")
         fine = await webhook_id(api, url=healthy.url())
-        async with webhook_worker(nc, neo4j_driver, settings.stream_prefix, timeout_s=2.0, retry_base_s=0.2,
+        async with webhook_worker(nc, neo4j_driver, settings.stream_prefix, timeout_s=12.0, retry_base_s=0.2,
                                   max_attempts=2):
             for _ in range(3):
                 await feed.publish("node.created")
             await until(lambda: _states(api, fine, ["delivered"] * 3), what="the healthy endpoint")
             assert all(not r["attempts"] for r in await deliveries(api, slow)), "the slow one is still on attempt 1"
             await until(lambda: _states(api, refused, ["failed"] * 3), what="the refused endpoint to give up")
-            await until(lambda: _states(api, slow, ["failed"] * 3), timeout=60, what="the slow endpoint to give up")
+            await until(lambda: _states(api, slow, ["failed"] * 3), timeout=120, what="the slow endpoint to give up")
         for record in await deliveries(api, refused):
             assert [a["number"] for a in record["attempts"]] == [1, 2]
             assert all("ConnectError" in a["error"] and a["status_code"] is None for a in record["attempts"])
@@ -136,7 +138,7 @@ async def test_a_pending_delivery_survives_a_worker_restart(
 ) -> None:
     with serving(Receiver(statuses=[503])) as receiver:
         uid = await webhook_id(api, url=receiver.url(), shared_key=SECRET)
-        options = {"retry_base_s": 30.0, "ack_wait_s": 1.0}
+        options = {"retry_base_s": 30.0, "ack_wait_s": 2.0}
         async with webhook_worker(nc, neo4j_driver, settings.stream_prefix, **options):
             await feed.publish("node.deleted")
             await until(lambda: _attempts(api, uid, 1), what="the first attempt")

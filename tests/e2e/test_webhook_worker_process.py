@@ -27,7 +27,7 @@ async def _start_worker(settings: Settings) -> asyncio.subprocess.Process:
         **os.environ,
         "STRATA_NATS_URL": settings.nats_url, "STRATA_NEO4J_URI": settings.neo4j_uri,
         "STRATA_STREAM_PREFIX": settings.stream_prefix, "STRATA_LOG_LEVEL": "warning",
-        "STRATA_WEBHOOK_RETRY_BASE_S": "60", "STRATA_WEBHOOK_ACK_WAIT_S": "1",
+        "STRATA_WEBHOOK_RETRY_BASE_S": "60", "STRATA_WEBHOOK_ACK_WAIT_S": "2",
     }  # fmt: skip
     return await asyncio.create_subprocess_exec(sys.executable, "-m", "strata_worker", env=env)
 

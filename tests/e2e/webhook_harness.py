@@ -103,4 +103,4 @@ async def until(check: Callable[[], Awaitable[bool]], timeout: float = 30.0, wha
     while not await check():
         if loop.time() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(0.1)

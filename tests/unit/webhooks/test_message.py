@@ -12,6 +12,7 @@ import msgspec
 from strata_feed.contract import FeedEvent
 from strata_webhooks.message import body_of, signed_headers
 from strata_webhooks.options import WebhookOptions, backoff_delay
+from strata_webhooks.records import delivery_id, token
 
 
 def test_signature_is_hmac_sha256_of_id_timestamp_and_body() -> None:
@@ -41,3 +42,13 @@ def test_backoff_doubles_with_jitter_and_is_capped() -> None:
         delays = [backoff_delay(options, attempt, rng) for _ in range(200)]
         assert all(ceiling / 2 <= d <= ceiling for d in delays)
         assert max(delays) - min(delays) > ceiling / 4, "jittered, not a fixed delay"
+
+
+def test_delivery_ids_are_stable_and_sort_by_event_time() -> None:
+    def at(when: str, event_id: str = "main:1:0") -> FeedEvent:
+        return FeedEvent(id=event_id, type="node.created", branch="main", branch_id="main", seq=1, occurred_at=when)
+
+    early, late = at("2026-11-23T12:00:00+00:00"), at("2026-11-23T12:00:01.5+00:00", "main:2:0")
+    assert delivery_id(early, "w1") == delivery_id(early, "w1") != delivery_id(early, "w2")
+    assert delivery_id(early, "w1") < delivery_id(late, "w1")
+    assert token("4f1c-aa_9") == "4f1c-aa_9" and token("a.b c") != "a.b c" and "." not in token("a.b c")
