@@ -50,6 +50,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # Fault injection for tests only: the projector sleeps this long inside each transaction,
     # giving a test a window to SIGKILL it in the middle of a batch.
     projector_hold_in_tx_s: float = 0.0
+    # Webhook delivery by the worker: attempts per delivery, first retry delay (doubled each
+    # time, with jitter) and the timeout of one HTTP attempt.
+    webhook_max_attempts: int = 8
+    webhook_retry_base_s: float = 2.0
+    webhook_timeout_s: float = 10.0
+    webhook_ack_wait_s: float = 30.0  # a delivery held by a worker that died is retried after this
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

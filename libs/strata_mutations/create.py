@@ -11,6 +11,7 @@ from strata_schema import BranchSchema
 from ._attributes import attributes_for_create
 from ._hierarchy import check_hierarchy
 from ._inputs import refuse_unknown, relationship_refs
+from ._kind_rules import check_kind_rules
 from ._kinds import writable_schema
 from ._links import PeerDeltas, check_count, link_peers
 from ._peers import resolve_peers
@@ -65,6 +66,7 @@ async def decide_create(
 
     await check_hierarchy(node, node_id, relationships, set(relationships), reader, issues)
     await check_uniqueness(schema, node, node_id, attributes, relationships, None, reader, issues)
+    check_kind_rules(schema, node, attributes, issues)
     issues.raise_if_any()
     created = NodeCreated(node_id=node_id, kind=node.kind, attributes=attributes, relationships=relationships)
     return [created, *deltas.events()]
