@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 import msgspec
 import nats.js.errors
@@ -26,9 +27,9 @@ __all__ = ["Running", "read_feed", "start_projector", "start_relay", "wait_for"]
 class Running:
     """A component's `run(stop)` as a task, stopped cleanly or cancelled (a crash)."""
 
-    def __init__(self, run: Callable[[asyncio.Event], Awaitable[None]]) -> None:
+    def __init__(self, run: Callable[[asyncio.Event], Coroutine[Any, Any, None]]) -> None:
         self.stop_event = asyncio.Event()
-        self.task = asyncio.create_task(run(self.stop_event))  # type: ignore[arg-type]  # run returns a coroutine
+        self.task = asyncio.create_task(run(self.stop_event))
 
     async def stop(self) -> None:
         self.stop_event.set()
@@ -68,7 +69,7 @@ async def read_feed(nc: Client, prefix: str) -> list[tuple[int, str, FeedEvent]]
     return out
 
 
-async def wait_for(check: Callable[[], Awaitable[bool]], timeout_s: float = 30.0) -> None:
+async def wait_for(check: Callable[[], Coroutine[Any, Any, bool]], timeout_s: float = 30.0) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout_s
     while not await check():
