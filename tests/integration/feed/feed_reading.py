@@ -21,7 +21,7 @@ from strata_projection.dead_letters import DeadLetters
 from strata_projection.stream_worker import WorkerOptions
 from strata_projection.supervisor import ProjectorSupervisor
 
-__all__ = ["Running", "read_feed", "start_projector", "start_relay", "wait_for"]
+__all__ = ["Running", "projector", "read_feed", "start_projector", "start_relay", "wait_for"]
 
 
 class Running:
@@ -45,13 +45,16 @@ async def start_relay(nc: Client, driver: AsyncDriver, settings: Settings) -> tu
     return relay, Running(relay.run)
 
 
-async def start_projector(nc: Client, driver: AsyncDriver, settings: Settings) -> Running:
+def projector(nc: Client, driver: AsyncDriver, settings: Settings) -> ProjectorSupervisor:
     names = StreamNames(prefix=settings.stream_prefix)
-    supervisor = ProjectorSupervisor(
+    return ProjectorSupervisor(
         nc, EventStore(nc, names), GraphProjection(driver, "neo4j"),
         DeadLetters(nc.jetstream(), names), WorkerOptions(), discover_interval_s=0.2,
     )  # fmt: skip
-    return Running(supervisor.run)
+
+
+async def start_projector(nc: Client, driver: AsyncDriver, settings: Settings) -> Running:
+    return Running(projector(nc, driver, settings).run)
 
 
 async def read_feed(nc: Client, prefix: str) -> list[tuple[int, str, FeedEvent]]:
