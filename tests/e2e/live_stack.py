@@ -119,6 +119,7 @@ async def live_stack(settings: Settings, **overrides: Any) -> AsyncIterator[Live
     stack = LiveStack(settings, port, nc)
     try:
         await wait_until(lambda: _healthy(stack), timeout_s=60)
+        await wait_until(lambda: _bootstrap_told(stack), timeout_s=60)  # tests follow from "now" on
         yield stack
     finally:
         await stack.http.aclose()
@@ -127,6 +128,15 @@ async def live_stack(settings: Settings, **overrides: Any) -> AsyncIterator[Live
         await nc.close()
         relay.stop()
         projection.stop()
+
+
+async def _bootstrap_told(stack: LiveStack) -> bool:
+    """The feed holds main's founding changes and nothing more has come for a moment."""
+    js = stack.nc.jetstream()
+    stream = FeedNames(prefix=stack.settings.stream_prefix).stream
+    before = (await js.stream_info(stream)).state.messages
+    await asyncio.sleep(0.3)
+    return before > 0 and (await js.stream_info(stream)).state.messages == before
 
 
 async def _healthy(stack: LiveStack) -> bool:
