@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import socket
+import uuid
 
 import structlog
 
@@ -12,9 +15,11 @@ from neo4j import AsyncDriver
 
 from strata_core.settings import Settings
 from strata_eventstore import EventStore, StreamNames
+from strata_eventstore.kv_locks import KvLocks
 from strata_feed.branch_catalog import BranchCatalog
 from strata_feed.contract import FeedNames
 from strata_feed.feed_stream import ensure_feed_stream, feed_stream_config
+from strata_feed.leadership import run_as_leader
 from strata_feed.relay import FeedRelay, RelayOptions
 from strata_graph.projection import GraphProjection
 from strata_service.consistency import ProjectionWaiter
@@ -48,12 +53,19 @@ async def build_feed_relay(
 
 
 async def run_feed_relay(nc: Client, driver: AsyncDriver, settings: Settings, stop: asyncio.Event) -> None:
-    """The relay's top-level loop: a failure is logged and the relay starts again from its
-    durable consumers (nothing acknowledged is lost, the rest is re-published)."""
+    """The relay's top-level loop, in every worker: only the holder of the `feed-relay` lock
+    relays. A failure is logged and the relay starts again from its durable consumers (nothing
+    acknowledged is lost, the rest is re-published and deduplicated)."""
+    owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+    async def relay(leading: asyncio.Event) -> None:
+        await (await build_feed_relay(nc, driver, settings)).run(leading)
+
     while not stop.is_set():
         try:
-            relay = await build_feed_relay(nc, driver, settings)
-            await relay.run(stop)
+            locks = await KvLocks.open(nc.jetstream(), StreamNames(prefix=settings.stream_prefix).kv_bucket("locks"),
+                                       settings.stream_replicas)  # fmt: skip
+            await run_as_leader(locks, "feed-relay", owner, relay, stop)
         except Exception as exc:  # noqa: BLE001 - top-level loop: log, wait, start again
             _log.error("feed_relay_crashed", error=repr(exc))
             with contextlib.suppress(TimeoutError):

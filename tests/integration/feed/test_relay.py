@@ -15,9 +15,10 @@ from strata_eventstore import EventStore, StreamNames
 from strata_eventstore.records import PendingEvent
 from strata_feed.contract import FeedNames
 from strata_feed.relay import BranchRelay
+from strata_feed.wiring import run_feed_relay
 from strata_graph.projection import GraphProjection
 from tests.integration.eventgen import append_workload
-from tests.integration.feed.feed_reading import read_feed, start_projector, start_relay, wait_for
+from tests.integration.feed.feed_reading import Running, read_feed, start_projector, start_relay, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -118,3 +119,29 @@ async def test_relay_killed_mid_stream_loses_nothing_and_duplicates_are_absorbed
 async def _relayed(relays: dict[str, BranchRelay], branch_id: str, names: StreamNames, store: EventStore) -> bool:
     relay = relays.get(branch_id)
     return relay is not None and relay.relayed_seq >= await store.last_seq(branch_id)
+
+
+async def test_two_workers_one_relays_and_the_other_takes_over(
+    nc: Client, neo4j_driver: AsyncDriver, settings: Settings
+) -> None:
+    names = StreamNames(prefix=settings.stream_prefix)
+    store = EventStore(nc, names)
+    await store.ensure_branch_stream("main")
+    first = Running(lambda stop: run_feed_relay(nc, neo4j_driver, settings, stop))
+    await asyncio.sleep(1.0)  # the first takes the lock
+    second = Running(lambda stop: run_feed_relay(nc, neo4j_driver, settings, stop))
+    projector = await start_projector(nc, neo4j_driver, settings)
+    try:
+        await append_workload(store, "main", mutations=20, per_mutation=10, seed=5)
+        await wait_for(lambda: _count(nc, settings.stream_prefix, 200), timeout_s=60)
+        await first.stop()  # releases the lock: the second one leads from the acknowledged floor
+        await append_workload(store, "main", mutations=20, per_mutation=10, seed=6)
+        await wait_for(lambda: _count(nc, settings.stream_prefix, 400), timeout_s=60)
+        await asyncio.sleep(1.0)
+        await second.stop()
+    finally:
+        await projector.stop()
+    feed = [e for _, _, e in await read_feed(nc, settings.stream_prefix)]
+    assert len(feed) == 400 and len({e.id for e in feed}) == 400
+    seqs = [e.seq for e in feed]
+    assert seqs == sorted(seqs), "one relay at a time keeps the branch's order"
