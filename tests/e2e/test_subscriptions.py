@@ -156,6 +156,14 @@ async def test_protocol_violations_close_with_the_protocol_codes(stack: LiveStac
         with pytest.raises(ConnectionClosed) as closed:
             await _receive(ws)
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 4400
+    async with connect(stack.ws_url + "/graphql", subprotocols=[PROTOCOL]) as ws:  # type: ignore[list-item]  # str NewType
+        with pytest.raises(ConnectionClosed) as closed:
+            await _receive(ws, timeout_s=20)  # no connection_init: closed after 10 s
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4408
+    async with connect(stack.ws_url + "/graphql", subprotocols=["graphql-ws"]) as ws:  # type: ignore[list-item]  # str NewType
+        with pytest.raises(ConnectionClosed) as closed:
+            await _receive(ws)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4406
 
 
 async def test_unauthenticated_refused_when_anonymous_reads_are_off(settings: Settings, neo4j_driver: object) -> None:
