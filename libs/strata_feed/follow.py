@@ -18,6 +18,7 @@ __all__ = ["FeedFollower"]
 
 _log = structlog.get_logger("strata.feed")
 _decoder = msgspec.json.Decoder(FeedEvent)
+_INACTIVE_S = 5.0
 
 
 class FeedFollower:
@@ -28,15 +29,16 @@ class FeedFollower:
     async def follow(self, subject: str) -> AsyncGenerator[FeedEvent, None]:
         """Feed events on `subject` published from now on, in stream order.
 
-        The consumer exists when this returns; closing the generator removes it (and the server
-        removes it by itself if the client vanishes).
+        The consumer exists when this returns. Closing the generator unsubscribes; the server then
+        deletes the consumer once it has had no subscriber for `_INACTIVE_S` (also when this
+        process vanishes without closing).
         """
         sub = await self._js.subscribe(
             subject,
             stream=self._names.stream,
             ordered_consumer=True,
             deliver_policy=DeliverPolicy.NEW,
-            inactive_threshold=30.0,
+            inactive_threshold=_INACTIVE_S,
         )
         return _events(sub)
 

@@ -95,7 +95,7 @@ class LiveStack:
         return int(info.state.consumer_count)
 
 
-async def wait_until(check: Callable[[], Coroutine[Any, Any, bool]], timeout_s: float = 30.0) -> None:
+async def wait_until(check: Callable[[], Coroutine[Any, Any, bool]], timeout_s: float = 60.0) -> None:
     deadline = time.monotonic() + timeout_s
     while not await check():
         if time.monotonic() > deadline:

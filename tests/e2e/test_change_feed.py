@@ -62,7 +62,7 @@ async def test_mutations_on_main_and_a_branch_come_out_in_order_with_actor_and_b
     ]
     got: list[FeedEvent] = []
     while not got or got[-1].type != "node.deleted":
-        msg = await sub.next_msg(timeout=30)
+        msg = await sub.next_msg(timeout=60)
         event = msgspec.json.decode(msg.data, type=FeedEvent)
         assert msg.subject == names.subject(event.branch_id, event.type, event.kind)
         if (event.kind or "").startswith("Core") and event.kind != "CoreStandardGroup":
@@ -91,7 +91,7 @@ async def test_a_feed_message_arrives_only_once_graphql_shows_the_change(stack: 
     writes = asyncio.create_task(_tags(stack, 8))  # one writer, while the subscriber reads
     seen = 0
     while seen < 8:
-        msg = await sub.next_msg(timeout=30)
+        msg = await sub.next_msg(timeout=60)
         event = msgspec.json.decode(msg.data, type=FeedEvent)
         # read back at once, as a subscriber would: the object is there
         found = await stack.gql('query { BuiltinTag(ids: ["%s"]) { count } }' % event.node_id)

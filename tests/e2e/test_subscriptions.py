@@ -31,7 +31,7 @@ async def _send(ws: ClientConnection, message: dict[str, Any]) -> None:
     await ws.send(json.dumps(message))
 
 
-async def _receive(ws: ClientConnection, timeout_s: float = 30.0) -> dict[str, Any]:
+async def _receive(ws: ClientConnection, timeout_s: float = 60.0) -> dict[str, Any]:
     import asyncio
 
     message: dict[str, Any] = json.loads(await asyncio.wait_for(ws.recv(), timeout=timeout_s))
@@ -79,6 +79,11 @@ async def test_a_subscriber_to_a_kind_receives_another_clients_create(stack: Liv
     await _send(ws, {"type": "ping"})
     assert await _receive(ws) == {"type": "pong"}
     await ws.close()
+
+    async def consumer_gone() -> bool:
+        return await stack.feed_consumers() == 0
+
+    await wait_until(consumer_gone, timeout_s=30)  # the server drops it 5 s after the unsubscribe
 
 
 async def test_filter_by_node_id_and_by_branch(stack: LiveStack) -> None:

@@ -72,7 +72,7 @@ async def read_feed(nc: Client, prefix: str) -> list[tuple[int, str, FeedEvent]]
     return out
 
 
-async def wait_for(check: Callable[[], Coroutine[Any, Any, bool]], timeout_s: float = 30.0) -> None:
+async def wait_for(check: Callable[[], Coroutine[Any, Any, bool]], timeout_s: float = 90.0) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout_s
     while not await check():

@@ -86,13 +86,13 @@ async def test_relay_killed_mid_stream_loses_nothing_and_duplicates_are_absorbed
     await store.ensure_branch_stream(branch_id)
     await store.append(branch_id, [PendingEvent(names.branch_event_subject(branch_id), created)], expected_head=0)
     await append_workload(store, "main", mutations=40, per_mutation=10, seed=3)
-    await append_workload(store, branch_id, mutations=20, per_mutation=10, seed=4)
     projector = await start_projector(nc, neo4j_driver, settings)
     try:
         relay, running = await start_relay(nc, neo4j_driver, settings)
-        await wait_for(lambda: _count(nc, settings.stream_prefix, 50))
+        await wait_for(lambda: _count(nc, settings.stream_prefix, 50), timeout_s=90)
         await running.kill()  # mid-stream: pages published but not acknowledged come again
         partial = len(await read_feed(nc, settings.stream_prefix))
+        await append_workload(store, branch_id, mutations=20, per_mutation=10, seed=4)  # and more comes
         relay, running = await start_relay(nc, neo4j_driver, settings)
         expected = 1 + 40 * 10 + 20 * 10  # one branch.created, one message per node event here
         await wait_for(lambda: _count(nc, settings.stream_prefix, expected), timeout_s=90)
@@ -101,7 +101,7 @@ async def test_relay_killed_mid_stream_loses_nothing_and_duplicates_are_absorbed
         # a relay that lost its position entirely publishes everything again: all absorbed
         await nc.jetstream().delete_consumer(names.stream("main"), settings.feed_relay_name)
         relay, running = await start_relay(nc, neo4j_driver, settings)
-        await wait_for(lambda: _relayed(relay.relays, "main", names, store))
+        await wait_for(lambda: _relayed(relay.relays, "main", names, store), timeout_s=90)
         await running.stop()
     finally:
         await projector.stop()
