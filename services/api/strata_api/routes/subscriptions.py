@@ -144,6 +144,10 @@ class _Session:
             await self._send({"id": op_id, "type": "complete"})
         except (WebSocketDisconnect, RuntimeError):
             pass  # the client went away
+        except Exception as exc:  # noqa: BLE001 - one operation's top level: log, tell the client
+            _log.error("subscription_failed", operation_id=op_id, error=repr(exc))
+            with contextlib.suppress(Exception):
+                await self._send({"id": op_id, "type": "error", "payload": [{"message": "internal error"}]})
         finally:
             closing = getattr(iterator, "aclose", None)
             if closing is not None:
