@@ -47,6 +47,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     otel_exporter: str = "none"  # "none" or "console"
     # Durable consumer name: a second projector feeding another Neo4j uses its own name.
     projector_name: str = "projector"
+    # The public change feed (stream <PREFIX>_FEED): how long its messages are kept, and the
+    # durable consumer name the feed relay reads each branch stream with.
+    feed_max_age_s: float = 7 * 86400.0
+    feed_relay_name: str = "feed"
     # Fault injection for tests only: the projector sleeps this long inside each transaction,
     # giving a test a window to SIGKILL it in the middle of a batch.
     projector_hold_in_tx_s: float = 0.0

@@ -15,6 +15,7 @@ from strata_api.routes.diff import diff_routes
 from strata_api.routes.graphql import graphql_routes
 from strata_api.routes.history import history_routes
 from strata_api.routes.schema import schema_routes
+from strata_api.routes.subscriptions import subscription_routes
 from strata_api.routes.webhooks import webhook_routes
 
 __all__ = ["create_app"]
@@ -28,7 +29,7 @@ def health() -> dict[str, Any]:
 def create_app(resources: Resources) -> Litestar:
     return Litestar(
         route_handlers=[health, *auth_routes, *schema_routes, *graphql_routes, *history_routes, *diff_routes,
-                        *webhook_routes],
+                        *webhook_routes, *subscription_routes],
         state=State(resources.as_state()),
         on_startup=[resources.start],
         on_shutdown=[resources.stop],

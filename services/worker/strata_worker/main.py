@@ -17,6 +17,7 @@ from strata_core.settings import Settings
 from strata_core.tracing import configure_tracing
 from strata_eventstore import StreamNames
 from strata_eventstore.connection import connect_nats
+from strata_feed.wiring import run_feed_relay
 from strata_tasks.queue import Task, TaskQueue, TaskState
 from strata_webhooks.options import WebhookOptions
 from strata_webhooks.service import WebhookService
@@ -34,6 +35,7 @@ async def _serve(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    feed_relay = asyncio.create_task(run_feed_relay(nc, driver, settings, stop))
     try:
         js = nc.jetstream()
         queue = await TaskQueue.open(js, StreamNames(prefix=settings.stream_prefix), settings.stream_replicas)
@@ -71,6 +73,9 @@ async def _serve(settings: Settings) -> None:
                 await msg.ack()
         await webhook_task
     finally:
+        stop.set()
+        with contextlib.suppress(Exception):
+            await feed_relay
         with contextlib.suppress(Exception):
             await nc.close()
         await driver.close()
