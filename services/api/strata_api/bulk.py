@@ -133,7 +133,9 @@ class BulkCreates:
         reader.reindex([e.node_id for e in events])
         self._events += events
         self._ids.append(events[0].node_id)
-        return {"ok": True, "object": {"id": events[0].node_id}}
+        # pass 1's answers are thrown away: no object, so no selection under it is worked out
+        # (a stub would also fail non-null fields such as a mandatory relationship)
+        return {"ok": True, "object": None}
 
     async def _answer(self, ctx: GraphQLContext) -> dict[str, Any]:
         if self._answered == 0:  # one read for every created object, not one per field
