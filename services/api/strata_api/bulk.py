@@ -34,6 +34,7 @@ from strata_graph.records import RecordState
 from strata_graphql.runtime.context import GraphQLContext
 from strata_graphql.runtime.resolvers import shape_rows
 from strata_graphql.runtime.shaping import concrete_kinds
+from strata_api.bulk_events import merge_back_references
 from strata_api.bulk_speculation import SpeculativeReader, needs_exact_reads
 from strata_mutations import MutationError, NodeEvent, NodeRecord, decide_create
 
@@ -148,14 +149,15 @@ class BulkCreates:
 
     async def commit(self, ctx: GraphQLContext) -> None:
         store = self._resources.store
-        if len(self._events) + 1 > store.max_batch:
+        events = merge_back_references(self._events)
+        if len(events) + 1 > store.max_batch:
             raise ValidationFailed(
-                f"a bulk request may create at most {store.max_batch - 1} events at once, this one needs {len(self._events)}"
+                f"a bulk request may create at most {store.max_batch - 1} events at once, this one needs {len(events)}"
             )
         if self._reader is not None:
             # raises SpeculationFailed (a ConcurrencyConflict): the caller decides again, exactly
             await self._reader.verify(self._resources.driver, self._resources.settings.neo4j_database)
-        pending = [PendingEvent(self._resources.names.node_subject(ctx.branch_id, e.node_id), e) for e in self._events]
+        pending = [PendingEvent(self._resources.names.node_subject(ctx.branch_id, e.node_id), e) for e in events]
         # raises ConcurrencyConflict when the head moved since the decisions: the caller decides again
         result = await store.append(ctx.branch_id, pending, expected_head=self._head, actor=ctx.actor,
                                     operation=f"bulk.create({len(self._ids)})")  # fmt: skip
