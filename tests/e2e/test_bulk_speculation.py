@@ -67,3 +67,15 @@ async def test_stored_peers_by_id_and_by_name_resolve(animals: AsyncTestClient) 
     assert not body.get("errors"), body
     assert body["data"]["d"]["object"]["owner"]["node"]["id"] == ann
     assert body["data"]["p"]["object"]["tags"]["count"] == 1
+
+
+async def test_a_multi_field_constraint_held_by_a_stored_object_is_refused(animals: AsyncTestClient) -> None:  # type: ignore[type-arg]  # noqa: F811
+    ann = (await _seed(animals))["a"]["object"]["id"]
+    first = await _gql(animals, 'mutation { TestingDogCreate(data: {name: {value: "Rex"}, owner: {id: "%s"}}) { ok } }' % ann)
+    assert not first.get("errors"), first
+    body = await _gql(animals, """mutation {
+      b: TestingPersonCreate(data: {name: {value: "Bea"}}) { ok }
+      d: TestingDogCreate(data: {name: {value: "Rex"}, owner: {id: "%s"}}) { ok }
+    }""" % ann)
+    assert body.get("errors") and body["errors"][0]["path"] == ["d"], body
+    assert "uniqueness" in body["errors"][0]["message"].lower()

@@ -142,11 +142,12 @@ class SpeculativeReader(GraphStateReader):
     async def _holders(
         self, driver: AsyncDriver, database: str, kind: str, keys: tuple[str, ...], wanted: list[dict[str, Any]]
     ) -> list[NodeRecord]:
-        """Stored objects of `kind` holding one of the wanted values of the first key (a
-        superset of the real matches; the caller compares every key)."""
+        """Stored objects of `kind` holding one of the wanted values of one key (a superset of
+        the real matches; the caller compares every key)."""
         schema = self._ctx.schema.get(kind)
         rels = {r.name for r in schema.relationships} if schema is not None else set()
-        key = keys[0]
+        # probe by the key whose wanted values are most varied: the smallest superset
+        key = max(keys, key=lambda k: len({_key(v[k]) for v in wanted}))
         probe = [v[key] for v in wanted]
         records, _, _ = await driver.execute_query(
             cypher.HOLDERS_OF_VALUES, kinds=concrete_kinds(self._ctx.schema, kind),
