@@ -179,7 +179,7 @@ def split_document(document: DocumentNode, size: int) -> list[DocumentNode]:
     for start in range(0, len(fields), size):
         chunk = tuple(fields[start : start + size])
         used: set[str] = set()
-        for node in chunk:
+        for node in chunk if operation.variable_definitions else ():  # walking the fields costs
             visit(node, _VariableCollector(used))
         variables = tuple(v for v in operation.variable_definitions or () if v.variable.name.value in used)
         part = OperationDefinitionNode(
