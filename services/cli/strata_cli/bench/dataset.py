@@ -31,6 +31,7 @@ __all__ = [
     "RACKS_PER_SITE",
     "SeedObject",
     "base_schema_dir",
+    "base_schema_documents",
     "create_field",
     "generate",
     "mutation_document",
@@ -72,8 +73,12 @@ def base_schema_dir() -> Path:
 
 def schema_documents() -> dict[str, Any]:
     """The body of `POST /api/schema/load`: the base files as they are, then the extension."""
-    base = [yaml.safe_load(p.read_text()) for p in sorted(base_schema_dir().glob("*.yml"))]
-    return {"schemas": [*base, LOCATION_EXTENSION]}
+    return {"schemas": [*base_schema_documents()["schemas"], LOCATION_EXTENSION]}
+
+
+def base_schema_documents() -> dict[str, Any]:
+    """The base files alone, as they are."""
+    return {"schemas": [yaml.safe_load(p.read_text()) for p in sorted(base_schema_dir().glob("*.yml"))]}
 
 
 class _Ids:
