@@ -45,8 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("projector", help="run the projector (production entry point)")
     sub.add_parser("worker", help="run the task worker (production entry point)")
     bench = sub.add_parser("bench", help="benchmarks; print figures against the raw floor")
-    bench.add_argument("suite", nargs="?", default="store", choices=["store", "projector", "schema", "graphql", "branches", "all"])
+    bench.add_argument("suite", nargs="?", default="store", choices=["store", "import", "list", "branches", "schema", "projector", "rebuild", "graphql", "all"])
     bench.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    bench.add_argument("--json", action="store_true", help="one JSON object per figure on stdout (progress on stderr)")
     replay = sub.add_parser("replay", help="print a branch's events in order (audit)")
     replay.add_argument("--branch-id", default="main")
     replay.add_argument("--start", type=int, default=1)
@@ -90,7 +91,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "bench":
         from strata_cli.bench.runner import run_bench
 
-        return int(run_bench(_settings(), args.suite, quick=args.quick))
+        return int(run_bench(_settings(), args.suite, quick=args.quick, as_json=args.json))
     if args.command == "replay":
         from strata_cli.replay import run_replay
 
