@@ -7,7 +7,7 @@ from urllib.parse import unquote
 
 import msgspec
 import structlog
-from graphql import ExecutionResult, GraphQLError, parse
+from graphql import ExecutionResult, GraphQLError
 from litestar import Request, Response, get, post
 from litestar.datastructures import State
 
@@ -18,7 +18,8 @@ from strata_api.mutations import ApiMutations, AuthRequired
 from strata_api.resources import Resources
 from strata_core.errors import ConcurrencyConflict, StrataError, ValidationFailed
 from strata_graphql.runtime.context import GraphQLContext
-from strata_graphql.runtime.executor import execute_document, execute_parsed
+from strata_graphql.runtime.documents import PreparedDocument
+from strata_graphql.runtime.executor import execute_document, execute_validated
 from strata_graphql.runtime.reader import GraphReader
 from strata_graphql.runtime.shaping import agnostic_kinds
 from strata_service.time_travel import parse_at, view_at
@@ -95,24 +96,32 @@ async def _run(request: Request[Any, Any, Any], state: State, branch: str) -> Re
     return Response(msgspec.json.encode(payload), media_type="application/json")
 
 
-def _is_bulk(resources: Resources, ctx: GraphQLContext, query: str, operation: str | None) -> bool:
+def _prepared(resources: Resources, ctx: GraphQLContext, query: str, operation: str | None) -> PreparedDocument:
+    """Parsed and validated once per schema hash and query text (cached)."""
     graphql_schema = resources.graphql_cache.get(ctx.schema)
-    prepared = resources.graphql_documents.prepare(graphql_schema, ctx.schema.schema_hash, query, operation)
-    return prepared.document is not None and is_bulk_create(prepared.document, ctx)
+    return resources.graphql_documents.prepare(graphql_schema, ctx.schema.schema_hash, query, operation)
+
+
+def _is_bulk(resources: Resources, ctx: GraphQLContext, query: str, operation: str | None) -> bool:
+    prepared = _prepared(resources, ctx, query, operation)
+    return prepared.document is not None and not prepared.errors and is_bulk_create(prepared.document, ctx)
 
 
 async def _run_bulk(
     resources: Resources, ctx: GraphQLContext, query: str, variables: Any, operation: Any
 ) -> ExecutionResult:
-    """Many creates in one document: decided together, appended as one atomic batch."""
-    parts = split_document(parse(query), _BULK_PART)
+    """Many creates in one document: decided together, appended as one atomic batch. The
+    document was validated whole; its parts are run without validating them again."""
+    document = _prepared(resources, ctx, query, operation).document
+    assert document is not None  # _is_bulk said it parsed
+    parts = split_document(document, _BULK_PART)
     for _ in range(_BULK_ATTEMPTS):
         head = await resources.store.head(ctx.branch_id)
         await resources.wait_projected(ctx.branch_id, head)
         bulk = BulkCreates(resources, head)
         ctx.mutations = bulk
         for part in parts:
-            decided = await execute_parsed(resources.graphql_cache, ctx, part, variables, operation)
+            decided = await execute_validated(resources.graphql_cache, ctx, part, variables, operation)
             if decided.errors:
                 return decided
         try:
@@ -123,7 +132,7 @@ async def _run_bulk(
         data: dict[str, Any] = {}
         errors: list[GraphQLError] = []
         for part in parts:
-            answered = await execute_parsed(resources.graphql_cache, ctx, part, variables, operation)
+            answered = await execute_validated(resources.graphql_cache, ctx, part, variables, operation)
             data.update(answered.data or {})
             errors += answered.errors or []
         return ExecutionResult(data=data, errors=errors or None)
