@@ -9,6 +9,7 @@ from typing import Any
 from strata_api.branch_mutations import BRANCH_MUTATIONS, run_branch_mutation
 from strata_api.resources import Resources
 from strata_core.errors import ConcurrencyConflict, StrataError
+from strata_core.metrics import MUTATIONS
 from strata_eventstore.records import PendingEvent
 from strata_graph.views import View
 from strata_graphql.runtime.context import GraphQLContext
@@ -43,6 +44,19 @@ class ApiMutations:
         )  # fmt: skip
 
     async def execute(self, ctx: GraphQLContext, field: str, args: dict[str, Any]) -> Any:
+        """Run one root mutation; counted in strata_mutations_total by field and outcome."""
+        outcome = "error"
+        try:
+            answer = await self._execute(ctx, field, args)
+            outcome = "ok"
+            return answer
+        except StrataError as exc:
+            outcome = exc.code
+            raise
+        finally:
+            MUTATIONS.labels(operation=field, outcome=outcome).inc()
+
+    async def _execute(self, ctx: GraphQLContext, field: str, args: dict[str, Any]) -> Any:
         if ctx.actor is None:
             raise AuthRequired("Authentication is required to perform this operation")
         if field in BRANCH_MUTATIONS:
