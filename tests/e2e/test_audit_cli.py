@@ -21,8 +21,7 @@ from neo4j import AsyncDriver
 from strata_core.settings import Settings
 from strata_eventstore import EventStore, StreamNames
 from strata_graph.maintenance import graph_digest
-from strata_stack.nats_runtime import free_port
-from tests.conftest import NEO4J_DEPLOY
+from tests.conftest import running_neo4j
 from tests.e2e.conftest import TOKEN_HEADERS
 from tests.e2e.test_branches_api import _create, _gql
 from tests.e2e.test_graphql_api import ANIMALS
@@ -127,16 +126,8 @@ async def _mixed_workload(api: AsyncTestClient) -> None:  # type: ignore[type-ar
 @pytest.fixture(scope="module")
 def side_neo4j(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A second Neo4j, for `--neo4j-uri` (the default path starts its own)."""
-    from strata_stack.neo4j_runtime import Neo4jConfig, ensure_neo4j_jars, start_neo4j, stop_neo4j, wait_for_bolt
-
-    lib = ensure_neo4j_jars(NEO4J_DEPLOY, NEO4J_DEPLOY / "lib")
-    config = Neo4jConfig(home=tmp_path_factory.mktemp("side-neo4j"), bolt_port=free_port(), heap="512m", pagecache="256m")
-    proc = start_neo4j(config, lib, NEO4J_DEPLOY / "StrataNeo4j.java")
-    try:
-        wait_for_bolt(config.bolt_uri, timeout_s=180, proc=proc, log_file=config.log_file)
-        yield config.bolt_uri
-    finally:
-        stop_neo4j(proc)
+    with running_neo4j(tmp_path_factory.mktemp("side-neo4j"), heap="512m", pagecache="256m") as uri:
+        yield uri
 
 
 async def test_verify_equal_after_a_mixed_workload_then_different_once_tampered(
