@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import Counter, Gauge, Histogram, disable_created_metrics
 
 __all__ = [
     "APPENDS",
@@ -21,6 +21,8 @@ __all__ = [
     "REQUEST_LATENCY",
     "STREAM_LAST_SEQ",
 ]
+
+disable_created_metrics()  # the `_created` series double the exposition and no alert uses them
 
 REQUEST_LATENCY: Final = Histogram(
     "strata_http_request_duration_seconds",

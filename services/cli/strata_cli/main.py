@@ -132,6 +132,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         from strata_cli.bench.runner import run_bench
 
         return int(run_bench(_settings(), args.suite, quick=args.quick))
+    if args.command in ("audit", "replay", "verify", "rebuild"):
+        from strata_core.logging_setup import configure_logging
+
+        # the projection these commands run inside logs per batch: only trouble is shown
+        configure_logging(log_format="console", level="warning")
     if args.command == "audit":
         return _dispatch_audit(args)
     if args.command == "replay":

@@ -29,7 +29,7 @@ class Progress:
         self._total = total
         self._done = 0
         self._started = time.monotonic()
-        self._last_print = 0.0
+        self._last_print = self._started  # off a terminal: a line every 5 s, and one at the end
         self._out: TextIO = sys.stderr if stream is None else stream
         self._bar: RichProgress | None = None
         if self._out.isatty():
