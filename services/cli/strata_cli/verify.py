@@ -53,7 +53,8 @@ class Verdict(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def _wait_for_live(settings: Settings, live: AsyncDriver, ends: dict[str, int], timeout_s: float) -> dict[str, int] | str:
-    """The live checkpoints once every stream reached its end in `ends`, or why not."""
+    """The live checkpoints (of every branch stream it has) once each stream reached its end in
+    `ends`, or why not."""
     names = StreamNames(prefix=settings.stream_prefix)
     progress = Progress("verify: live projector", total=sum(ends.values()))
     loop = asyncio.get_running_loop()
@@ -62,6 +63,10 @@ async def _wait_for_live(settings: Settings, live: AsyncDriver, ends: dict[str, 
         while True:
             checkpoints = await graph_checkpoints(live, settings.neo4j_database)
             reached = {b: checkpoints.get(names.stream(b), 0) for b in ends}
+            for stream, seq in checkpoints.items():  # a branch created since the rebuild began
+                branch_id = names.branch_id_of_stream(stream)
+                if branch_id is not None and branch_id not in reached:
+                    reached[branch_id] = seq
             progress.advance(sum(min(reached[b], end) for b, end in ends.items()) - progress.done)
             behind = [b for b, end in ends.items() if reached[b] < end]
             if not behind:
