@@ -30,6 +30,7 @@ REQUEST_ID_HEADER = "x-request-id"
 CORRELATION_HEADER = "x-correlation-id"
 
 _log = structlog.get_logger("strata.api")
+_QUIET_ROUTES = frozenset({"/metrics", "/api/health"})  # scraped and probed every few seconds
 _tracer = trace.get_tracer("strata.api")
 
 
@@ -67,8 +68,9 @@ class ObservabilityMiddleware(ASGIMiddleware):
                 if status["code"] >= 500:
                     span.set_status(Status(StatusCode.ERROR))
                 REQUEST_LATENCY.labels(method=method, route=route, status=str(status["code"])).observe(elapsed)
-                _log.info("request_finished", method=method, route=route, status=status["code"],
-                          duration_ms=round(elapsed * 1000, 2))  # fmt: skip
+                log = _log.debug if route in _QUIET_ROUTES and status["code"] < 400 else _log.info
+                log("request_finished", method=method, route=route, status=status["code"],
+                    duration_ms=round(elapsed * 1000, 2))  # fmt: skip
 
 
 def _set_request_attributes(span: Any, method: str, route: str, request_id: str, correlation_id: str) -> None:
