@@ -22,7 +22,8 @@ __all__ = [
     "STREAM_LAST_SEQ",
 ]
 
-disable_created_metrics()  # the `_created` series double the exposition and no alert uses them
+# The `_created` series double the exposition and no alert uses them.
+disable_created_metrics()  # type: ignore[no-untyped-call]  # prometheus-client leaves it unannotated
 
 REQUEST_LATENCY: Final = Histogram(
     "strata_http_request_duration_seconds",

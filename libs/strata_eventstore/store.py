@@ -282,7 +282,14 @@ class EventStore:
 
     async def last_event(self, branch_id: str, subject: str) -> StoredEvent | None:
         """The last event on `subject`, by direct get (one round trip, no consumer)."""
-        request = {"last_by_subj": subject}
+        return await self._direct_get(branch_id, {"last_by_subj": subject}, subject)
+
+    async def next_event(self, branch_id: str, subject: str, from_seq: int) -> StoredEvent | None:
+        """The first event on `subject` at or after `from_seq`, by direct get. With the head
+        subject and an event's sequence: the head message of that event's mutation."""
+        return await self._direct_get(branch_id, {"seq": from_seq, "next_by_subj": subject}, subject)
+
+    async def _direct_get(self, branch_id: str, request: dict[str, object], subject: str) -> StoredEvent | None:
         try:
             msg = await self._nc.request(
                 f"$JS.API.DIRECT.GET.{self.names.stream(branch_id)}",

@@ -88,8 +88,16 @@ async def object_history(store: EventStore, branch: LogBranch, node_id: str) -> 
     for source, upto in sources:
         for stored in await store.read_object(source.id, node_id):
             if upto is None or stored.seq <= upto:
-                out.append(_record(store, source, stored, None))
+                out.append(_record(store, source, stored, await _operation_of(store, source.id, stored)))
     return out
+
+
+async def _operation_of(store: EventStore, branch_id: str, stored: StoredEvent) -> str | None:
+    """The operation named by the head message that closes the event's mutation."""
+    head = await store.next_event(branch_id, store.names.head_subject(branch_id), stored.seq)
+    if head is None or not isinstance(head.event, MutationCommitted) or head.mutation_id != stored.mutation_id:
+        return None
+    return head.event.operation or None
 
 
 async def log_branches(store: EventStore) -> dict[str, LogBranch]:

@@ -79,6 +79,7 @@ async def test_audit_reports_a_known_sequence_of_changes(world: AsyncTestClient,
     assert [r["event_id"] for r in records] == [f"{stream}:{e.seq}" for stream, e in expected]
     assert [r["branch"] for r in records] == ["main", "main", "a1"]
     assert [r["type"] for r in records] == ["node.created", "node.updated", "node.updated"]
+    assert [r["operation"] for r in records] == ["TestingPersonCreate", "TestingPersonUpdate", "TestingPersonUpdate"]
     assert [r["time"] for r in records] == [e.time.isoformat() for _, e in expected]
     actor = on_main[0].actor
     assert actor and all(r["actor"] == actor for r in records)
