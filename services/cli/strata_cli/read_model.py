@@ -45,7 +45,7 @@ class ProjectedLog(msgspec.Struct, frozen=True, kw_only=True):
         return sum(self.ends.values())  # streams refuse deletes: sequences are dense
 
 
-class _UncountedDeadLetters(DeadLetters):
+class _CountingDeadLetters(DeadLetters):
     """For a side read model: undecodable messages are counted, not dead-lettered a second time
     (the live projector already did)."""
 
@@ -85,7 +85,7 @@ async def project_log(
             await wipe_graph(driver, database)
         await projection.ensure_schema()
         js = nc.jetstream()
-        dead_letters = _UncountedDeadLetters(names) if side_model else DeadLetters(js, names, settings.stream_replicas)
+        dead_letters = _CountingDeadLetters(names) if side_model else DeadLetters(js, names, settings.stream_replicas)
         await dead_letters.ensure_stream()
         ends = {b: await store.last_seq(b) for b in await store.branch_ids()}
         progress = Progress(label, total=sum(ends.values()))
@@ -108,7 +108,7 @@ async def project_log(
             progress.finish()
             for worker in workers:
                 await _drop_consumer(nc, worker.stream, consumer_name)
-        undecodable = dead_letters.count if isinstance(dead_letters, _UncountedDeadLetters) else 0
+        undecodable = dead_letters.count if isinstance(dead_letters, _CountingDeadLetters) else 0
         return ProjectedLog(ends=ends, undecodable=undecodable)
     finally:
         await nc.close()
