@@ -152,8 +152,10 @@ async def test_one_trace_from_the_request_to_the_projector(world: AsyncTestClien
     finished = spans.get_finished_spans()
     request = _one([s for s in finished if s.kind == trace.SpanKind.SERVER and (s.attributes or {}).get("strata.correlation_id") == "trace-me"], "request span")
     trace_id = request.context.trace_id
+    mutation = _one([s for s in finished if s.name == "mutation TestingPersonCreate" and s.context.trace_id == trace_id], "mutation span")
+    assert mutation.parent is not None and mutation.parent.span_id == request.context.span_id
     append = _one([s for s in finished if s.name == "event_store.append" and s.context.trace_id == trace_id], "append span")
-    assert append.parent is not None
+    assert append.parent is not None and append.parent.span_id == mutation.context.span_id
     projected = [s for s in finished if s.name == "project_batch" and s.context.trace_id == trace_id]
     assert projected and all(s.parent is not None and s.parent.span_id == append.context.span_id for s in projected)
     store = EventStore(nc, StreamNames(prefix=settings.stream_prefix))

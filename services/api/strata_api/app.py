@@ -15,7 +15,7 @@ from strata_api.routes.diff import diff_routes
 from strata_api.routes.graphql import graphql_routes
 from strata_api.observability import ObservabilityMiddleware
 from strata_api.routes.history import history_routes
-from strata_api.routes.metrics import metrics_routes
+from strata_api.routes.metrics import LagGauges, metrics_routes
 from strata_api.routes.schema import schema_routes
 
 __all__ = ["create_app"]
@@ -30,7 +30,7 @@ def create_app(resources: Resources) -> Litestar:
     return Litestar(
         route_handlers=[health, *auth_routes, *schema_routes, *graphql_routes, *history_routes, *diff_routes,
                         *metrics_routes],
-        state=State(resources.as_state()),
+        state=State({**resources.as_state(), "lag_gauges": LagGauges()}),
         on_startup=[resources.start],
         on_shutdown=[resources.stop],
         middleware=[ObservabilityMiddleware(), AuthenticationMiddleware()],

@@ -21,13 +21,15 @@ from strata_core.metrics import (
 )
 from strata_projection.lag import read_lag
 
-__all__ = ["metrics_routes"]
+__all__ = ["LagGauges", "metrics_routes"]
 
 _REFRESH_S = 2.0
 _log = structlog.get_logger("strata.api")
 
 
-class _LagGauges:
+class LagGauges:
+    """The stream and consumer gauges, refreshed at most once per `_REFRESH_S` (one per app)."""
+
     def __init__(self) -> None:
         self._refreshed_at = float("-inf")
         self._lock = asyncio.Lock()
@@ -53,12 +55,10 @@ class _LagGauges:
             self._refreshed_at = time.monotonic()
 
 
-_GAUGES = _LagGauges()
-
-
 @get("/metrics", include_in_schema=False)
 async def metrics(state: State) -> Response[bytes]:
-    await _GAUGES.refresh(state["resources"])
+    gauges: LagGauges = state["lag_gauges"]
+    await gauges.refresh(state["resources"])
     return Response(content=generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
