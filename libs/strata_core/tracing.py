@@ -10,7 +10,7 @@ from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
 
-__all__ = ["EXPORTERS", "configure_tracing", "current_traceparent", "context_from_headers"]
+__all__ = ["EXPORTERS", "configure_tracing", "context_from_headers", "current_traceparent", "tracer_provider"]
 
 EXPORTERS = ("none", "console", "otlp")
 
@@ -18,8 +18,18 @@ EXPORTERS = ("none", "console", "otlp")
 def configure_tracing(
     service_name: str, exporter: str = "none", *, otlp_endpoint: str | None = None
 ) -> TracerProvider:
-    """Install the process's tracer provider. `otlp` sends spans over OTLP/HTTP (protobuf) to
-    `otlp_endpoint` (the collector's traces URL, e.g. http://collector:4318/v1/traces)."""
+    """Install the process's tracer provider (see `tracer_provider`)."""
+    provider = tracer_provider(service_name, exporter, otlp_endpoint=otlp_endpoint)
+    trace.set_tracer_provider(provider)
+    return provider
+
+
+def tracer_provider(
+    service_name: str, exporter: str = "none", *, otlp_endpoint: str | None = None
+) -> TracerProvider:
+    """A tracer provider exporting as told: `console` prints spans, `otlp` sends them over
+    OTLP/HTTP (protobuf, batched) to `otlp_endpoint` (the collector's traces URL, e.g.
+    http://collector:4318/v1/traces), `none` records nothing beyond the process."""
     provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
     span_exporter: SpanExporter | None = None
     if exporter == "console":
@@ -30,7 +40,6 @@ def configure_tracing(
         span_exporter = OTLPSpanExporter(endpoint=otlp_endpoint)
     if span_exporter is not None:
         provider.add_span_processor(BatchSpanProcessor(span_exporter))
-    trace.set_tracer_provider(provider)
     return provider
 
 
