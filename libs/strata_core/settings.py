@@ -44,7 +44,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     jwt_secret: str | None = None
     seed_test_accounts: bool = False  # admin/infrahub and the SDK's test token; never in production
     read_your_writes_timeout_s: float = 10.0
-    otel_exporter: str = "none"  # "none" or "console"
+    otel_exporter: str = "none"  # "none", "console" or "otlp" (OTLP over HTTP)
+    # With otel_exporter=otlp: the collector's traces URL; unset, the exporter's own default
+    # (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT / OTEL_EXPORTER_OTLP_ENDPOINT, else localhost:4318).
+    otel_endpoint: str | None = None
     # Durable consumer name: a second projector feeding another Neo4j uses its own name.
     projector_name: str = "projector"
     # The public change feed (stream <PREFIX>_FEED): how long its messages are kept, and the
@@ -89,6 +92,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             )
         if self.log_format not in ("console", "json"):
             raise SettingsError("STRATA_LOG_FORMAT: must be 'console' or 'json'")
+        if self.otel_exporter not in ("none", "console", "otlp"):
+            raise SettingsError("STRATA_OTEL_EXPORTER: must be 'none', 'console' or 'otlp'")
+        if self.otel_endpoint is not None and not self.otel_endpoint.startswith(("http://", "https://")):
+            raise SettingsError("STRATA_OTEL_ENDPOINT: must be an http:// or https:// URL")
 
     @property
     def neo4j_auth(self) -> tuple[str, str] | None:

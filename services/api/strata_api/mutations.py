@@ -9,6 +9,8 @@ from typing import Any
 from strata_api.branch_mutations import BRANCH_MUTATIONS, run_branch_mutation
 from strata_api.resources import Resources
 from strata_core.errors import ConcurrencyConflict, StrataError
+from strata_core.metrics import MUTATIONS
+from opentelemetry import trace
 from strata_eventstore.records import PendingEvent
 from strata_graph.views import View
 from strata_graphql.runtime.context import GraphQLContext
@@ -19,6 +21,7 @@ from strata_graphql.runtime.resolvers import shape_rows
 __all__ = ["ApiMutations", "AuthRequired"]
 
 _ATTEMPTS = 5
+_tracer = trace.get_tracer("strata.api")
 
 
 class AuthRequired(StrataError):
@@ -43,6 +46,22 @@ class ApiMutations:
         )  # fmt: skip
 
     async def execute(self, ctx: GraphQLContext, field: str, args: dict[str, Any]) -> Any:
+        """Run one root mutation; counted in strata_mutations_total by field and outcome."""
+        outcome = "error"
+        with _tracer.start_as_current_span(f"mutation {field}") as span:
+            span.set_attribute("strata.branch_id", ctx.branch_id)
+            try:
+                answer = await self._execute(ctx, field, args)
+                outcome = "ok"
+                return answer
+            except StrataError as exc:
+                outcome = exc.code
+                raise
+            finally:
+                span.set_attribute("strata.outcome", outcome)
+                MUTATIONS.labels(operation=field, outcome=outcome).inc()
+
+    async def _execute(self, ctx: GraphQLContext, field: str, args: dict[str, Any]) -> Any:
         if ctx.actor is None:
             raise AuthRequired("Authentication is required to perform this operation")
         if field in BRANCH_MUTATIONS:

@@ -93,5 +93,5 @@ def _webhook_options(settings: Settings) -> WebhookOptions:
 
 def run_worker(settings: Settings) -> None:
     configure_logging(log_format=settings.log_format, level=settings.log_level)
-    configure_tracing("strata-worker", settings.otel_exporter)
+    configure_tracing("strata-worker", settings.otel_exporter, otlp_endpoint=settings.otel_endpoint)
     asyncio.run(_serve(settings))
