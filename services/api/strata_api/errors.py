@@ -6,12 +6,12 @@ from typing import Any
 
 import structlog
 from litestar import Request, Response
-from litestar.exceptions import HTTPException
+from litestar.exceptions import HTTPException, SerializationException
 
 from strata_core.errors import StrataError
 from strata_service.schema_service import SchemaRefused
 
-__all__ = ["STATUS_BY_CODE", "exception_handlers"]
+__all__ = ["STATUS_BY_CODE", "MalformedRequest", "exception_handlers"]
 
 _log = structlog.get_logger("strata.api")
 
@@ -28,6 +28,8 @@ STATUS_BY_CODE: dict[str, int] = {
     "auth.invalid": 401,
     "auth.forbidden": 403,
     "lock.held": 409,
+    "request.malformed": 400,
+    "auth.throttled": 429,
 }
 
 
@@ -54,6 +56,23 @@ def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response
     )
 
 
+class MalformedRequest(StrataError):
+    """The body is not JSON, or not UTF-8: the client's mistake, never a 500."""
+
+    code = "request.malformed"
+
+
+def _undecodable_body(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    # request.json() raises SerializationException for bad JSON, UnicodeDecodeError for bytes
+    # that are not UTF-8 inside a JSON string and RecursionError for arrays or objects nested
+    # thousands deep: all the body's fault.
+    if isinstance(exc, RecursionError):
+        _log.warning("request_nested_too_deeply", path=request.url.path)
+        return _strata_error(request, MalformedRequest("body: JSON nested too deeply"))
+    reason = "not valid UTF-8" if isinstance(exc, UnicodeDecodeError) else "not valid JSON"
+    return _strata_error(request, MalformedRequest(f"body: {reason} ({exc})"))
+
+
 def _unknown_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     _log.exception("unhandled_error", path=request.url.path)
     return Response(
@@ -66,5 +85,8 @@ def _unknown_error(request: Request[Any, Any, Any], exc: Exception) -> Response[
 exception_handlers: Any = {
     StrataError: _strata_error,
     HTTPException: _http_error,
+    SerializationException: _undecodable_body,
+    UnicodeDecodeError: _undecodable_body,
+    RecursionError: _undecodable_body,
     Exception: _unknown_error,
 }
