@@ -7,6 +7,7 @@ from typing import Any
 from graphql import DocumentNode, ExecutionResult, execute, parse, validate
 from graphql.error import GraphQLSyntaxError
 
+from strata_graphql.limits import VALIDATION_RULES
 from strata_graphql.runtime.context import GraphQLContext
 from strata_graphql.runtime.resolvers import resolve_field, resolve_type
 from strata_graphql.sdl import GraphQLSchemaCache
@@ -36,7 +37,7 @@ async def execute_parsed(
     operation_name: str | None,
 ) -> ExecutionResult:
     graphql_schema = cache.get(ctx.schema)
-    errors = validate(graphql_schema, document)
+    errors = validate(graphql_schema, document, VALIDATION_RULES)
     if errors:
         return ExecutionResult(data=None, errors=errors)
     result = execute(
