@@ -112,6 +112,8 @@ def test_unknown_kinds_fields_and_arguments_get_clear_errors_and_append_nothing(
         'mutation { TestingPersonUpdate(data: {id: "no-such-id", name: {value: "y"}}) { ok } }': "no-such-id",
         'mutation { TestingPersonDelete(data: {id: "no-such-id"}) { ok } }': "no-such-id",
         'mutation { TestingPersonCreate(data: {id: "a.b", name: {value: "dot"}}) { ok } }': "id must be",
+        'mutation { TestingPersonCreate(data: {name: {value: "big"}, height: {value: 1180591620717411303424}}) { ok } }': "64-bit",
+        "query { TestingPerson(height__value: -1180591620717411303424) { count } }": "64-bit",
         'mutation { TestingPersonCreate(data: {id: "a b", name: {value: "space"}}) { ok } }': "id must be",
         'mutation { TestingPersonCreate(data: {id: "*", name: {value: "star"}}) { ok } }': "id must be",
         'mutation { TestingPersonCreate(data: {id: ">", name: {value: "gt"}}) { ok } }': "id must be",
