@@ -45,7 +45,8 @@ def _strata_error(request: Request[Any, Any, Any], exc: StrataError) -> Response
     if isinstance(exc, SchemaRefused):
         body["detail"] = [e.api_detail() for e in exc.error.errors]
         body["errors"] = [{"message": str(e), "extensions": {"code": e.code}} for e in exc.error.errors]
-    return Response(body, status_code=status, media_type="application/json")
+    headers = {"Retry-After": str(exc.details["retry_after"])} if "retry_after" in exc.details else None
+    return Response(body, status_code=status, media_type="application/json", headers=headers)
 
 
 def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
