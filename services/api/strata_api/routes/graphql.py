@@ -80,7 +80,7 @@ async def _run(request: Request[Any, Any, Any], state: State, branch: str) -> Re
         branch_name=ref.name,
         branch_id=ref.id,
         actor=actor,
-        mutations=None if at_text else ApiMutations(resources),  # the past is read-only
+        mutations=None if at_text else ApiMutations(resources, request.headers.get("idempotency-key")),  # the past is read-only
         roots=root_resolvers(resources),
     )
     query, variables, operation = body["query"], body.get("variables"), body.get("operationName")
