@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import nats.errors
+import neo4j.exceptions
 import structlog
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, SerializationException
 
-from strata_core.errors import StrataError
+from strata_core.errors import StoreUnavailable, StrataError
 from strata_service.schema_service import SchemaRefused
 
 __all__ = ["STATUS_BY_CODE", "MalformedRequest", "exception_handlers"]
@@ -74,6 +76,12 @@ def _undecodable_body(request: Request[Any, Any, Any], exc: Exception) -> Respon
     return _strata_error(request, MalformedRequest(f"body: {reason} ({exc})"))
 
 
+def _store_down(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    # NATS or Neo4j unreachable or restarting (outside a mutation, which wraps these itself)
+    _log.warning("store_unavailable", path=request.url.path, error=type(exc).__name__)
+    return _strata_error(request, StoreUnavailable(f"the event store or the graph is unavailable, retry later ({type(exc).__name__})"))
+
+
 def _unknown_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     _log.exception("unhandled_error", path=request.url.path)
     return Response(
@@ -89,5 +97,9 @@ exception_handlers: Any = {
     SerializationException: _undecodable_body,
     UnicodeDecodeError: _undecodable_body,
     RecursionError: _undecodable_body,
+    nats.errors.Error: _store_down,
+    neo4j.exceptions.ServiceUnavailable: _store_down,
+    neo4j.exceptions.SessionExpired: _store_down,
+    neo4j.exceptions.TransientError: _store_down,
     Exception: _unknown_error,
 }
