@@ -40,5 +40,6 @@ def bind_scalars(schema: GraphQLSchema) -> GraphQLSchema:
     big_int = schema.type_map.get("BigInt")
     if isinstance(big_int, GraphQLScalarType):
         big_int.parse_value = _big_int  # type: ignore[method-assign]  # graphql-core binds scalars by assignment
+        big_int.coerce_input_value = _big_int  # variables (graphql-core 3.3 copies parse_value at build)
         big_int.parse_literal = _big_int_literal  # type: ignore[method-assign,assignment]  # as above
     return schema
