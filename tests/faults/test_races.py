@@ -53,12 +53,12 @@ async def _client(url: str, number: int, objects: list[str], contested: list[str
         for step in range(6):
             target = rng.choice(objects)
             roll = rng.random()
-            if roll < 0.45:
+            if roll < 0.45 and step > 0:
                 height = number * 1000 + step
                 if await _send(http, url, UPDATE, tally, id=target, h=height) is not None:
                     tally.heights.append((target, height))
-            elif roll < 0.8:
-                name = rng.choice(contested)
+            elif roll < 0.8 or step == 0:  # every client's first step: the same name, at once
+                name = contested[0] if step == 0 else rng.choice(contested)
                 data = await _send(http, url, CREATE, tally, n=name)
                 if data is not None:
                     assert name not in tally.created, f"{name} acknowledged twice"
