@@ -42,6 +42,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     duplicate_window_s: float = 86400.0
     anonymous_read: bool = True
     jwt_secret: str | None = None
+    # Bodies over this size are refused with 413 before they are read (schemas and bulk
+    # mutations of thousands of objects stay well under it).
+    max_request_body_bytes: int = 10_000_000
+    # Failed logins: the n-th failure in a row of an account (or of a client address) makes the
+    # next attempt wait 2^(n - free) seconds, capped; kept in JetStream KV, shared by all APIs.
+    login_free_failures: int = 3
+    login_max_delay_s: float = 300.0
     seed_test_accounts: bool = False  # admin/infrahub and the SDK's test token; never in production
     read_your_writes_timeout_s: float = 10.0
     otel_exporter: str = "none"  # "none", "console" or "otlp" (OTLP over HTTP)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from strata_events import NodeCreated
+from strata_events.ids import NODE_ID_RULE, is_valid_node_id
 from strata_schema import BranchSchema
 
 from ._attributes import attributes_for_create
@@ -29,6 +30,9 @@ async def _node_id(data: Mapping[str, Any], reader: StateReader, new_id: str, is
         return new_id
     if not isinstance(given, str) or not given:
         issues.add(("data", "id"), "id must be a non-empty string")
+        return new_id
+    if not is_valid_node_id(given):
+        issues.add(("data", "id"), f"id must be {NODE_ID_RULE}")
         return new_id
     if await reader.get([given]):
         issues.add(("data", "id"), f"{given} is already in use")

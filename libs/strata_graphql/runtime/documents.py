@@ -13,6 +13,7 @@ from typing import NamedTuple
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse, validate
 from graphql.error import GraphQLSyntaxError
 
+from strata_graphql.limits import VALIDATION_RULES
 from strata_graphql.runtime.selection_plan import OperationPlan, Unsupported, compile_operation
 
 __all__ = ["DocumentCache", "PreparedDocument"]
@@ -54,7 +55,7 @@ def _prepare(schema: GraphQLSchema, query: str, operation_name: str | None) -> P
         document = parse(query)
     except GraphQLSyntaxError as exc:
         return PreparedDocument(None, [exc], None)
-    errors = validate(schema, document)
+    errors = validate(schema, document, VALIDATION_RULES)  # the standard rules and Strata's limits
     if errors:
         return PreparedDocument(document, list(errors), None)
     try:

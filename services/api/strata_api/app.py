@@ -37,4 +37,5 @@ def create_app(resources: Resources) -> Litestar:
         on_shutdown=[resources.stop],
         middleware=[ObservabilityMiddleware(), AuthenticationMiddleware()],
         exception_handlers=exception_handlers,
+        request_max_body_size=resources.settings.max_request_body_bytes,
     )

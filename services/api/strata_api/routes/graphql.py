@@ -50,7 +50,7 @@ def _error_entry(error: GraphQLError) -> dict[str, Any]:
         entry.setdefault("extensions", {})["code"] = original.code
         if original.details.get("errors"):
             entry["extensions"]["errors"] = original.details["errors"]
-    elif original is not None and not isinstance(original, (ValueError, PermissionError, LookupError)):
+    elif original is not None and not isinstance(original, (ValueError, PermissionError, LookupError, GraphQLError)):
         _log.error("graphql_resolver_failed", path=entry.get("path"), error=repr(original),
                    exc_info=(type(original), original, original.__traceback__))  # fmt: skip
         entry["message"] = "internal error"
@@ -60,8 +60,8 @@ def _error_entry(error: GraphQLError) -> dict[str, Any]:
 async def _run(request: Request[Any, Any, Any], state: State, branch: str) -> Response[Any]:
     resources: Resources = state["resources"]
     body = await request.json()
-    if not isinstance(body, dict) or not isinstance(body.get("query"), str):
-        raise ValidationFailed("body: expected an object with a string field 'query'")
+    if not isinstance(body, dict) or not isinstance(body.get("query"), str) or not isinstance(body.get("variables") or {}, dict):
+        raise ValidationFailed("body: expected an object with a string field 'query' (and 'variables' an object)")
     actor = actor_of(request)
     if actor is None and not resources.settings.anonymous_read:
         raise AuthRequired("Authentication is required (anonymous reads are disabled)")
@@ -80,7 +80,7 @@ async def _run(request: Request[Any, Any, Any], state: State, branch: str) -> Re
         branch_name=ref.name,
         branch_id=ref.id,
         actor=actor,
-        mutations=None if at_text else ApiMutations(resources),  # the past is read-only
+        mutations=None if at_text else ApiMutations(resources, request.headers.get("idempotency-key")),  # the past is read-only
         roots=root_resolvers(resources),
     )
     query, variables, operation = body["query"], body.get("variables"), body.get("operationName")

@@ -9,6 +9,8 @@ from litestar import get
 from litestar.datastructures import State
 
 from strata_api.resources import Resources
+from strata_core.errors import ValidationFailed
+from strata_events.ids import NODE_ID_RULE, is_valid_node_id
 from strata_service.audit_log import LogBranch, object_history
 
 __all__ = ["history_routes"]
@@ -18,6 +20,8 @@ __all__ = ["history_routes"]
 async def history_of_object(state: State, node_id: str, branch: str = "main") -> dict[str, Any]:
     """The branch's own events about the object, then (for a branch) its origin's up to the fork."""
     resources: Resources = state["resources"]
+    if not is_valid_node_id(node_id):
+        raise ValidationFailed(f"node_id: must be {NODE_ID_RULE}", field="node_id")
     ref = await resources.branches.resolve(branch)
     source = LogBranch(id=ref.id, name=ref.name, origin=ref.origin, fork_seq=ref.fork_seq)
     changes = await object_history(resources.store, source, node_id)
