@@ -6,6 +6,8 @@ from typing import Any
 from urllib.parse import unquote
 
 import msgspec
+import nats.errors
+import neo4j.exceptions
 import structlog
 from graphql import ExecutionResult, GraphQLError
 from litestar import Request, Response, get, post
@@ -16,7 +18,7 @@ from strata_api.auth_guard import actor_of
 from strata_api.graphql_roots import root_resolvers
 from strata_api.mutations import ApiMutations, AuthRequired
 from strata_api.resources import Resources
-from strata_core.errors import ConcurrencyConflict, StrataError, ValidationFailed
+from strata_core.errors import ConcurrencyConflict, StoreUnavailable, StrataError, ValidationFailed
 from strata_graphql.runtime.context import GraphQLContext
 from strata_graphql.runtime.documents import PreparedDocument
 from strata_graphql.runtime.executor import execute_document, execute_validated
@@ -42,6 +44,9 @@ ReactDOM.render(React.createElement(GraphiQL, {fetcher}), document.getElementByI
 </script></body></html>"""
 
 
+_STORE_DOWN = (nats.errors.Error, neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError)
+
+
 def _error_entry(error: GraphQLError) -> dict[str, Any]:
     entry: dict[str, Any] = dict(error.formatted)
     original = error.original_error
@@ -50,6 +55,11 @@ def _error_entry(error: GraphQLError) -> dict[str, Any]:
         entry.setdefault("extensions", {})["code"] = original.code
         if original.details.get("errors"):
             entry["extensions"]["errors"] = original.details["errors"]
+    elif isinstance(original, _STORE_DOWN):
+        # a read that met NATS or Neo4j down or restarting: the client may retry
+        _log.warning("graphql_store_unavailable", path=entry.get("path"), error=repr(original))
+        entry["message"] = "the event store or the graph is unavailable, retry later"
+        entry.setdefault("extensions", {})["code"] = StoreUnavailable.code
     elif original is not None and not isinstance(original, (ValueError, PermissionError, LookupError, GraphQLError)):
         _log.error("graphql_resolver_failed", path=entry.get("path"), error=repr(original),
                    exc_info=(type(original), original, original.__traceback__))  # fmt: skip
