@@ -40,6 +40,9 @@ def test_malformed_bodies_are_refused_with_a_reason_and_append_nothing(
         "a JSON string": b'"mutation { x }"',
         "deeply nested JSON": b"[" * 50_000 + b"]" * 50_000,
         "a lone surrogate escape": b'{"query": "\\ud800", "username": "\\udfff", "password": "x"}',
+        "an operationName that is a list": b'{"query": "", "": null, "operationName": []}',
+        "variables that are a list": b'{"query": "{ TestingPerson { count } }", "variables": [1]}',
+        "variables that are an empty list": b'{"query": "{ TestingPerson { count } }", "variables": []}',
     }
     heads = live_api.stream_heads()
     with _client() as client:

@@ -70,8 +70,12 @@ def _error_entry(error: GraphQLError) -> dict[str, Any]:
 async def _run(request: Request[Any, Any, Any], state: State, branch: str) -> Response[Any]:
     resources: Resources = state["resources"]
     body = await request.json()
-    if not isinstance(body, dict) or not isinstance(body.get("query"), str) or not isinstance(body.get("variables") or {}, dict):
-        raise ValidationFailed("body: expected an object with a string field 'query' (and 'variables' an object)")
+    if not isinstance(body, dict) or not isinstance(body.get("query"), str):
+        raise ValidationFailed("body: expected an object with a string field 'query'", field="query")
+    if body.get("variables") is not None and not isinstance(body["variables"], dict):
+        raise ValidationFailed("variables: expected an object (or null)", field="variables")
+    if body.get("operationName") is not None and not isinstance(body["operationName"], str):
+        raise ValidationFailed("operationName: expected a string (or null)", field="operationName")
     actor = actor_of(request)
     if actor is None and not resources.settings.anonymous_read:
         raise AuthRequired("Authentication is required (anonymous reads are disabled)")
