@@ -26,6 +26,7 @@ SCHEMA_STATEMENTS: Final = (
     "CREATE CONSTRAINT checkpoint_stream IF NOT EXISTS FOR (c:Checkpoint) REQUIRE c.stream IS UNIQUE",
     "CREATE CONSTRAINT branch_id IF NOT EXISTS FOR (b:Branch) REQUIRE b.id IS UNIQUE",
     "CREATE INDEX rec_uid IF NOT EXISTS FOR (r:Rec) ON (r.uid, r.branch, r.to_seq)",
+    "CREATE INDEX rec_branch_to IF NOT EXISTS FOR (r:Rec) ON (r.branch, r.to_seq)",
     "CREATE INDEX rec_kind IF NOT EXISTS FOR (r:Rec) ON (r.branch, r.kind, r.to_seq)",
     "CREATE INDEX commit_seq IF NOT EXISTS FOR (c:Commit) ON (c.branch, c.seq)",
     "CREATE INDEX commit_time IF NOT EXISTS FOR (c:Commit) ON (c.branch, c.time)",

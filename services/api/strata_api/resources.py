@@ -145,7 +145,9 @@ class Resources:
         }
         self._services["branch_service"] = BranchService(self._store, self._services["branches"])
         locks = await KvLocks.open(self._nc.jetstream(), self.names.kv_bucket("locks"), s.stream_replicas)
-        self._services["merges"] = MergeService(self._store, self._driver, s.neo4j_database, locks)
+        self._services["merges"] = MergeService(
+            self._store, self._driver, s.neo4j_database, locks, wait_projected=self.wait_projected
+        )
         extra: list[PendingEvent] = []
         if s.seed_test_accounts:
             for event in seed_account_events("admin", "infrahub", SDK_TEST_TOKEN):
