@@ -62,7 +62,14 @@ MARK_BRANCH_MERGED: Final = (
     "MATCH (b:Branch {id: $id}) SET b.merged_seq = $seq, b.merged_branch_head = $branch_head"
 )
 
-MOVE_FORK_POINT: Final = "MATCH (b:Branch {id: $id}) SET b.fork_seq = $fork_seq, b.fork_time = $fork_time"
+# The fork point moves; the one it replaces is kept with the branch sequence from which it no
+# longer holds (`rebased_at`, in step with `earlier_forks`), for time travel before the rebase.
+MOVE_FORK_POINT: Final = """
+MATCH (b:Branch {id: $id})
+SET b.earlier_forks = coalesce(b.earlier_forks, []) + [coalesce(b.fork_seq, $previous_fork_seq)],
+    b.rebased_at = coalesce(b.rebased_at, []) + [$seq],
+    b.fork_seq = $fork_seq, b.fork_time = $fork_time
+"""
 
 # After a rebase the branch's records are rebuilt on main as of the new fork point: the open
 # ones are closed here and the rebase's own events recreate what the branch changed.

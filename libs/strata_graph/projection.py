@@ -140,7 +140,8 @@ async def _apply_batches(
                         await _write_node_versions(tx, branch_id, node_changes)
                         node_changes = []
                     await tx.run(cypher.MOVE_FORK_POINT, id=event.branch_id, fork_seq=event.fork_seq,
-                                 fork_time=event.fork_time)  # fmt: skip
+                                 fork_time=event.fork_time, previous_fork_seq=event.previous_fork_seq,
+                                 seq=version_seq)  # fmt: skip
                     await tx.run(cypher.CLOSE_BRANCH_RECORDS, branch=branch_id, open=OPEN, seq=version_seq)
                 case ConflictResolved():
                     pass  # read by the branch services from the stream
