@@ -29,7 +29,7 @@ from strata_branching import (
     detect_conflicts,
 )
 from strata_core.errors import BranchNotFound, StoreUnavailable
-from strata_events import BranchCreated, BranchRebased, ConflictResolved, SchemaLoaded
+from strata_events import BranchRebased, ConflictResolved, SchemaLoaded
 from strata_eventstore import EventStore
 from strata_eventstore.records import StoredEvent
 from strata_graph.branch_reads import DatedState, branch_records_at, records_at_two, schema_changed_between
@@ -128,11 +128,9 @@ class BranchChangesService:
         current = events[since:] if rebases else events
         last_rebase = events[since].event if rebases else None
         fork_seq = last_rebase.fork_seq if isinstance(last_rebase, BranchRebased) else ref.fork_seq
-        created = next((e for e in events if isinstance(e.event, BranchCreated)), None)
-        start = events[since] if rebases else created
         return _Lifecycle(
             fork_seq=fork_seq, since_seq=events[since].seq if rebases else 0,
-            from_time=start.time if start is not None else datetime.now(UTC),
+            from_time=events[since].time if rebases else _fork_time(ref),
             resolutions=[e.event for e in current if isinstance(e.event, ConflictResolved)],
         )  # fmt: skip
 
@@ -155,6 +153,15 @@ class BranchChangesService:
             if loop.time() > deadline:
                 raise StoreUnavailable(f"the read model did not reach {stream}:{seq} within {self._timeout_s}s")
             await asyncio.sleep(0.05)
+
+
+def _fork_time(ref: BranchRef) -> datetime:
+    """When the branch was created (its fork time), now if unknown."""
+    try:
+        moment = datetime.fromisoformat(ref.fork_time) if ref.fork_time else datetime.now(UTC)
+    except ValueError:
+        return datetime.now(UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _touched(dated: DatedState) -> TouchedState:
