@@ -19,6 +19,8 @@ from strata_cli.bench.graphql_bench import SCHEMA, _fill
 from strata_events import AttributeValue, NodeUpdated
 from strata_eventstore import EventStore, StreamNames
 from strata_eventstore.records import PendingEvent
+from strata_graph.driver import open_driver_at
+from strata_graph.maintenance import wipe_graph
 
 __all__ = ["bench_branches"]
 
@@ -39,6 +41,15 @@ async def _timed(coro: Any) -> tuple[float, Any]:
     return (time.perf_counter() - started) * 1000, result
 
 
+async def _wipe(neo4j_uri: str) -> None:
+    """Each case starts from an empty graph: the runs share one Neo4j, and every run's main is `main`."""
+    driver = open_driver_at(neo4j_uri)
+    try:
+        await wipe_graph(driver, "neo4j")
+    finally:
+        await driver.close()
+
+
 def _rss_mib(pid: int) -> float:
     with open(f"/proc/{pid}/status") as status:
         for line in status:
@@ -50,6 +61,7 @@ def _rss_mib(pid: int) -> float:
 async def bench_branches(nats_url: str, neo4j_uri: str, *, main_sizes: list[int], changes: list[int],
                          open_branches: int, server_pids: dict[str, int]) -> None:  # fmt: skip
     for size in main_sizes:
+        await _wipe(neo4j_uri)
         async with running_strata(nats_url, neo4j_uri) as (client, settings):
             assert (await client.post("/api/schema/load?branch=main", json=SCHEMA, headers=TOKEN_HEADERS)).status_code == 200
             nc = await nats.connect(nats_url)
@@ -78,13 +90,14 @@ async def bench_branches(nats_url: str, neo4j_uri: str, *, main_sizes: list[int]
                         for i, uid in enumerate(targets[start : start + _BATCH])]  # fmt: skip
                     head = (await store.append(branch_id, events, expected_head=head)).head_seq
                 # a write on the branch returns once the branch is projected up to it (one more object in the diff)
-                await _gql(client, 'mutation { BuiltinTagCreate(data: {name: {value: "barrier"}}) { ok } }', name)
+                await _gql(client, 'mutation { BuiltinTagCreate(data: {name: {value: "barrier-%s"}}) { ok } }' % name, name)
                 diff_ms, response = await _timed(client.get(f"/api/diff/data?branch={name}"))
                 num_updated = response.json().get("num_updated")
                 merge_ms, _ = await _timed(_gql(client, 'mutation { BranchMerge(data: {name: "%s"}) { ok } }' % name))
                 print_row(f"diff of {count:,} changes ({num_updated} objects updated)", diff_ms, "ms")
                 print_row(f"merge of {count:,} changes (one atomic batch, projected)", merge_ms, "ms")
             await nc.close()
+    await _wipe(neo4j_uri)
     async with running_strata(nats_url, neo4j_uri) as (client, _settings):
         before = {name: _rss_mib(pid) for name, pid in server_pids.items()}
         started = time.perf_counter()
