@@ -6,6 +6,7 @@ GraphQL request each would take longer than the figures measured)."""
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import time
 from typing import Any
@@ -21,6 +22,7 @@ from strata_eventstore import EventStore, StreamNames
 from strata_eventstore.records import PendingEvent
 from strata_graph.driver import open_driver_at
 from strata_graph.maintenance import wipe_graph
+from strata_graph.projection import GraphProjection
 
 __all__ = ["bench_branches"]
 
@@ -39,6 +41,20 @@ async def _timed(coro: Any) -> tuple[float, Any]:
     started = time.perf_counter()
     result = await coro
     return (time.perf_counter() - started) * 1000, result
+
+
+async def _projected(neo4j_uri: str, store: EventStore, branch_id: str) -> None:
+    """Wait, showing progress, until the projector has the branch up to its head (filling 100k
+    objects outlasts the API's read-your-writes timeout)."""
+    head = await store.head(branch_id)
+    driver = open_driver_at(neo4j_uri)
+    projection = GraphProjection(driver, "neo4j")
+    try:
+        while (done := await projection.checkpoint(store.names.stream(branch_id))) < head:
+            print(f"bench: projected {done:,} / {head:,}", file=sys.stderr, flush=True)
+            await asyncio.sleep(5)
+    finally:
+        await driver.close()
 
 
 async def _wipe(neo4j_uri: str) -> None:
@@ -70,6 +86,7 @@ async def bench_branches(nats_url: str, neo4j_uri: str, *, main_sizes: list[int]
             tag = (await _gql(client, 'mutation { BuiltinTagCreate(data: {name: {value: "t"}}) { object { id } } }'))["data"]["BuiltinTagCreate"]["object"]["id"]
             started = time.perf_counter()
             ids = await _fill(store, 0, size, site, tag, batch=_BATCH)
+            await _projected(neo4j_uri, store, "main")
             await _gql(client, 'mutation { BuiltinTagCreate(data: {name: {value: "barrier"}}) { ok } }')  # waits for the projection
             filled_s = time.perf_counter() - started
             print_title(f"branches with {size:,} objects on main")
