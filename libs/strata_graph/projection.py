@@ -192,17 +192,18 @@ async def _write_node_versions(
     )
     current: dict[str, RecordState | None] = {}
     owned: set[str] = set()
-    async for row in result:
-        if row["owned"]:
-            owned.add(row["uid"])
-        if row["kind"] is None:
-            current[row["uid"]] = None
+    record = await result.single()
+    for uid, is_owned, kind, deleted, attrs, rels in record["rows"] if record else ():
+        if is_owned:
+            owned.add(uid)
+        if kind is None:
+            current[uid] = None
             continue
-        current[row["uid"]] = RecordState(
-            kind=row["kind"],
-            deleted=bool(row["deleted"]),
-            attrs=msgspec.json.decode(row["attrs"] or "{}"),
-            rels=msgspec.json.decode(row["rels"] or "{}"),
+        current[uid] = RecordState(
+            kind=kind,
+            deleted=bool(deleted),
+            attrs=msgspec.json.decode(attrs or "{}"),
+            rels=msgspec.json.decode(rels or "{}"),
         )
     rows = fold_versions(current, changes)
     first_seq: dict[str, int] = {}
