@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-16)
 
-.PHONY: run test check-prereqs
+.PHONY: run test faults check-prereqs
 
 check-prereqs:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -26,3 +26,8 @@ run: $(STAMP)
 ## test: the test suite against real NATS and Neo4j started by the tests themselves
 test: $(STAMP)
 	$(VENV)/bin/pytest -q
+
+## faults: only the fault and hostile-input suite (tests/faults), at full strength: ten rounds of
+## each kill/restart/race and 400 generated inputs per fuzz test (`make test` runs it with one)
+faults: $(STAMP)
+	STRATA_FAULT_ROUNDS=$${STRATA_FAULT_ROUNDS:-10} $(VENV)/bin/pytest -q tests/faults

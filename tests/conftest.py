@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from contextlib import contextmanager
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -54,8 +55,9 @@ async def nc(nats_server: NatsConfig) -> AsyncIterator[Client]:
 NEO4J_DEPLOY = REPO_ROOT / "deploy" / "neo4j"
 
 
-@pytest.fixture(scope="session")
-def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def running_neo4j(home: Path, *, heap: str = "1g", pagecache: str = "512m") -> Iterator[str]:
+    """A Neo4j of its own on a free port, its store under `home`; yields its bolt URI."""
     from strata_stack.neo4j_runtime import (
         Neo4jConfig,
         ensure_neo4j_jars,
@@ -65,15 +67,19 @@ def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
 
     lib = ensure_neo4j_jars(NEO4J_DEPLOY, NEO4J_DEPLOY / "lib")
-    config = Neo4jConfig(
-        home=tmp_path_factory.mktemp("neo4j"), bolt_port=free_port(), heap="1g", pagecache="512m"
-    )
+    config = Neo4jConfig(home=home, bolt_port=free_port(), heap=heap, pagecache=pagecache)
     proc = start_neo4j(config, lib, NEO4J_DEPLOY / "StrataNeo4j.java")
     try:
         wait_for_bolt(config.bolt_uri, timeout_s=180, proc=proc, log_file=config.log_file)
         yield config.bolt_uri
     finally:
         stop_neo4j(proc)
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with running_neo4j(tmp_path_factory.mktemp("neo4j")) as uri:
+        yield uri
 
 
 @pytest.fixture

@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import TextIO
 
 import structlog
 
 __all__ = ["configure_logging"]
 
 
-def configure_logging(*, log_format: str = "console", level: str = "info") -> None:
-    """Configure structlog and the stdlib root logger once per process."""
+def configure_logging(
+    *, log_format: str = "console", level: str = "info", stream: TextIO | None = None, cache: bool = True
+) -> None:
+    """Configure structlog and the stdlib root logger once per process. Log lines carry the
+    context bound with structlog.contextvars (request and correlation ids)."""
+    out = sys.stderr if stream is None else stream
     numeric = logging.getLevelName(level.upper())
     if not isinstance(numeric, int):
         numeric = logging.INFO
     renderer: structlog.types.Processor = (
         structlog.processors.JSONRenderer()
         if log_format == "json"
-        else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+        else structlog.dev.ConsoleRenderer(colors=out.isatty())
     )
     structlog.configure(
         processors=[
@@ -30,8 +35,8 @@ def configure_logging(*, log_format: str = "console", level: str = "info") -> No
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(numeric),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
-        cache_logger_on_first_use=True,
+        logger_factory=structlog.PrintLoggerFactory(file=out),
+        cache_logger_on_first_use=cache,
     )
     logging.basicConfig(level=numeric, stream=sys.stderr, format="%(levelname)s %(name)s %(message)s")
     for noisy in ("neo4j", "nats"):

@@ -42,14 +42,34 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     duplicate_window_s: float = 86400.0
     anonymous_read: bool = True
     jwt_secret: str | None = None
+    # Bodies over this size are refused with 413 before they are read (schemas and bulk
+    # mutations of thousands of objects stay well under it).
+    max_request_body_bytes: int = 10_000_000
+    # Failed logins: the n-th failure in a row of an account (or of a client address) makes the
+    # next attempt wait 2^(n - free) seconds, capped; kept in JetStream KV, shared by all APIs.
+    login_free_failures: int = 3
+    login_max_delay_s: float = 300.0
     seed_test_accounts: bool = False  # admin/infrahub and the SDK's test token; never in production
     read_your_writes_timeout_s: float = 10.0
-    otel_exporter: str = "none"  # "none" or "console"
+    otel_exporter: str = "none"  # "none", "console" or "otlp" (OTLP over HTTP)
+    # With otel_exporter=otlp: the collector's traces URL; unset, the exporter's own default
+    # (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT / OTEL_EXPORTER_OTLP_ENDPOINT, else localhost:4318).
+    otel_endpoint: str | None = None
     # Durable consumer name: a second projector feeding another Neo4j uses its own name.
     projector_name: str = "projector"
+    # The public change feed (stream <PREFIX>_FEED): how long its messages are kept, and the
+    # durable consumer name the feed relay reads each branch stream with.
+    feed_max_age_s: float = 7 * 86400.0
+    feed_relay_name: str = "feed"
     # Fault injection for tests only: the projector sleeps this long inside each transaction,
     # giving a test a window to SIGKILL it in the middle of a batch.
     projector_hold_in_tx_s: float = 0.0
+    # Webhook delivery by the worker: attempts per delivery, first retry delay (doubled each
+    # time, with jitter) and the timeout of one HTTP attempt.
+    webhook_max_attempts: int = 8
+    webhook_retry_base_s: float = 2.0
+    webhook_timeout_s: float = 10.0
+    webhook_ack_wait_s: float = 30.0  # a delivery held by a worker that died is retried after this
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -79,6 +99,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             )
         if self.log_format not in ("console", "json"):
             raise SettingsError("STRATA_LOG_FORMAT: must be 'console' or 'json'")
+        if self.otel_exporter not in ("none", "console", "otlp"):
+            raise SettingsError("STRATA_OTEL_EXPORTER: must be 'none', 'console' or 'otlp'")
+        if self.otel_endpoint is not None and not self.otel_endpoint.startswith(("http://", "https://")):
+            raise SettingsError("STRATA_OTEL_ENDPOINT: must be an http:// or https:// URL")
 
     @property
     def neo4j_auth(self) -> tuple[str, str] | None:

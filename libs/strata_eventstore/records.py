@@ -36,3 +36,5 @@ class StoredEvent(msgspec.Struct, frozen=True):
     actor: str | None = None
     batch_id: str | None = None
     batch_commit: bool = False
+    correlation_id: str | None = None
+    traceparent: str | None = None  # W3C trace context of the request that appended it

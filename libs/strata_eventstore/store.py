@@ -20,7 +20,12 @@ from nats.js.api import (
     StreamConfig,
 )
 
+from opentelemetry import trace
+
+from strata_core.correlation import current_correlation_id
 from strata_core.errors import BatchTooLarge, BranchNotFound, ConcurrencyConflict, StoreUnavailable
+from strata_core.metrics import APPENDS, EVENTS_APPENDED
+from strata_core.tracing import current_traceparent
 from strata_events import DecodeError, EventHeaders, MutationCommitted, decode_event, encode_event
 from strata_events.types import event_tag
 from strata_eventstore.batch_publish import BatchMessage, publish_atomic_batch
@@ -32,6 +37,7 @@ from strata_eventstore.records import AppendResult, PendingEvent, StoredEvent
 __all__ = ["EventStore"]
 
 _PAGE = 1000
+_tracer = trace.get_tracer("strata.eventstore")
 
 
 class EventStore:
@@ -129,12 +135,51 @@ class EventStore:
         `expected_head` is the head sequence the caller decided on (0: the branch has none yet;
         None: no concurrency check). Raises ConcurrencyConflict when another writer moved it.
         A re-sent batch with the same `mutation_id` is stored once (`duplicate=True`).
+        The correlation id and trace context default to the caller's (strata_core.correlation,
+        the active OpenTelemetry span), so the projector can continue both.
         """
         if len(events) + 1 > self.max_batch:
             raise BatchTooLarge(
                 f"a mutation may hold at most {self.max_batch - 1} events, got {len(events)}",
                 limit=self.max_batch - 1,
             )
+        with _tracer.start_as_current_span("event_store.append") as span:
+            span.set_attribute("strata.branch_id", branch_id)
+            span.set_attribute("strata.operation", operation)
+            span.set_attribute("strata.events", len(events))
+            outcome = "failed"
+            try:
+                result = await self._append(
+                    branch_id, events, expected_head=expected_head, mutation_id=mutation_id,
+                    actor=actor, operation=operation,
+                    correlation_id=correlation_id or current_correlation_id(),
+                    traceparent=traceparent or current_traceparent(),
+                    retries_on_timeout=retries_on_timeout,
+                )  # fmt: skip
+                outcome = "duplicate" if result.duplicate else "committed"
+                span.set_attribute("strata.head_seq", result.head_seq)
+                if not result.duplicate:
+                    EVENTS_APPENDED.labels(stream=result.stream).inc(result.count)
+                return result
+            except ConcurrencyConflict:
+                outcome = "conflict"
+                raise
+            finally:
+                APPENDS.labels(operation=operation, outcome=outcome).inc()
+
+    async def _append(
+        self,
+        branch_id: str,
+        events: Sequence[PendingEvent],
+        *,
+        expected_head: int | None,
+        mutation_id: str | None,
+        actor: str | None,
+        operation: str,
+        correlation_id: str | None,
+        traceparent: str | None,
+        retries_on_timeout: int,
+    ) -> AppendResult:
         mutation_id = mutation_id or uuid.uuid4().hex
         stream = self.names.stream(branch_id)
         common = {EventHeaders.MUTATION_ID: mutation_id, EventHeaders.OCCURRED_AT: _now_iso()}
@@ -191,13 +236,16 @@ class EventStore:
         end: int | None = None,
         *,
         subject: str | None = None,
+        start_time: datetime | None = None,
     ) -> AsyncIterator[StoredEvent]:
-        """Events with `start <= seq <= end` (end: the stream's last sequence now), in order."""
+        """Events with `start <= seq <= end` (end: the stream's last sequence now), in order.
+        With `start_time`, the first event is the first stored at or after it (`start` unused)."""
         stream = self.names.stream(branch_id)
         config = ConsumerConfig(
             ack_policy=AckPolicy.NONE,
-            deliver_policy=DeliverPolicy.BY_START_SEQUENCE,
-            opt_start_seq=max(start, 1),
+            deliver_policy=DeliverPolicy.BY_START_SEQUENCE if start_time is None else DeliverPolicy.BY_START_TIME,
+            opt_start_seq=max(start, 1) if start_time is None else None,
+            opt_start_time=start_time,
             filter_subject=subject or self.names.branch_subjects(branch_id),
             inactive_threshold=30.0,
             mem_storage=True,
@@ -234,7 +282,14 @@ class EventStore:
 
     async def last_event(self, branch_id: str, subject: str) -> StoredEvent | None:
         """The last event on `subject`, by direct get (one round trip, no consumer)."""
-        request = {"last_by_subj": subject}
+        return await self._direct_get(branch_id, {"last_by_subj": subject}, subject)
+
+    async def next_event(self, branch_id: str, subject: str, from_seq: int) -> StoredEvent | None:
+        """The first event on `subject` at or after `from_seq`, by direct get. With the head
+        subject and an event's sequence: the head message of that event's mutation."""
+        return await self._direct_get(branch_id, {"seq": from_seq, "next_by_subj": subject}, subject)
+
+    async def _direct_get(self, branch_id: str, request: dict[str, object], subject: str) -> StoredEvent | None:
         try:
             msg = await self._nc.request(
                 f"$JS.API.DIRECT.GET.{self.names.stream(branch_id)}",
@@ -259,6 +314,8 @@ class EventStore:
             time=parse_nats_time(headers.get("Nats-Time-Stamp", _now_iso())),
             mutation_id=headers.get(EventHeaders.MUTATION_ID),
             actor=headers.get(EventHeaders.ACTOR),
+            correlation_id=headers.get(EventHeaders.CORRELATION_ID),
+            traceparent=headers.get(EventHeaders.TRACEPARENT),
         )
 
     async def read_object(self, branch_id: str, node_id: str) -> list[StoredEvent]:
@@ -308,4 +365,6 @@ def stored_event_from_msg(msg: Msg) -> StoredEvent:
         actor=headers.get(EventHeaders.ACTOR),
         batch_id=headers.get(EventHeaders.BATCH_ID),
         batch_commit=headers.get(EventHeaders.BATCH_COMMIT) == "1",
+        correlation_id=headers.get(EventHeaders.CORRELATION_ID),
+        traceparent=headers.get(EventHeaders.TRACEPARENT),
     )

@@ -182,6 +182,13 @@ RETURN r.uid AS uid, r.kind AS kind, r.attrs AS attrs, r.rels AS rels
 
 PROPERTY_VALUES: Final = _VISIBLE + "RETURN r.uid AS uid, r[$key] AS value"
 
+# Objects holding one of `$values` in property `$key` (a list property when `$is_list`): the
+# bulk path checks many uniqueness assumptions with one scan of the kinds.
+HOLDERS_OF_VALUES: Final = _VISIBLE + """
+  AND CASE WHEN $is_list THEN ANY(x IN coalesce(r[$key], []) WHERE x IN $values) ELSE r[$key] IN $values END
+RETURN r.uid AS uid, r.kind AS kind, r.attrs AS attrs, r.rels AS rels
+"""
+
 SCHEMA_AT: Final = """
 MATCH (s:SchemaRec {branch: $branch})
 WHERE s.from_seq <= $seq AND s.to_seq > $seq

@@ -10,6 +10,7 @@ import msgspec
 from strata_events import AttributeValue
 from strata_schema import AttributeSchema, KindSchema, value_error
 
+from ._passwords import hash_if_password
 from .errors import Issues
 from .records import NodeRecord
 
@@ -121,7 +122,7 @@ def attributes_for_create(node: KindSchema, data: Mapping[str, Any], issues: Iss
         if value.value is None and attr.default_value is not None:
             value = msgspec.structs.replace(value, value=attr.default_value, is_default=True)
         _check_value(attr, value.value, issues)
-        values[attr.name] = value
+        values[attr.name] = hash_if_password(attr.kind, value)
     _label_from_name(node, values)
     return values
 
@@ -141,6 +142,7 @@ def attributes_for_update(
         after, value_given = read
         if value_given:
             _check_value(attr, after.value, issues)
+            after = hash_if_password(attr.kind, after)
         if after != before:
             changed[attr.name] = after
     return changed

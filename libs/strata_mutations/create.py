@@ -6,11 +6,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from strata_events import NodeCreated
+from strata_events.ids import NODE_ID_RULE, is_valid_node_id
 from strata_schema import BranchSchema
 
 from ._attributes import attributes_for_create
 from ._hierarchy import check_hierarchy
 from ._inputs import refuse_unknown, relationship_refs
+from ._kind_rules import check_kind_rules
 from ._kinds import writable_schema
 from ._links import PeerDeltas, check_count, link_peers
 from ._peers import resolve_peers
@@ -28,6 +30,9 @@ async def _node_id(data: Mapping[str, Any], reader: StateReader, new_id: str, is
         return new_id
     if not isinstance(given, str) or not given:
         issues.add(("data", "id"), "id must be a non-empty string")
+        return new_id
+    if not is_valid_node_id(given):
+        issues.add(("data", "id"), f"id must be {NODE_ID_RULE}")
         return new_id
     if await reader.get([given]):
         issues.add(("data", "id"), f"{given} is already in use")
@@ -65,6 +70,7 @@ async def decide_create(
 
     await check_hierarchy(node, node_id, relationships, set(relationships), reader, issues)
     await check_uniqueness(schema, node, node_id, attributes, relationships, None, reader, issues)
+    check_kind_rules(schema, node, attributes, issues)
     issues.raise_if_any()
     created = NodeCreated(node_id=node_id, kind=node.kind, attributes=attributes, relationships=relationships)
     return [created, *deltas.events()]

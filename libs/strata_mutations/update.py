@@ -11,6 +11,7 @@ from strata_schema import BranchSchema
 from ._attributes import attributes_for_update, stored
 from ._hierarchy import check_hierarchy
 from ._inputs import refuse_unknown, relationship_refs
+from ._kind_rules import check_kind_rules
 from ._kinds import implements, writable_schema
 from ._links import PeerDeltas, check_count, link_peers
 from ._peers import resolve_peers
@@ -76,6 +77,8 @@ async def update_events(
     final_attrs = {**{name: stored(value) for name, value in record.attrs.items()}, **attributes}
     changed = set(attributes) | set(relationships)
     await check_uniqueness(schema, node, record.uid, final_attrs, final_rels, changed, reader, issues)
+    if changed:
+        check_kind_rules(schema, node, final_attrs, issues)
     issues.raise_if_any()
     if not changed:
         return []

@@ -11,12 +11,15 @@ import structlog
 from nats.aio.client import Client
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from opentelemetry import trace
+from opentelemetry.context import Context
+from opentelemetry.trace import Link
 
 from strata_events import DecodeError, NewerEventVersion
 from strata_eventstore import StreamNames
 from strata_eventstore.raw_pull import RawPuller
 from strata_eventstore.records import StoredEvent
 from strata_eventstore.store import stored_event_from_msg
+from strata_core.tracing import context_from_headers
 from strata_graph.projection import GraphProjection, OriginNotProjected, ProjectionBatch
 from strata_projection.batching import BatchAssembler, RawBatch
 from strata_projection.dead_letters import DeadLetters
@@ -153,9 +156,16 @@ class StreamWorker:
     async def _apply(self, batches: list[RawBatch]) -> None:
         decoded = [await self._decode(b) for b in batches]
         started = time.perf_counter()
-        with _tracer.start_as_current_span("project_batch") as span:
+        parent, links = _trace_origins(decoded)
+        correlation_ids = sorted({e.correlation_id for b in decoded for e in b.events if e.correlation_id})
+        with (
+            _tracer.start_as_current_span("project_batch", context=parent, links=links) as span,
+            structlog.contextvars.bound_contextvars(correlation_ids=correlation_ids),
+        ):
             span.set_attribute("strata.stream", self.stream)
             span.set_attribute("strata.batches", len(decoded))
+            if correlation_ids:
+                span.set_attribute("strata.correlation_ids", correlation_ids)
             while True:
                 try:
                     checkpoint = await self._projection.apply(
@@ -165,6 +175,7 @@ class StreamWorker:
                 except OriginNotProjected as exc:
                     self._log.info("waiting_for_origin", reason=exc.message)
                     await asyncio.sleep(0.2)
+            self._log.debug("batches_applied", checkpoint=checkpoint, batches=len(decoded))
         last = batches[-1].messages[-1]
         if last.reply:
             await self._nc.publish(last.reply, b"+ACK")
@@ -176,7 +187,6 @@ class StreamWorker:
         await self._nc.publish(
             f"{self._names.projected_subject_prefix}.{self.branch_id}", str(checkpoint).encode()
         )
-        self._log.debug("batches_applied", checkpoint=checkpoint, batches=len(decoded))
 
     async def _refresh_lag(self) -> None:
         now = time.monotonic()
@@ -189,3 +199,22 @@ class StreamWorker:
             return
         self.status.last_seq = int(info.state.last_seq)
         self.status.lag = max(0, self.status.last_seq - self.status.checkpoint)
+
+
+def _trace_origins(decoded: list[ProjectionBatch]) -> tuple[Context | None, list[Link]]:
+    """The projection of a lone traced mutation continues its trace (the span is a child of the
+    append); a transaction folding several traced mutations links to each of them instead."""
+    parents: dict[str, None] = {}
+    for batch in decoded:
+        for event in batch.events:
+            if event.traceparent:
+                parents[event.traceparent] = None
+    contexts = [context_from_headers({"traceparent": tp}) for tp in parents]
+    if len(contexts) == 1:
+        return contexts[0], []
+    links = []
+    for ctx in contexts:
+        span_context = trace.get_current_span(ctx).get_span_context()
+        if span_context.is_valid:
+            links.append(Link(span_context))
+    return None, links

@@ -8,6 +8,7 @@ fast digest is enough). JWTs are HS256 with the configured secret.
 from __future__ import annotations
 
 import hashlib
+import math
 import time
 import uuid
 from typing import Any
@@ -21,6 +22,7 @@ from neo4j import AsyncDriver
 from strata_core.errors import StrataError
 from strata_core.settings import Settings
 from strata_events import AttributeValue, NodeCreated
+from strata_eventstore.login_failures import LoginFailures, failure_keys
 from strata_graph.records import OPEN
 
 __all__ = [
@@ -28,6 +30,7 @@ __all__ = [
     "TOKEN_KIND",
     "Actor",
     "AuthFailed",
+    "LoginThrottled",
     "AuthService",
     "hash_api_token",
     "seed_account_events",
@@ -48,6 +51,10 @@ RETURN r.uid AS uid, r.attrs AS attrs LIMIT 1
 
 class AuthFailed(StrataError):
     code = "auth.invalid"
+
+
+class LoginThrottled(StrataError):
+    code = "auth.throttled"
 
 
 class Actor(msgspec.Struct, frozen=True):
@@ -89,8 +96,11 @@ def seed_account_events(name: str, password: str, token: str | None) -> list[Nod
 
 
 class AuthService:
-    def __init__(self, driver: AsyncDriver, settings: Settings) -> None:
+    def __init__(self, driver: AsyncDriver, settings: Settings, failures: LoginFailures | None = None) -> None:
         self._driver = driver
+        self._failures = failures
+        # verified when the account does not exist, so that both answers take as long
+        self._decoy_hash = _hasher.hash(uuid.uuid4().hex)
         self._database = settings.neo4j_database
         secret = settings.jwt_secret
         if not secret:
@@ -107,15 +117,28 @@ class AuthService:
             return None
         return records[0]["uid"], msgspec.json.decode(records[0]["attrs"])
 
-    async def login(self, username: str, password: str) -> dict[str, str]:
+    async def login(self, username: str, password: str, client: str = "") -> dict[str, str]:
+        """Tokens for a correct password. Failures in a row of the account or of the client
+        address make the next attempts wait (LoginFailures); the wait is refused, not slept."""
+        keys = failure_keys(username, client)
+        if self._failures is not None:
+            left = await self._failures.wait_left(keys)
+            if left > 0:
+                wait = math.ceil(left)
+                raise LoginThrottled(f"Too many failed logins: retry in {wait} s", retry_after=wait)
         found = await self._find(ACCOUNT_KIND, "v_name", username)
-        if found is None:
-            raise AuthFailed("Incorrect username or password")
-        uid, attrs = found
+        uid, attrs = found if found is not None else ("", {})
+        stored = str(attrs.get("password", {}).get("value", "")) if found is not None else self._decoy_hash
         try:
-            _hasher.verify(str(attrs.get("password", {}).get("value", "")), password)
+            _hasher.verify(stored, password)
+            if found is None:
+                raise VerificationError("no such account")
         except (VerificationError, InvalidHashError) as exc:
+            if self._failures is not None:
+                await self._failures.record_failure(keys)
             raise AuthFailed("Incorrect username or password") from exc
+        if self._failures is not None:
+            await self._failures.clear(keys[0])
         return self._tokens(uid, username)
 
     def _tokens(self, uid: str, name: str) -> dict[str, str]:

@@ -116,6 +116,12 @@ class GraphReader:
             if not future.done():
                 future.set_result(found.get(uid))
 
+    def peek(self, uid: str) -> tuple[bool, NodeRow | None]:
+        """Without I/O: (known, row). Known-missing ids are (True, None)."""
+        if uid in self._cache:
+            return True, self._cache[uid]
+        return False, None
+
     def forget(self) -> None:
         """Drop cached objects (after a mutation, reads must see the new state)."""
         self._cache.clear()

@@ -16,6 +16,7 @@ from graphql import GraphQLSchema, assert_valid_schema, build_schema
 from strata_schema import BranchSchema
 
 from .builder import build_sdl
+from .scalars import bind_scalars
 
 __all__ = ["GraphQLSchemaCache", "build_graphql_schema"]
 
@@ -24,7 +25,7 @@ def build_graphql_schema(schema: BranchSchema, cache: GraphQLSchemaCache | None 
     """The validated GraphQL schema of `schema`, from `cache` when it holds one for its hash."""
     if cache is not None:
         return cache.get(schema)
-    graphql_schema = build_schema(build_sdl(schema))
+    graphql_schema = bind_scalars(build_schema(build_sdl(schema)))
     assert_valid_schema(graphql_schema)
     return graphql_schema
 

@@ -13,8 +13,12 @@ from strata_api.resources import Resources
 from strata_api.routes.auth import auth_routes
 from strata_api.routes.diff import diff_routes
 from strata_api.routes.graphql import graphql_routes
+from strata_api.observability import ObservabilityMiddleware
 from strata_api.routes.history import history_routes
+from strata_api.routes.metrics import LagGauges, metrics_routes
 from strata_api.routes.schema import schema_routes
+from strata_api.routes.subscriptions import subscription_routes
+from strata_api.routes.webhooks import webhook_routes
 
 __all__ = ["create_app"]
 
@@ -26,10 +30,12 @@ def health() -> dict[str, Any]:
 
 def create_app(resources: Resources) -> Litestar:
     return Litestar(
-        route_handlers=[health, *auth_routes, *schema_routes, *graphql_routes, *history_routes, *diff_routes],
-        state=State(resources.as_state()),
+        route_handlers=[health, *auth_routes, *schema_routes, *graphql_routes, *history_routes, *diff_routes,
+                        *webhook_routes, *subscription_routes, *metrics_routes],
+        state=State({**resources.as_state(), "lag_gauges": LagGauges()}),
         on_startup=[resources.start],
         on_shutdown=[resources.stop],
-        middleware=[AuthenticationMiddleware()],
+        middleware=[ObservabilityMiddleware(), AuthenticationMiddleware()],
         exception_handlers=exception_handlers,
+        request_max_body_size=resources.settings.max_request_body_bytes,
     )

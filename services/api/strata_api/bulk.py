@@ -27,15 +27,20 @@ from strata_api.mutations import AuthRequired
 from strata_api.resources import Resources
 from strata_api.state_reader import GraphStateReader
 from strata_core.errors import ValidationFailed
+from strata_events import NodeCreated
 from strata_eventstore.records import PendingEvent
 from strata_graph.folding import apply_node_event
 from strata_graph.records import RecordState
 from strata_graphql.runtime.context import GraphQLContext
 from strata_graphql.runtime.resolvers import shape_rows
 from strata_graphql.runtime.shaping import concrete_kinds
-from strata_mutations import NodeEvent, NodeRecord, decide_create
+from strata_api.bulk_events import merge_back_references
+from strata_api.bulk_speculation import SpeculativeReader, needs_exact_reads
+from strata_mutations import MutationError, NodeEvent, NodeRecord, decide_create
 
 __all__ = ["BulkCreates", "OverlayReader", "is_bulk_create", "lay_over", "split_document"]
+
+_PREFETCH = 2000  # ids per read when pass 2 loads the created objects
 
 
 def is_bulk_create(document: DocumentNode, ctx: GraphQLContext) -> bool:
@@ -53,7 +58,7 @@ async def lay_over(ctx: GraphQLContext, pending: dict[str, NodeRecord], events: 
     """Fold decided (not yet stored) events into `pending`, starting from the stored objects."""
     for event in events:
         before = pending.get(event.node_id)
-        if before is None:
+        if before is None and not isinstance(event, NodeCreated):  # a created object has no past
             row = (await ctx.reader.get_many([event.node_id])).get(event.node_id)
             before = NodeRecord(uid=row.uid, kind=row.kind, attrs=row.attrs, rels=row.rels) if row else None
         state = apply_node_event(
@@ -89,7 +94,10 @@ class OverlayReader(GraphStateReader):
 
 
 class BulkCreates:
-    """Pass 1 (`deciding`) collects; `commit` appends once; pass 2 (`replaying`) answers."""
+    """Pass 1 (`deciding`) collects; `commit` appends once; pass 2 (`replaying`) answers.
+
+    Decisions are made speculatively (see `bulk_speculation`), unless an earlier attempt at the
+    same request found an assumption false: then every read is exact."""
 
     def __init__(self, resources: Resources, head: int) -> None:
         self._resources = resources
@@ -98,29 +106,58 @@ class BulkCreates:
         self._pending: dict[str, NodeRecord] = {}
         self._ids: list[str] = []
         self._replaying = False
+        self._reader: SpeculativeReader | None = None
+        self._answered = 0
 
     async def execute(self, ctx: GraphQLContext, field: str, args: dict[str, Any]) -> Any:
         if ctx.actor is None:
             raise AuthRequired("Authentication is required to perform this operation")
         if self._replaying:
-            uid = self._ids.pop(0)
-            row = await ctx.reader.get(uid)
-            return {"ok": True, "object": (await shape_rows(ctx, [row]))[0] if row else {"id": uid}}
+            return await self._answer(ctx)
+        if self._reader is None:
+            self._reader = SpeculativeReader(ctx, self._pending)
+        reader = self._reader
         kind = field[: -len("Create")]
         new_id = str(uuid.uuid4())
-        events = await decide_create(ctx.schema, kind, args.get("data") or {}, OverlayReader(ctx, self._pending), new_id)
+        data = args.get("data") or {}
+        speculate = not needs_exact_reads(ctx)
+        reader.begin(speculate=speculate)
+        try:
+            events = await decide_create(ctx.schema, kind, data, reader, new_id)
+        except MutationError:
+            if not speculate:
+                raise
+            reader.begin(speculate=False)  # refusals are never speculative: decide again, exactly
+            events = await decide_create(ctx.schema, kind, data, reader, new_id)
+        reader.accept()
         await lay_over(ctx, self._pending, events)
+        reader.reindex([e.node_id for e in events])
         self._events += events
-        self._ids.append(new_id)
-        return {"ok": True, "object": {"id": new_id}}
+        self._ids.append(events[0].node_id)
+        # pass 1's answers are thrown away: no object, so no selection under it is worked out
+        # (a stub would also fail non-null fields such as a mandatory relationship)
+        return {"ok": True, "object": None}
+
+    async def _answer(self, ctx: GraphQLContext) -> dict[str, Any]:
+        if self._answered == 0:  # one read for every created object, not one per field
+            for start in range(0, len(self._ids), _PREFETCH):
+                await ctx.reader.get_many(self._ids[start : start + _PREFETCH])
+        uid = self._ids[self._answered]
+        self._answered += 1
+        row = await ctx.reader.get(uid)
+        return {"ok": True, "object": (await shape_rows(ctx, [row]))[0] if row else {"id": uid}}
 
     async def commit(self, ctx: GraphQLContext) -> None:
         store = self._resources.store
-        if len(self._events) + 1 > store.max_batch:
+        events = merge_back_references(self._events)
+        if len(events) + 1 > store.max_batch:
             raise ValidationFailed(
-                f"a bulk request may create at most {store.max_batch - 1} events at once, this one needs {len(self._events)}"
+                f"a bulk request may create at most {store.max_batch - 1} events at once, this one needs {len(events)}"
             )
-        pending = [PendingEvent(self._resources.names.node_subject(ctx.branch_id, e.node_id), e) for e in self._events]
+        if self._reader is not None:
+            # raises SpeculationFailed (a ConcurrencyConflict): the caller decides again, exactly
+            await self._reader.verify(self._resources.driver, self._resources.settings.neo4j_database)
+        pending = [PendingEvent(self._resources.names.node_subject(ctx.branch_id, e.node_id), e) for e in events]
         # raises ConcurrencyConflict when the head moved since the decisions: the caller decides again
         result = await store.append(ctx.branch_id, pending, expected_head=self._head, actor=ctx.actor,
                                     operation=f"bulk.create({len(self._ids)})")  # fmt: skip
@@ -142,7 +179,7 @@ def split_document(document: DocumentNode, size: int) -> list[DocumentNode]:
     for start in range(0, len(fields), size):
         chunk = tuple(fields[start : start + size])
         used: set[str] = set()
-        for node in chunk:
+        for node in chunk if operation.variable_definitions else ():  # walking the fields costs
             visit(node, _VariableCollector(used))
         variables = tuple(v for v in operation.variable_definitions or () if v.variable.name.value in used)
         part = OperationDefinitionNode(

@@ -7,6 +7,7 @@ from typing import Any
 
 from strata_api.diffs import branch_diff
 from strata_api.resources import Resources
+from strata_core.errors import StrataError
 from strata_graphql.runtime.context import GraphQLContext
 
 __all__ = ["INFRAHUB_COMPAT_VERSION", "root_resolvers"]
@@ -35,6 +36,22 @@ def _commit_log(commit: dict[str, Any]) -> dict[str, Any]:
 
 
 Root = Callable[[GraphQLContext, dict[str, Any]], Awaitable[Any]]
+
+# Root fields of the static schema Strata does not answer yet: a clear error, not a null where
+# the schema promises a value (which graphql-core turns into an internal error).
+UNSUPPORTED_ROOTS = ("Relationship", "InfrahubResourcePoolAllocated", "InfrahubResourcePoolUtilization",
+                     "InfrahubIPAddressGetNextAvailable", "InfrahubIPPrefixGetNextAvailable")  # fmt: skip
+
+
+class Unsupported(StrataError):
+    code = "feature.unsupported"
+
+
+def _unsupported(field: str) -> Root:
+    async def refuse(ctx: GraphQLContext, args: dict[str, Any]) -> None:
+        raise Unsupported(f"{field} is not supported by Strata yet", field=field)
+
+    return refuse
 
 
 def root_resolvers(resources: Resources) -> dict[str, Root]:
@@ -77,5 +94,6 @@ def root_resolvers(resources: Resources) -> dict[str, Root]:
     async def diff_summary(ctx: GraphQLContext, args: dict[str, Any]) -> dict[str, Any] | None:
         return await branch_diff(resources, args.get("branch") or ctx.branch_name, summary=True)
 
-    return {"InfrahubInfo": info, "InfrahubStatus": status, "Branch": branches, "InfrahubTask": tasks,
-            "DiffTree": diff, "DiffTreeSummary": diff_summary}  # fmt: skip
+    unsupported: dict[str, Root] = {name: _unsupported(name) for name in UNSUPPORTED_ROOTS}
+    return {**unsupported, "InfrahubInfo": info, "InfrahubStatus": status, "Branch": branches,
+            "InfrahubTask": tasks, "DiffTree": diff, "DiffTreeSummary": diff_summary}  # fmt: skip

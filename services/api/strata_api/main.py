@@ -15,6 +15,6 @@ __all__ = ["run_server"]
 
 def run_server(settings: Settings) -> None:
     configure_logging(log_format=settings.log_format, level=settings.log_level)
-    configure_tracing("strata-api", settings.otel_exporter)
+    configure_tracing("strata-api", settings.otel_exporter, otlp_endpoint=settings.otel_endpoint)
     app = create_app(Resources(settings))
     uvicorn.run(app, host=settings.api_host, port=settings.api_port, log_level="warning")

@@ -6,9 +6,15 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import nats.errors
+import neo4j.exceptions
+
 from strata_api.branch_mutations import BRANCH_MUTATIONS, run_branch_mutation
+from strata_api.idempotency import committed_seq, mutation_id_for, object_of_commit
 from strata_api.resources import Resources
-from strata_core.errors import ConcurrencyConflict, StrataError
+from strata_core.errors import ConcurrencyConflict, StoreUnavailable, StrataError
+from strata_core.metrics import MUTATIONS
+from opentelemetry import trace
 from strata_eventstore.records import PendingEvent
 from strata_graph.views import View
 from strata_graphql.runtime.context import GraphQLContext
@@ -19,6 +25,7 @@ from strata_graphql.runtime.resolvers import shape_rows
 __all__ = ["ApiMutations", "AuthRequired"]
 
 _ATTEMPTS = 5
+_tracer = trace.get_tracer("strata.api")
 
 
 class AuthRequired(StrataError):
@@ -26,12 +33,14 @@ class AuthRequired(StrataError):
 
 
 class ApiMutations:
-    def __init__(self, resources: Resources) -> None:
+    def __init__(self, resources: Resources, idempotency_key: str | None = None) -> None:
         self._resources = resources
+        self._key = idempotency_key
+        self._calls = 0  # mutations of this request so far: one key covers a whole document
 
     def _target(self, ctx: GraphQLContext, field: str) -> GraphQLContext:
         """A branch-agnostic kind has one copy, on main: its mutations go there from any branch."""
-        kind = next((field[: -len(s)] for s in ("Create", "Update", "Upsert", "Delete") if field.endswith(s)), "")
+        kind = _kind_of(field)
         node = ctx.schema.nodes.get(kind)
         if ctx.branch_id == "main" or node is None or node.branch != "agnostic":
             return ctx
@@ -43,11 +52,36 @@ class ApiMutations:
         )  # fmt: skip
 
     async def execute(self, ctx: GraphQLContext, field: str, args: dict[str, Any]) -> Any:
+        """Run one root mutation; counted in strata_mutations_total by field and outcome."""
+        outcome = "error"
+        with _tracer.start_as_current_span(f"mutation {field}") as span:
+            span.set_attribute("strata.branch_id", ctx.branch_id)
+            try:
+                answer = await self._execute(ctx, field, args)
+                outcome = "ok"
+                return answer
+            except StrataError as exc:
+                outcome = exc.code
+                raise
+            finally:
+                span.set_attribute("strata.outcome", outcome)
+                MUTATIONS.labels(operation=field, outcome=outcome).inc()
+
+    async def _execute(self, ctx: GraphQLContext, field: str, args: dict[str, Any]) -> Any:
         if ctx.actor is None:
             raise AuthRequired("Authentication is required to perform this operation")
         if field in BRANCH_MUTATIONS:
             return await run_branch_mutation(self._resources, ctx, field, args)
-        ctx = self._target(ctx, field)
+        self._calls += 1
+        mutation_id = mutation_id_for(ctx.actor, self._key, field, self._calls) if self._key else uuid.uuid4().hex
+        try:
+            return await self._decide_and_append(self._target(ctx, field), field, args, mutation_id)
+        except (nats.errors.Error, neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError) as exc:
+            # the store or the graph is down or restarting: say so; the client may retry (with
+            # an Idempotency-Key, a retry of a mutation that was in fact stored is not applied twice)
+            raise StoreUnavailable(f"{field}: the event store or the graph is unavailable, retry later ({type(exc).__name__})") from exc
+
+    async def _decide_and_append(self, ctx: GraphQLContext, field: str, args: dict[str, Any], mutation_id: str) -> Any:
         from strata_api.mutation_dispatch import dispatch  # the table of root mutation fields
 
         for _ in range(_ATTEMPTS):
@@ -55,6 +89,8 @@ class ApiMutations:
             # decide on a read model that holds everything up to the head we will guard on
             await self._resources.wait_projected(ctx.branch_id, head)
             ctx.reader.forget()
+            if self._key and (seq := await committed_seq(self._resources, ctx.branch_id, mutation_id)) is not None:
+                return await self._replay(ctx, field, seq)
             decision = await dispatch(ctx, field, args)
             if not decision.events:
                 row = await ctx.reader.get(decision.object_id) if decision.object_id else None
@@ -66,7 +102,7 @@ class ApiMutations:
                     ctx.branch_id,
                     pending,
                     expected_head=head,
-                    mutation_id=uuid.uuid4().hex,
+                    mutation_id=mutation_id,
                     actor=ctx.actor,
                     operation=field,
                 )
@@ -74,6 +110,10 @@ class ApiMutations:
                 continue
             await self._resources.wait_projected(ctx.branch_id, result.head_seq)
             ctx.reader.forget()
+            if result.duplicate:  # the same key's mutation was stored meanwhile: answer from it
+                seq = await committed_seq(self._resources, ctx.branch_id, mutation_id)
+                if seq is not None:
+                    return await self._replay(ctx, field, seq)
             shaped = None
             if decision.object_id:
                 row = await ctx.reader.get(decision.object_id)
@@ -81,4 +121,15 @@ class ApiMutations:
             return decision.payload(shaped)
         raise ConcurrencyConflict(f"branch {ctx.branch_name} kept moving; {field} gave up")
 
+    async def _replay(self, ctx: GraphQLContext, field: str, seq: int) -> dict[str, Any]:
+        """The answer of a mutation already stored under this idempotency key."""
+        if not field.endswith(("Create", "Update", "Upsert")):
+            return {"ok": True}
+        object_id, _ = await object_of_commit(self._resources, ctx.branch_id, seq, _kind_of(field))
+        row = await ctx.reader.get(object_id) if object_id else None
+        shaped = (await shape_rows(ctx, [row]))[0] if row else ({"id": object_id} if object_id else None)
+        return {"ok": True, "object": shaped}
 
+
+def _kind_of(field: str) -> str:
+    return next((field[: -len(s)] for s in ("Create", "Update", "Upsert", "Delete") if field.endswith(s)), "")

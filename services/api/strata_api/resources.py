@@ -20,10 +20,12 @@ from strata_graph.data_probe import GraphDataProbe
 from strata_graph.driver import open_driver
 from strata_graph.projection import GraphProjection
 from strata_graphql.runtime.shaping import agnostic_kinds
+from strata_graphql.runtime.documents import DocumentCache
 from strata_graphql.sdl import GraphQLSchemaCache
 from strata_schema import BranchSchema
 from strata_service.auth import AuthService, seed_account_events
 from strata_eventstore.kv_locks import KvLocks
+from strata_eventstore.login_failures import LoginFailures
 from strata_service.branch_service import BranchService
 from strata_service.merge_service import MergeService
 from strata_service.branches import BranchDirectory, BranchRef
@@ -56,6 +58,7 @@ class Resources:
         self._sync_driver: Driver | None = None
         self._services: dict[str, Any] = {}
         self.graphql_cache = GraphQLSchemaCache(maxsize=8)
+        self.graphql_documents = DocumentCache(maxsize=512)
         self.deployment_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"strata:{settings.stream_prefix}"))
 
     @property
@@ -136,12 +139,16 @@ class Resources:
             self._nc, self.names, replicas=s.stream_replicas, duplicate_window_s=s.duplicate_window_s
         )
         self._driver = open_driver(s)
+        failures = await LoginFailures.open(
+            self._nc.jetstream(), self.names.kv_bucket("login_failures"), free=s.login_free_failures,
+            max_delay_s=s.login_max_delay_s, replicas=s.stream_replicas,
+        )  # fmt: skip
         self._sync_driver = GraphDatabase.driver(s.neo4j_uri, auth=s.neo4j_auth, notifications_min_severity="OFF")
         projection = GraphProjection(self._driver, s.neo4j_database)
         self._services = {
             "branches": BranchDirectory(self._driver, s.neo4j_database),
             "schemas": SchemaService(self._store, self._driver, s.neo4j_database),
-            "auth": AuthService(self._driver, s),
+            "auth": AuthService(self._driver, s, failures),
             "waiter": ProjectionWaiter(self._nc, self.names, projection),
         }
         self._services["branch_service"] = BranchService(self._store, self._services["branches"])

@@ -59,5 +59,5 @@ async def _serve(settings: Settings, options: WorkerOptions) -> None:
 
 def run_projector(settings: Settings) -> None:
     configure_logging(log_format=settings.log_format, level=settings.log_level)
-    configure_tracing("strata-projector", settings.otel_exporter)
+    configure_tracing("strata-projector", settings.otel_exporter, otlp_endpoint=settings.otel_endpoint)
     asyncio.run(_serve(settings, WorkerOptions(consumer_name=settings.projector_name, hold_in_tx_s=settings.projector_hold_in_tx_s)))

@@ -17,7 +17,10 @@ from strata_core.settings import Settings
 from strata_core.tracing import configure_tracing
 from strata_eventstore import StreamNames
 from strata_eventstore.connection import connect_nats
+from strata_feed.wiring import run_feed_relay
 from strata_tasks.queue import Task, TaskQueue, TaskState
+from strata_webhooks.options import WebhookOptions
+from strata_webhooks.service import WebhookService
 from strata_worker.handlers import HANDLERS, HandlerContext
 
 __all__ = ["run_worker"]
@@ -32,11 +35,16 @@ async def _serve(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    feed_relay = asyncio.create_task(run_feed_relay(nc, driver, settings, stop))
     try:
         js = nc.jetstream()
         queue = await TaskQueue.open(js, StreamNames(prefix=settings.stream_prefix), settings.stream_replicas)
         sub = await js.pull_subscribe(f"{queue.subject_root}.>", durable="worker", stream=queue.stream)
         ctx = HandlerContext(driver, settings.neo4j_database)
+        webhooks = WebhookService(js, driver, settings.neo4j_database, settings.stream_prefix,
+                                  _webhook_options(settings), settings.stream_replicas)
+        webhook_task = asyncio.create_task(webhooks.run(stop), name="webhooks")
+        webhook_task.add_done_callback(_report_webhooks_end)
         _log.info("worker_started", handlers=sorted(HANDLERS))
         while not stop.is_set():
             try:
@@ -63,13 +71,27 @@ async def _serve(settings: Settings) -> None:
                     _log.error("task_failed", task_id=task.id, task_type=task.type, error=repr(exc))
                 await queue.set_state(state)
                 await msg.ack()
+        await webhook_task
     finally:
+        stop.set()
+        with contextlib.suppress(Exception):
+            await feed_relay
         with contextlib.suppress(Exception):
             await nc.close()
         await driver.close()
 
 
+def _report_webhooks_end(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        _log.error("webhooks_ended", error=repr(task.exception()))
+
+
+def _webhook_options(settings: Settings) -> WebhookOptions:
+    return WebhookOptions(max_attempts=settings.webhook_max_attempts, retry_base_s=settings.webhook_retry_base_s,
+                          timeout_s=settings.webhook_timeout_s, ack_wait_s=settings.webhook_ack_wait_s)
+
+
 def run_worker(settings: Settings) -> None:
     configure_logging(log_format=settings.log_format, level=settings.log_level)
-    configure_tracing("strata-worker", settings.otel_exporter)
+    configure_tracing("strata-worker", settings.otel_exporter, otlp_endpoint=settings.otel_endpoint)
     asyncio.run(_serve(settings))

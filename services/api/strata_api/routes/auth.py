@@ -17,7 +17,8 @@ async def login(request: Request[Any, Any, Any], state: State) -> dict[str, str]
     body = await request.json()
     if not isinstance(body, dict) or not isinstance(body.get("username"), str) or not isinstance(body.get("password"), str):
         raise ValidationFailed("body: 'username' and 'password' (strings) are required")
-    tokens: dict[str, str] = await state["resources"].auth.login(body["username"], body["password"])
+    client = request.client.host if request.client else ""
+    tokens: dict[str, str] = await state["resources"].auth.login(body["username"], body["password"], client)
     return tokens
 
 

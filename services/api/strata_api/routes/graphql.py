@@ -6,9 +6,10 @@ from typing import Any
 from urllib.parse import unquote
 
 import msgspec
+import nats.errors
+import neo4j.exceptions
 import structlog
-from graphql import ExecutionResult, GraphQLError, parse
-from graphql.error import GraphQLSyntaxError
+from graphql import ExecutionResult, GraphQLError
 from litestar import Request, Response, get, post
 from litestar.datastructures import State
 
@@ -17,9 +18,10 @@ from strata_api.auth_guard import actor_of
 from strata_api.graphql_roots import root_resolvers
 from strata_api.mutations import ApiMutations, AuthRequired
 from strata_api.resources import Resources
-from strata_core.errors import ConcurrencyConflict, StrataError, ValidationFailed
+from strata_core.errors import ConcurrencyConflict, StoreUnavailable, StrataError, ValidationFailed
 from strata_graphql.runtime.context import GraphQLContext
-from strata_graphql.runtime.executor import execute_document, execute_parsed
+from strata_graphql.runtime.documents import PreparedDocument
+from strata_graphql.runtime.executor import execute_document, execute_validated
 from strata_graphql.runtime.reader import GraphReader
 from strata_graphql.runtime.shaping import agnostic_kinds
 from strata_service.time_travel import parse_at, view_at
@@ -42,6 +44,9 @@ ReactDOM.render(React.createElement(GraphiQL, {fetcher}), document.getElementByI
 </script></body></html>"""
 
 
+_STORE_DOWN = (nats.errors.Error, neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError)
+
+
 def _error_entry(error: GraphQLError) -> dict[str, Any]:
     entry: dict[str, Any] = dict(error.formatted)
     original = error.original_error
@@ -50,7 +55,12 @@ def _error_entry(error: GraphQLError) -> dict[str, Any]:
         entry.setdefault("extensions", {})["code"] = original.code
         if original.details.get("errors"):
             entry["extensions"]["errors"] = original.details["errors"]
-    elif original is not None and not isinstance(original, (ValueError, PermissionError, LookupError)):
+    elif isinstance(original, _STORE_DOWN):
+        # a read that met NATS or Neo4j down or restarting: the client may retry
+        _log.warning("graphql_store_unavailable", path=entry.get("path"), error=repr(original))
+        entry["message"] = "the event store or the graph is unavailable, retry later"
+        entry.setdefault("extensions", {})["code"] = StoreUnavailable.code
+    elif original is not None and not isinstance(original, (ValueError, PermissionError, LookupError, GraphQLError)):
         _log.error("graphql_resolver_failed", path=entry.get("path"), error=repr(original),
                    exc_info=(type(original), original, original.__traceback__))  # fmt: skip
         entry["message"] = "internal error"
@@ -60,8 +70,8 @@ def _error_entry(error: GraphQLError) -> dict[str, Any]:
 async def _run(request: Request[Any, Any, Any], state: State, branch: str) -> Response[Any]:
     resources: Resources = state["resources"]
     body = await request.json()
-    if not isinstance(body, dict) or not isinstance(body.get("query"), str):
-        raise ValidationFailed("body: expected an object with a string field 'query'")
+    if not isinstance(body, dict) or not isinstance(body.get("query"), str) or not isinstance(body.get("variables") or {}, dict):
+        raise ValidationFailed("body: expected an object with a string field 'query' (and 'variables' an object)")
     actor = actor_of(request)
     if actor is None and not resources.settings.anonymous_read:
         raise AuthRequired("Authentication is required (anonymous reads are disabled)")
@@ -80,39 +90,48 @@ async def _run(request: Request[Any, Any, Any], state: State, branch: str) -> Re
         branch_name=ref.name,
         branch_id=ref.id,
         actor=actor,
-        mutations=None if at_text else ApiMutations(resources),  # the past is read-only
+        mutations=None if at_text else ApiMutations(resources, request.headers.get("idempotency-key")),  # the past is read-only
         roots=root_resolvers(resources),
     )
     query, variables, operation = body["query"], body.get("variables"), body.get("operationName")
-    if not at_text and _is_bulk(query, ctx):
+    if not at_text and _is_bulk(resources, ctx, query, operation):
         result = await _run_bulk(resources, ctx, query, variables, operation)
     else:
-        result = await execute_document(resources.graphql_cache, ctx, query, variables, operation)
+        result = await execute_document(
+            resources.graphql_cache, ctx, query, variables, operation, documents=resources.graphql_documents
+        )
     payload: dict[str, Any] = {"data": result.data}
     if result.errors:
         payload["errors"] = [_error_entry(e) for e in result.errors]
     return Response(msgspec.json.encode(payload), media_type="application/json")
 
 
-def _is_bulk(query: str, ctx: GraphQLContext) -> bool:
-    try:
-        return is_bulk_create(parse(query), ctx)
-    except GraphQLSyntaxError:
-        return False
+def _prepared(resources: Resources, ctx: GraphQLContext, query: str, operation: str | None) -> PreparedDocument:
+    """Parsed and validated once per schema hash and query text (cached)."""
+    graphql_schema = resources.graphql_cache.get(ctx.schema)
+    return resources.graphql_documents.prepare(graphql_schema, ctx.schema.schema_hash, query, operation)
+
+
+def _is_bulk(resources: Resources, ctx: GraphQLContext, query: str, operation: str | None) -> bool:
+    prepared = _prepared(resources, ctx, query, operation)
+    return prepared.document is not None and not prepared.errors and is_bulk_create(prepared.document, ctx)
 
 
 async def _run_bulk(
     resources: Resources, ctx: GraphQLContext, query: str, variables: Any, operation: Any
 ) -> ExecutionResult:
-    """Many creates in one document: decided together, appended as one atomic batch."""
-    parts = split_document(parse(query), _BULK_PART)
+    """Many creates in one document: decided together, appended as one atomic batch. The
+    document was validated whole; its parts are run without validating them again."""
+    document = _prepared(resources, ctx, query, operation).document
+    assert document is not None  # _is_bulk said it parsed
+    parts = split_document(document, _BULK_PART)
     for _ in range(_BULK_ATTEMPTS):
         head = await resources.store.head(ctx.branch_id)
         await resources.wait_projected(ctx.branch_id, head)
         bulk = BulkCreates(resources, head)
         ctx.mutations = bulk
         for part in parts:
-            decided = await execute_parsed(resources.graphql_cache, ctx, part, variables, operation)
+            decided = await execute_validated(resources.graphql_cache, ctx, part, variables, operation)
             if decided.errors:
                 return decided
         try:
@@ -123,7 +142,7 @@ async def _run_bulk(
         data: dict[str, Any] = {}
         errors: list[GraphQLError] = []
         for part in parts:
-            answered = await execute_parsed(resources.graphql_cache, ctx, part, variables, operation)
+            answered = await execute_validated(resources.graphql_cache, ctx, part, variables, operation)
             data.update(answered.data or {})
             errors += answered.errors or []
         return ExecutionResult(data=data, errors=errors or None)

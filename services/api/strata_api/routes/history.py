@@ -9,30 +9,23 @@ from litestar import get
 from litestar.datastructures import State
 
 from strata_api.resources import Resources
+from strata_core.errors import ValidationFailed
+from strata_events.ids import NODE_ID_RULE, is_valid_node_id
+from strata_service.audit_log import LogBranch, object_history
 
 __all__ = ["history_routes"]
 
 
 @get("/api/history/{node_id:str}")
-async def object_history(state: State, node_id: str, branch: str = "main") -> dict[str, Any]:
+async def history_of_object(state: State, node_id: str, branch: str = "main") -> dict[str, Any]:
     """The branch's own events about the object, then (for a branch) its origin's up to the fork."""
     resources: Resources = state["resources"]
+    if not is_valid_node_id(node_id):
+        raise ValidationFailed(f"node_id: must be {NODE_ID_RULE}", field="node_id")
     ref = await resources.branches.resolve(branch)
-    changes: list[dict[str, Any]] = []
-    sources: list[tuple[str, str, int | None]] = [(ref.id, ref.name, None)]
-    if ref.origin is not None:
-        sources.insert(0, (ref.origin, ref.origin, ref.fork_seq))
-    for branch_id, name, upto in sources:
-        for stored in await resources.store.read_object(branch_id, node_id):
-            if upto is not None and stored.seq > upto:
-                continue
-            changes.append({
-                "event_id": f"{resources.names.stream(branch_id)}:{stored.seq}",
-                "branch": name, "seq": stored.seq, "time": stored.time.isoformat(),
-                "actor": stored.actor, "mutation_id": stored.mutation_id,
-                "event": msgspec.to_builtins(stored.event),
-            })  # fmt: skip
-    return {"node_id": node_id, "branch": ref.name, "changes": changes}
+    source = LogBranch(id=ref.id, name=ref.name, origin=ref.origin, fork_seq=ref.fork_seq)
+    changes = await object_history(resources.store, source, node_id)
+    return {"node_id": node_id, "branch": ref.name, "changes": [msgspec.to_builtins(c) for c in changes]}
 
 
-history_routes = [object_history]
+history_routes = [history_of_object]

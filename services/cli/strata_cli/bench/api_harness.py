@@ -13,11 +13,14 @@ import uuid
 from collections.abc import AsyncIterator
 
 import httpx
+import nats
 
+from strata_cli.bench.dataset import schema_documents
 from strata_core.settings import Settings
+from strata_eventstore import EventStore, StreamNames
 from strata_stack.nats_runtime import free_port
 
-__all__ = ["TOKEN_HEADERS", "running_strata"]
+__all__ = ["TOKEN_HEADERS", "running_strata", "strata_with_base_schemas"]
 
 # The development/test token the API creates when STRATA_SEED_TEST_ACCOUNTS is set.
 TOKEN_HEADERS = {"X-INFRAHUB-KEY": "06438eb2-8019-4776-878c-0941b1f1d1ec"}
@@ -55,3 +58,17 @@ async def running_strata(nats_url: str, neo4j_uri: str) -> AsyncIterator[tuple[h
                 proc.terminate()
             for proc in procs:
                 proc.wait(30)
+
+
+@contextlib.asynccontextmanager
+async def strata_with_base_schemas(nats_url: str, neo4j_uri: str) -> AsyncIterator[tuple[httpx.AsyncClient, EventStore]]:
+    """A running Strata with the data set's schemas loaded on main, and its event store."""
+    async with running_strata(nats_url, neo4j_uri) as (client, settings):
+        response = await client.post("/api/schema/load?branch=main", json=schema_documents(), headers=TOKEN_HEADERS)
+        if response.status_code != 200:
+            raise RuntimeError(f"schema load failed: {response.text[:500]}")
+        nc = await nats.connect(nats_url)
+        try:
+            yield client, EventStore(nc, StreamNames(prefix=settings.stream_prefix))
+        finally:
+            await nc.close()

@@ -1,0 +1,123 @@
+"""Values of the fields that depend on other rows: shaped objects with their profiles,
+relationships, object references and hfids.
+
+Plain synchronous functions over a `RowLookup`, shared by both executors: the graphql-core
+resolvers (one field at a time) and the planned executor (a whole result in one pass). Rows
+not loaded yet are noted by the lookup; the caller loads them and computes again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql import GraphQLNonNull, GraphQLOutputType
+
+from strata_graphql.runtime.context import GraphQLContext
+from strata_graphql.runtime.reader import NodeRow
+from strata_graphql.runtime.row_lookup import RowLookup
+from strata_graphql.runtime.shaping import (
+    HfidOf,
+    NodeRef,
+    RelPeers,
+    attribute_value,
+    profile_priority,
+    profile_values,
+    shape_node,
+)
+
+__all__ = [
+    "empty_page",
+    "hfid_value",
+    "is_empty_page_type",
+    "node_ref_value",
+    "relationship_value",
+    "shape",
+]
+
+_PROPERTIES: dict[str, Any] = {"is_visible": True, "is_protected": False, "updated_at": None, "source": None, "owner": None}
+
+
+def shape(ctx: GraphQLContext, row: NodeRow, lookup: RowLookup) -> dict[str, Any]:
+    """`row` as GraphQL values, its profiles' values applied; shaped once per request."""
+    shaped = ctx.shaped.get(row.uid)
+    if shaped is not None and shaped["__row"] is row:
+        return shaped
+    profile_ids = row.rels.get("profiles", [])
+    mine = lookup.rows(profile_ids)
+    shaped = shape_node(row, ctx.schema, profile_values(mine) if mine else None)
+    if all(lookup.has(uid) for uid in profile_ids):
+        ctx.shaped[row.uid] = shaped  # a peer shared by many objects is shaped once
+    return shaped
+
+
+def _profile_peers(rel: RelPeers, lookup: RowLookup) -> tuple[list[str], str | None]:
+    """Peers an object's profiles give a relationship it leaves empty: (peer ids, profile id)."""
+    profile_ids = rel.row.rels.get("profiles", [])
+    if rel.peer_ids or not profile_ids or rel.schema.name == "profiles":
+        return list(rel.peer_ids), None
+    for profile in sorted(lookup.rows(profile_ids), key=profile_priority):
+        peers = profile.rels.get(rel.schema.name, [])
+        if peers:
+            return list(peers), profile.uid
+    return [], None
+
+
+def relationship_value(ctx: GraphQLContext, rel: RelPeers, args: dict[str, Any], lookup: RowLookup) -> Any:
+    """A relationship field: `{node, properties}` for cardinality one, a page for many."""
+    peer_ids, from_profile = _profile_peers(rel, lookup)
+    nodes = [shape(ctx, row, lookup) for row in lookup.rows(peer_ids)]
+    properties = dict(_PROPERTIES)
+    if from_profile is not None:
+        properties["source"] = NodeRef(from_profile)  # the SDK reads "from a profile" off the source's kind
+    if rel.schema.cardinality == "one":
+        # the field is non-null in Infrahub's dialect: an empty relationship has a null node
+        return {"node": nodes[0] if nodes else None, "properties": properties, "node_metadata": None}
+    if args.get("ids"):
+        wanted = set(args["ids"])
+        nodes = [n for n in nodes if n["id"] in wanted]
+    offset = int(args.get("offset") or 0)
+    limit = args.get("limit")
+    page = nodes[offset : offset + limit if limit is not None else None]
+    edges = [{"node": n, "properties": dict(properties), "node_metadata": None} for n in page]
+    return {"count": len(nodes), "edges": edges}
+
+
+def node_ref_value(ctx: GraphQLContext, ref: NodeRef, lookup: RowLookup) -> dict[str, Any] | None:
+    row = lookup.row(ref.uid)
+    return shape(ctx, row, lookup) if row is not None else None
+
+
+def hfid_value(ctx: GraphQLContext, ref: HfidOf, lookup: RowLookup) -> list[str] | None:
+    row = ref.row
+    kind_schema = ctx.schema.get(row.kind)
+    if kind_schema is None or not kind_schema.human_friendly_id:
+        return None
+    out: list[str] = []
+    for path in kind_schema.human_friendly_id:
+        parts = path.split("__")
+        value: Any = None
+        if len(parts) == 2:
+            value = attribute_value(row, kind_schema, parts[0])
+        elif len(parts) == 3:
+            peers = row.rels.get(parts[0], [])
+            peer = lookup.row(peers[0]) if peers else None
+            peer_schema = ctx.schema.get(peer.kind) if peer else None
+            if peer is not None and peer_schema is not None:
+                value = attribute_value(peer, peer_schema, parts[1])
+        if value is None:
+            return None
+        out.append(str(value))
+    return out
+
+
+def is_empty_page_type(return_type: GraphQLOutputType) -> bool:
+    """A relationship the dialect always declares but a kind may not have (a leaf kind's
+    `children`, a top-level kind's `parent`): it reads as an empty page, not a null."""
+    if isinstance(return_type, GraphQLNonNull):
+        return_type = return_type.of_type
+    name = getattr(return_type, "name", "")
+    return isinstance(name, str) and name.startswith("NestedPaginated")
+
+
+def empty_page() -> dict[str, Any]:
+    return {"count": 0, "edges": []}

@@ -1,0 +1,42 @@
+"""Synchronous reads of the rows a request already loaded, noting the ids it still needs.
+
+Field values (relationships, hfids, profiles) are computed by plain functions over rows the
+reader has cached. A computation that meets a row not loaded yet notes its id and carries on;
+its caller loads every noted id in one batch and runs it again. Both executors use this: the
+graphql-core resolvers per field, the planned executor per whole result.
+"""
+
+from __future__ import annotations
+
+from strata_graphql.runtime.reader import GraphReader, NodeRow
+
+__all__ = ["RowLookup"]
+
+
+class RowLookup:
+    def __init__(self, reader: GraphReader) -> None:
+        self._reader = reader
+        self.missing: set[str] = set()
+
+    def row(self, uid: str) -> NodeRow | None:
+        known, row = self._reader.peek(uid)
+        if not known:
+            self.missing.add(uid)
+        return row
+
+    def has(self, uid: str) -> bool:
+        """Whether `uid` was loaded (found or known to be absent), without noting it."""
+        return self._reader.peek(uid)[0]
+
+    def rows(self, uids: list[str]) -> list[NodeRow]:
+        """The loaded rows of `uids`, in order; unknown ids noted, deleted ones left out."""
+        out = []
+        for uid in uids:
+            row = self.row(uid)
+            if row is not None:
+                out.append(row)
+        return out
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing

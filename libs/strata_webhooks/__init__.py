@@ -1,0 +1,1 @@
+"""Webhooks: which webhooks a feed event goes to, signed delivery with retries, delivery records."""

@@ -1,0 +1,165 @@
+"""Deciding many creates without a graph round trip per create.
+
+A bulk document decides every create against the branch at one head. Most of what a create
+asks the graph is answered "nothing": its new id is not in use, no stored object holds its
+unique values. `SpeculativeReader` answers those questions from what it already knows and
+*records the assumption* instead of asking; `verify` then checks every recorded assumption in a
+few batched queries before the append. Nothing is assumed that is not verified:
+
+- an id the reader has not seen is assumed absent (`assumed_absent`);
+- a lookup by values is answered from the document's own objects, assuming no stored object
+  matches (`assumed_unheld`).
+
+A create refused under assumptions is decided again at once with real reads (a stored peer the
+reader had not seen yet is the usual reason), so refusals are never speculative. When `verify`
+finds an assumption false, the whole document must be decided again with real reads:
+`SpeculationFailed` (a `ConcurrencyConflict`, which makes the caller decide again) says so.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import msgspec
+from neo4j import AsyncDriver
+
+from strata_api.state_reader import GraphStateReader
+from strata_core.errors import ConcurrencyConflict
+from strata_graph import cypher
+from strata_graphql.runtime.context import GraphQLContext
+from strata_graphql.runtime.shaping import concrete_kinds
+from strata_mutations import NodeRecord
+
+__all__ = ["SpeculationFailed", "SpeculativeReader", "needs_exact_reads"]
+
+_CHUNK = 5000
+_EXACT: weakref.WeakSet[GraphQLContext] = weakref.WeakSet()  # requests whose speculation failed
+
+
+class SpeculationFailed(ConcurrencyConflict):
+    """An assumption made while deciding a bulk document was false: decide it again, exactly."""
+
+
+def needs_exact_reads(ctx: GraphQLContext) -> bool:
+    return ctx in _EXACT
+
+
+def _key(value: Any) -> bytes:
+    return msgspec.json.encode(value)
+
+
+def _matches(record: NodeRecord, values: Mapping[str, Any]) -> bool:
+    return all(
+        expected in record.rels.get(key, []) if key in record.rels else record.value(key) == expected
+        for key, expected in values.items()
+    )
+
+
+class SpeculativeReader(GraphStateReader):
+    """The read model with the document's decided objects (`pending`) laid over it."""
+
+    def __init__(self, ctx: GraphQLContext, pending: dict[str, NodeRecord]) -> None:
+        super().__init__(ctx.schema, ctx.reader)
+        self._ctx = ctx
+        self._pending = pending
+        self._stored: dict[str, NodeRecord | None] = {}  # stored objects read so far, by id
+        self.speculating = False
+        self.assumed_absent: set[str] = set()
+        self.assumed_unheld: list[tuple[str, dict[str, Any]]] = []
+        self._trial_absent: set[str] = set()
+        self._trial_unheld: list[tuple[str, dict[str, Any]]] = []
+        self._by_value: dict[tuple[str, bytes], set[str]] = {}
+        self._index_keys: dict[str, list[tuple[str, bytes]]] = {}
+
+    def begin(self, *, speculate: bool) -> None:
+        """Start deciding one create; assumptions made are kept only if it is accepted."""
+        self.speculating = speculate
+        self._trial_absent, self._trial_unheld = set(), []
+
+    def accept(self) -> None:
+        self.assumed_absent |= self._trial_absent
+        self.assumed_unheld += self._trial_unheld
+
+    async def get(self, ids: Sequence[str]) -> dict[str, NodeRecord]:
+        found = {i: self._pending[i] for i in ids if i in self._pending}
+        unknown = [i for i in ids if i not in self._pending and i not in self._stored]
+        if unknown and self.speculating:
+            self._trial_absent.update(unknown)
+        elif unknown:
+            fetched = await super().get(unknown)
+            self._stored.update({i: fetched.get(i) for i in unknown})
+        for i in ids:
+            if i not in found and (record := self._stored.get(i)) is not None:
+                found[i] = record
+        return found
+
+    def reindex(self, uids: Sequence[str]) -> None:
+        """Index the document's objects `uids` (just decided or changed) by their values and
+        peers, so a lookup by values does not scan every object decided so far."""
+        for uid in uids:
+            for key in self._index_keys.pop(uid, ()):
+                self._by_value[key].discard(uid)
+            record = self._pending.get(uid)
+            if record is None:
+                continue
+            keys = [(name, _key(attr.get("value"))) for name, attr in record.attrs.items()]
+            keys += [(name, _key(peer)) for name, peers in record.rels.items() for peer in peers]
+            for key in keys:
+                self._by_value.setdefault(key, set()).add(uid)
+            self._index_keys[uid] = keys
+
+    def _pending_matches(self, kind: str, values: Mapping[str, Any]) -> list[NodeRecord]:
+        kinds = set(concrete_kinds(self._ctx.schema, kind))
+        first = next(iter(values.items()), None)
+        uids = self._by_value.get((first[0], _key(first[1])), set()) if first else set(self._pending)
+        found = [self._pending[u] for u in uids if u in self._pending]
+        return [r for r in found if r.kind in kinds and _matches(r, values)]
+
+    async def find_by_values(self, kind: str, values: Mapping[str, Any]) -> list[NodeRecord]:
+        pending = self._pending_matches(kind, values)
+        if self.speculating:
+            self._trial_unheld.append((kind, dict(values)))
+            return pending
+        stored = [r for r in await super().find_by_values(kind, values) if r.uid not in self._pending]
+        return stored + pending
+
+    async def verify(self, driver: AsyncDriver, database: str) -> None:
+        """Raise `SpeculationFailed` unless every recorded assumption holds in the graph."""
+        absent = sorted(self.assumed_absent)
+        for start in range(0, len(absent), _CHUNK):
+            if await self._ctx.reader.get_many(absent[start : start + _CHUNK]):
+                self._fail()
+        groups: dict[tuple[str, tuple[str, ...]], list[dict[str, Any]]] = {}
+        for kind, values in self.assumed_unheld:
+            groups.setdefault((kind, tuple(sorted(values))), []).append(values)
+        for (kind, keys), wanted in groups.items():
+            for holder in await self._holders(driver, database, kind, keys, wanted):
+                if holder.uid not in self._pending and any(_matches(holder, v) for v in wanted):
+                    self._fail()
+
+    async def _holders(
+        self, driver: AsyncDriver, database: str, kind: str, keys: tuple[str, ...], wanted: list[dict[str, Any]]
+    ) -> list[NodeRecord]:
+        """Stored objects of `kind` holding one of the wanted values of one key (a superset of
+        the real matches; the caller compares every key)."""
+        schema = self._ctx.schema.get(kind)
+        rels = {r.name for r in schema.relationships} if schema is not None else set()
+        # probe by the key whose wanted values are most varied: the smallest superset
+        key = max(keys, key=lambda k: len({_key(v[k]) for v in wanted}))
+        probe = [v[key] for v in wanted]
+        records, _, _ = await driver.execute_query(
+            cypher.HOLDERS_OF_VALUES, kinds=concrete_kinds(self._ctx.schema, kind),
+            key=f"r_{key}" if key in rels else f"v_{key}", is_list=key in rels, values=probe,
+            database_=database, **self._ctx.reader.view.params(),
+        )  # fmt: skip
+        return [
+            NodeRecord(uid=r["uid"], kind=r["kind"], attrs=msgspec.json.decode(r["attrs"] or "{}"),
+                       rels=msgspec.json.decode(r["rels"] or "{}"))
+            for r in records
+        ]  # fmt: skip
+
+    def _fail(self) -> None:
+        _EXACT.add(self._ctx)
+        raise SpeculationFailed("a bulk create's assumption did not hold; deciding again with exact reads")

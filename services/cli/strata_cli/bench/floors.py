@@ -1,0 +1,76 @@
+"""The raw floors a scenario is compared with, measured on the same events in the same run:
+a bare atomic-batch publish of the events Strata appended, and a bare UNWIND write of the
+version rows they fold into."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Sequence
+
+import msgspec
+from nats.aio.client import Client
+from nats.js.api import StorageType, StreamConfig
+from neo4j import AsyncDriver
+
+from strata_events import MutationCommitted, encode_event
+from strata_eventstore.batch_publish import BatchMessage, publish_atomic_batch
+from strata_eventstore.records import StoredEvent
+from strata_graph import cypher
+from strata_graph.folding import fold_versions
+from strata_mutations import NodeEvent
+
+__all__ = ["mutations_of", "raw_publish_seconds", "raw_unwind_seconds"]
+
+_DELETE_SOME = "MATCH (r:Rec {branch: $branch}) WITH r LIMIT 10000 DETACH DELETE r RETURN count(*) AS n"
+
+
+def mutations_of(events: Sequence[StoredEvent]) -> list[list[StoredEvent]]:
+    """The stored events grouped per mutation (each group ends with its head message)."""
+    groups: list[list[StoredEvent]] = [[]]
+    for event in events:
+        groups[-1].append(event)
+        if isinstance(event.event, MutationCommitted):
+            groups.append([])
+    return [g for g in groups if g]
+
+
+async def raw_publish_seconds(nc: Client, groups: Sequence[Sequence[StoredEvent]]) -> float:
+    """Seconds to publish the same payloads as the same atomic batches into a bare stream
+    (no OCC header, no event building): the floor of an append."""
+    name = f"RAWFLOOR{uuid.uuid4().hex[:8].upper()}"
+    js = nc.jetstream()
+    await js.add_stream(StreamConfig(name=name, subjects=[f"{name.lower()}.>"], storage=StorageType.FILE,
+                                     allow_atomic=True))  # fmt: skip
+    batches = [
+        [(f"{name.lower()}.{i}", encode_event(e.event), {}) for i, e in enumerate(group)] for group in groups
+    ]  # type: list[list[BatchMessage]]
+    started = time.perf_counter()
+    for batch in batches:
+        answer = await publish_atomic_batch(nc, batch)
+        if answer.get("error"):
+            raise RuntimeError(f"raw publish failed: {answer['error']}")
+    elapsed = time.perf_counter() - started
+    await js.delete_stream(name)
+    return elapsed
+
+
+async def raw_unwind_seconds(driver: AsyncDriver, database: str, groups: Sequence[Sequence[StoredEvent]]) -> float:
+    """Seconds to write the version rows the same events fold into with a bare UNWIND CREATE,
+    one write per mutation, under a scratch branch name (removed after): the floor of projection."""
+    changes: list[tuple[int, NodeEvent]] = []
+    for group in groups:
+        head = group[-1].seq
+        node_events = [(head, e.event) for e in group if not isinstance(e.event, MutationCommitted)]
+        changes += node_events  # type: ignore[arg-type]  # only node events reach a data mutation
+    rows = [msgspec.to_builtins(r) for r in fold_versions({}, changes)]
+    branch = f"rawfloor-{uuid.uuid4().hex[:8]}"
+    size = max(1, len(rows) // max(1, len(groups)))
+    started = time.perf_counter()
+    for start in range(0, len(rows), size):
+        await driver.execute_query(cypher.CREATE_RECORDS, rows=rows[start : start + size], branch=branch, database_=database)
+    elapsed = time.perf_counter() - started
+    while True:
+        records, _, _ = await driver.execute_query(_DELETE_SOME, branch=branch, database_=database)
+        if not records[0]["n"]:
+            return elapsed

@@ -1,0 +1,66 @@
+"""Import: the realistic data set created through GraphQL with 1, 100 or 1,000 objects per
+request (one atomic batch per request), beside the raw floor of the same events: their atomic
+batches published bare, and their version rows written by a bare UNWIND."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpx
+from neo4j import AsyncDriver
+
+from strata_cli.bench.api_harness import TOKEN_HEADERS, strata_with_base_schemas
+from strata_cli.bench.dataset import generate, mutation_document
+from strata_cli.bench.figures import percentile, record
+from strata_cli.bench.floors import mutations_of, raw_publish_seconds, raw_unwind_seconds
+from strata_graph.driver import open_driver_at
+from strata_graph.maintenance import wipe_graph
+
+__all__ = ["bench_import", "import_objects"]
+
+
+async def import_objects(client: httpx.AsyncClient, objects: list[Any], per_request: int) -> list[float]:
+    """Create `objects` in requests of `per_request`; the latency of each request (ms)."""
+    latencies = []
+    for start in range(0, len(objects), per_request):
+        document = mutation_document(objects[start : start + per_request])
+        t0 = time.perf_counter()
+        response = await client.post("/graphql/main", json={"query": document}, headers=TOKEN_HEADERS)
+        latencies.append((time.perf_counter() - t0) * 1000)
+        body = response.json()
+        if body.get("errors"):
+            raise RuntimeError(f"import failed: {str(body['errors'])[:500]}")
+    return latencies
+
+
+async def _case(nats_url: str, driver: AsyncDriver, neo4j_uri: str, total: int, per_request: int) -> None:
+    await wipe_graph(driver, "neo4j")  # the data set's names are the same in every case
+    async with strata_with_base_schemas(nats_url, neo4j_uri) as (client, store):
+        before = await store.last_seq("main")
+        objects = generate(total)
+        started = time.perf_counter()
+        latencies = await import_objects(client, objects, per_request)
+        elapsed = time.perf_counter() - started
+        groups = mutations_of(await store.read_range("main", before + 1))
+        publish_s = await raw_publish_seconds(store.nc, groups)
+        unwind_s = await raw_unwind_seconds(driver, "neo4j", groups)
+    label = f"{per_request:,} per request"
+    events = sum(len(g) for g in groups)
+    record(f"import, {label}: objects/s", total / elapsed, "obj/s", size=total, floor=total / (publish_s + unwind_s))
+    record(f"import, {label}: request p50", percentile(latencies, 50), "ms", size=total)
+    record(f"import, {label}: request p99", percentile(latencies, 99), "ms", size=total)
+    record(f"floor, {label}: raw atomic publish of the {events:,} events", events / publish_s, "events/s", size=total)
+    record(f"floor, {label}: raw UNWIND write of their rows", events / unwind_s, "events/s", size=total)
+
+
+async def bench_import(nats_url: str, neo4j_uri: str, *, totals: list[int], per_request: list[int], single_cap: int) -> None:
+    """Every total with every request size; one object per request is capped at `single_cap`
+    objects (a request each: the larger totals add nothing but time)."""
+    driver = open_driver_at(neo4j_uri)
+    try:
+        for per in per_request:
+            for total in sorted({min(t, single_cap) if per == 1 else t for t in totals}):
+                await _case(nats_url, driver, neo4j_uri, total, per)
+    finally:
+        await driver.close()

@@ -1,0 +1,96 @@
+"""List: 1,000 interfaces (5 attributes, 2 relationships) through GraphQL as the graph grows,
+on main and on a branch with 1,000 changes, beside the raw Cypher read of the same page."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpx
+
+from strata_cli.bench.api_harness import TOKEN_HEADERS, strata_with_base_schemas
+from strata_cli.bench.dataset import SeedObject, generate, node_created
+from strata_cli.bench.figures import percentile, record
+from strata_events import AttributeValue, NodeUpdated
+from strata_eventstore import EventStore
+from strata_eventstore.records import PendingEvent
+from strata_graph.driver import open_driver_at
+from strata_graph.maintenance import wipe_graph
+from strata_graphql.runtime.reader import GraphReader
+from strata_service.branches import BranchDirectory
+
+__all__ = ["LIST_QUERY", "append_objects", "bench_list"]
+
+KIND = "InterfacePhysical"
+LIST_QUERY = """query { InterfacePhysical(limit: 1000) { count edges { node { id display_label
+  name { value } description { value } mtu { value } status { value } role { value }
+  device { node { id display_label } } tags { count edges { node { id } } } } } } }"""
+
+
+async def _gql(client: httpx.AsyncClient, query: str, branch: str = "main") -> dict[str, Any]:
+    body: dict[str, Any] = (await client.post(f"/graphql/{branch}", json={"query": query}, headers=TOKEN_HEADERS)).json()
+    if body.get("errors"):
+        raise RuntimeError(str(body["errors"])[:500])
+    return body
+
+
+async def append_objects(store: EventStore, branch_id: str, objects: list[SeedObject], batch: int = 1000) -> None:
+    """The objects' creation events appended straight to the branch (no API), `batch` a mutation."""
+    head = await store.head(branch_id)
+    for start in range(0, len(objects), batch):
+        events = [PendingEvent(store.names.node_subject(branch_id, o.uid), node_created(o))
+                  for o in objects[start : start + batch]]  # fmt: skip
+        head = (await store.append(branch_id, events, expected_head=head)).head_seq
+
+
+async def _barrier(client: httpx.AsyncClient, tag: str, branch: str = "main") -> None:
+    """A write through the API waits until the projector caught up with everything before it."""
+    await _gql(client, 'mutation { BuiltinTagCreate(data: {name: {value: "%s"}}) { ok } }' % tag, branch)
+
+
+async def _measure(client: httpx.AsyncClient, reader: GraphReader, branch: str, reads: int,
+                   size: int, where: str, expected: int) -> None:  # fmt: skip
+    times, floor = [], []
+    for _ in range(reads):
+        t0 = time.perf_counter()
+        body = await _gql(client, LIST_QUERY, branch)
+        times.append((time.perf_counter() - t0) * 1000)
+        if len(body["data"][KIND]["edges"]) != expected:
+            raise RuntimeError(f"expected {expected:,} interfaces, got {len(body['data'][KIND]['edges'])}")
+        reader.forget()
+        t0 = time.perf_counter()
+        await reader.page([KIND], order=["v_name"], limit=1000)
+        floor.append((time.perf_counter() - t0) * 1000)
+    record(f"list 1,000 interfaces {where}: p50", percentile(times, 50), "ms", size=size, floor=percentile(floor, 50))
+    record(f"list 1,000 interfaces {where}: p99", percentile(times, 99), "ms", size=size, floor=percentile(floor, 99))
+
+
+async def bench_list(nats_url: str, neo4j_uri: str, *, sizes: list[int], reads: int, branch_changes: int) -> None:
+    driver = open_driver_at(neo4j_uri)
+    await wipe_graph(driver, "neo4j")
+    directory = BranchDirectory(driver, "neo4j")
+    objects = generate(max(sizes))
+    async with strata_with_base_schemas(nats_url, neo4j_uri) as (client, store):
+        filled = 0
+        for size in sorted(sizes):
+            await append_objects(store, "main", objects[filled:size])
+            filled = size
+            await _barrier(client, f"sync-{size}")
+            expected = min(1000, sum(1 for o in objects[:size] if o.kind == KIND))
+            await _measure(client, GraphReader(driver, "neo4j", (await directory.resolve("main")).current_view()),
+                           "main", reads, size, "on main", expected)  # fmt: skip
+            name = f"list-{size}"
+            branch_id = (await _gql(client, 'mutation { BranchCreate(data: {name: "%s"}) { object { id } } }' % name))[
+                "data"]["BranchCreate"]["object"]["id"]  # fmt: skip
+            interfaces = [o for o in objects[:size] if o.kind == KIND][:branch_changes]
+            head = await store.head(branch_id)
+            for start in range(0, len(interfaces), 1000):
+                events = [PendingEvent(store.names.node_subject(branch_id, o.uid), NodeUpdated(
+                    node_id=o.uid, kind=KIND, attributes={"description": AttributeValue(value=f"changed {i}")}))
+                    for i, o in enumerate(interfaces[start : start + 1000])]  # fmt: skip
+                head = (await store.append(branch_id, events, expected_head=head)).head_seq
+            await _barrier(client, f"branch-sync-{size}", name)
+            view = (await directory.resolve(name)).current_view()
+            await _measure(client, GraphReader(driver, "neo4j", view), name, reads, size,
+                           f"on a branch with {len(interfaces):,} changes", expected)  # fmt: skip
+    await driver.close()
