@@ -25,6 +25,7 @@ from .conflicts import Conflict, ConflictScope, detect_conflicts
 from .diff_tree import diff_tree, diff_tree_summary
 from .fold import ChangeFolder, fold_changes, touched_ids
 from .merge import merge_events
+from .net_change import TouchedState, changes_between
 from .paths import conflict_id
 from .resolutions import Choices, Keep, Resolution, apply_resolutions
 from .schema_cardinality import cardinality_from_schema
@@ -45,9 +46,11 @@ __all__ = [
     "RelationshipChange",
     "Resolution",
     "Touch",
+    "TouchedState",
     "all_many",
     "apply_resolutions",
     "cardinality_from_schema",
+    "changes_between",
     "conflict_id",
     "detect_conflicts",
     "diff_tree",

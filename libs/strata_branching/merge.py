@@ -35,7 +35,7 @@ def merge_events(
     events: list[NodeEvent] = []
     for uid, change in branch.objects.items():
         current = main_state.get(uid)
-        keep_main = picks.get(conflict_id(node_path(uid))) == "main"
+        keep_main = _choice(picks, node_path(uid)) == "main"
         if change.action == "unchanged":
             continue
         if change.action == "removed":
@@ -54,6 +54,11 @@ def merge_events(
         if update is not None:
             events.append(update)
     return events
+
+
+def _choice(picks: Choices, path: str) -> str | None:
+    """The side chosen for the conflict at `path`; no id worked out when nothing was chosen."""
+    return picks.get(conflict_id(path)) if picks else None
 
 
 def _creation(uid: str, after: RecordState) -> NodeCreated:
@@ -104,7 +109,7 @@ def _merged_attribute(uid: str, attr: AttributeChange, current: RecordState, pic
     target = dict(have) if have is not None else properties_of({})
     assert target is not None
     for prop in attr.properties:
-        if picks.get(conflict_id(property_path(uid, attr.name, prop.name))) != "main":
+        if _choice(picks, property_path(uid, attr.name, prop.name)) != "main":
             target[prop.name] = prop.new
     if have is not None and same(target, have):
         return None
@@ -113,7 +118,7 @@ def _merged_attribute(uid: str, attr: AttributeChange, current: RecordState, pic
 
 def _merged_peers(uid: str, rel: RelationshipChange, have: list[str], picks: Choices) -> list[str] | None:
     """The peers main should end with; None to leave the relationship as main has it."""
-    choice = picks.get(conflict_id(relationship_path(uid, rel.name, one=True)))
+    choice = _choice(picks, relationship_path(uid, rel.name, one=True))
     if choice == "main":
         return None
     if rel.cardinality == "one" or choice == "branch":

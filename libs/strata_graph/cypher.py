@@ -26,6 +26,7 @@ SCHEMA_STATEMENTS: Final = (
     "CREATE CONSTRAINT checkpoint_stream IF NOT EXISTS FOR (c:Checkpoint) REQUIRE c.stream IS UNIQUE",
     "CREATE CONSTRAINT branch_id IF NOT EXISTS FOR (b:Branch) REQUIRE b.id IS UNIQUE",
     "CREATE INDEX rec_uid IF NOT EXISTS FOR (r:Rec) ON (r.uid, r.branch, r.to_seq)",
+    "CREATE INDEX rec_branch_to IF NOT EXISTS FOR (r:Rec) ON (r.branch, r.to_seq)",
     "CREATE INDEX rec_kind IF NOT EXISTS FOR (r:Rec) ON (r.branch, r.kind, r.to_seq)",
     "CREATE INDEX commit_seq IF NOT EXISTS FOR (c:Commit) ON (c.branch, c.seq)",
     "CREATE INDEX commit_time IF NOT EXISTS FOR (c:Commit) ON (c.branch, c.time)",
@@ -61,7 +62,14 @@ MARK_BRANCH_MERGED: Final = (
     "MATCH (b:Branch {id: $id}) SET b.merged_seq = $seq, b.merged_branch_head = $branch_head"
 )
 
-MOVE_FORK_POINT: Final = "MATCH (b:Branch {id: $id}) SET b.fork_seq = $fork_seq, b.fork_time = $fork_time"
+# The fork point moves; the one it replaces is kept with the branch sequence from which it no
+# longer holds (`rebased_at`, in step with `earlier_forks`), for time travel before the rebase.
+MOVE_FORK_POINT: Final = """
+MATCH (b:Branch {id: $id})
+SET b.earlier_forks = coalesce(b.earlier_forks, []) + [coalesce(b.fork_seq, $previous_fork_seq)],
+    b.rebased_at = coalesce(b.rebased_at, []) + [$seq],
+    b.fork_seq = $fork_seq, b.fork_time = $fork_time
+"""
 
 # After a rebase the branch's records are rebuilt on main as of the new fork point: the open
 # ones are closed here and the rebase's own events recreate what the branch changed.
@@ -71,7 +79,8 @@ SET r.to_seq = $seq
 """
 
 # The state of each uid as seen by the branch: its own open record, else the origin's record
-# valid at the fork point.
+# valid at the fork point. One row holding a list: the async driver costs far more per row
+# than per byte (a 10,000-object batch: seconds as rows, a fraction as one list).
 FETCH_CURRENT_RECORDS: Final = """
 UNWIND $uids AS uid
 OPTIONAL MATCH (own:Rec {uid: uid, branch: $branch, to_seq: $open})
@@ -81,8 +90,7 @@ CALL (uid, own) {
   RETURN base LIMIT 1
 }
 WITH uid, own, base, coalesce(own, base) AS cur
-RETURN uid, own IS NOT NULL AS owned, cur.kind AS kind, cur.deleted AS deleted,
-       cur.attrs AS attrs, cur.rels AS rels
+RETURN collect([uid, own IS NOT NULL, cur.kind, cur.deleted, cur.attrs, cur.rels]) AS rows
 """
 
 CLOSE_OPEN_RECORDS: Final = """

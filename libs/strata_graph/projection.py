@@ -140,7 +140,8 @@ async def _apply_batches(
                         await _write_node_versions(tx, branch_id, node_changes)
                         node_changes = []
                     await tx.run(cypher.MOVE_FORK_POINT, id=event.branch_id, fork_seq=event.fork_seq,
-                                 fork_time=event.fork_time)  # fmt: skip
+                                 fork_time=event.fork_time, previous_fork_seq=event.previous_fork_seq,
+                                 seq=version_seq)  # fmt: skip
                     await tx.run(cypher.CLOSE_BRANCH_RECORDS, branch=branch_id, open=OPEN, seq=version_seq)
                 case ConflictResolved():
                     pass  # read by the branch services from the stream
@@ -191,17 +192,18 @@ async def _write_node_versions(
     )
     current: dict[str, RecordState | None] = {}
     owned: set[str] = set()
-    async for row in result:
-        if row["owned"]:
-            owned.add(row["uid"])
-        if row["kind"] is None:
-            current[row["uid"]] = None
+    record = await result.single()
+    for uid, is_owned, kind, deleted, attrs, rels in record["rows"] if record else ():
+        if is_owned:
+            owned.add(uid)
+        if kind is None:
+            current[uid] = None
             continue
-        current[row["uid"]] = RecordState(
-            kind=row["kind"],
-            deleted=bool(row["deleted"]),
-            attrs=msgspec.json.decode(row["attrs"] or "{}"),
-            rels=msgspec.json.decode(row["rels"] or "{}"),
+        current[uid] = RecordState(
+            kind=kind,
+            deleted=bool(deleted),
+            attrs=msgspec.json.decode(attrs or "{}"),
+            rels=msgspec.json.decode(rels or "{}"),
         )
     rows = fold_versions(current, changes)
     first_seq: dict[str, int] = {}

@@ -1,7 +1,9 @@
 """Creating and deleting branches: O(1) events, whatever the size of the data.
 
-Create: a `branch.created` event on main records the fork point (main's head sequence and
-time) under main's head OCC; the branch's own stream starts with the same event.
+Create: the branch's (empty) stream first, then ONE append: a `branch.created` event on main
+recording the fork point (main's head sequence and time) under main's head OCC. That event is
+what makes the branch; a crash before it leaves only an empty stream that no branch names
+(harmless: nothing lists, reads or merges it, and the name stays free).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class BranchService:
         if await self._directory.exists(name):
             raise ValidationFailed(f"The branch {name} already exists", field="name")
         branch_id = uuid.uuid4().hex
+        await self._store.ensure_branch_stream(branch_id)
         for _ in range(_ATTEMPTS):
             head = await self._store.head("main")
             event = BranchCreated(
@@ -54,15 +57,6 @@ class BranchService:
                 )
             except ConcurrencyConflict:
                 continue
-            await self._store.ensure_branch_stream(branch_id)
-            await self._store.append(
-                branch_id,
-                [PendingEvent(self._store.names.branch_event_subject(branch_id), event)],
-                expected_head=0,
-                mutation_id=f"created-{branch_id}",
-                actor=actor,
-                operation="branch.create",
-            )
             # the fork point is the head *before* this event: the branch sees main as of then
             ref = BranchRef(id=branch_id, name=name, origin="main", fork_seq=head)
             return ref, result.head_seq, mutation_id

@@ -12,7 +12,8 @@ __all__ = ["BranchDirectory", "BranchRef"]
 
 _FIND_BRANCH = """
 MATCH (b:Branch {name: $name}) WHERE b.deleted_seq IS NULL
-RETURN b.id AS id, b.origin AS origin, b.fork_seq AS fork_seq, b.merged_seq AS merged_seq
+RETURN b.id AS id, b.origin AS origin, b.fork_seq AS fork_seq, b.fork_time AS fork_time, b.merged_seq AS merged_seq,
+       coalesce(b.earlier_forks, []) AS earlier_forks, coalesce(b.rebased_at, []) AS rebased_at
 """
 
 
@@ -21,10 +22,22 @@ class BranchRef(msgspec.Struct, frozen=True, kw_only=True):
     name: str
     origin: str | None = None
     fork_seq: int = 0
+    fork_time: str | None = None  # ISO 8601, as the creating (or last rebasing) event says
     merged_seq: int | None = None
+    # one entry per rebase: the branch sequence it took effect at, and the fork point it replaced
+    rebased_at: tuple[int, ...] = ()
+    earlier_forks: tuple[int, ...] = ()
 
     def current_view(self) -> View:
         return View(branch=self.id, origin=self.origin, origin_seq=self.fork_seq)
+
+    def fork_seq_at(self, own_seq: int) -> int:
+        """The fork point in force when the branch was at `own_seq`: a rebase at sequence R
+        holds from R on, so before the first rebase after `own_seq` its earlier fork held."""
+        for rebased, earlier in zip(self.rebased_at, self.earlier_forks, strict=True):
+            if own_seq < rebased:
+                return earlier
+        return self.fork_seq
 
 
 class BranchDirectory:
@@ -46,4 +59,5 @@ class BranchDirectory:
             raise BranchNotFound(f"Branch: {name} not found.", branch=name)
         row = records[0]
         return BranchRef(id=row["id"], name=name, origin=row["origin"], fork_seq=int(row["fork_seq"] or 0),
-                         merged_seq=row["merged_seq"])  # fmt: skip
+                         fork_time=row["fork_time"], merged_seq=row["merged_seq"], rebased_at=tuple(row["rebased_at"]),
+                         earlier_forks=tuple(row["earlier_forks"]))  # fmt: skip

@@ -15,13 +15,15 @@ from strata_events import BranchMerged, BranchRebased, NodeCreated, NodeDeleted,
 from strata_eventstore import EventStore
 from strata_eventstore.kv_locks import KvLocks
 from strata_eventstore.records import PendingEvent
+from strata_graph.branch_reads import holders_of_values
 from strata_graph.folding import apply_node_event
 from strata_graph.records import RecordState
 from strata_graph.views import View
 from strata_graphql.runtime.reader import Filter, GraphReader
 from strata_schema import BranchSchema
-from strata_service.branch_changes import BranchChanges, BranchChangesService
+from strata_service.branch_changes import BranchChanges, BranchChangesService, WaitProjected
 from strata_service.branches import BranchRef
+from strata_service.held_lock import held_lock
 
 __all__ = ["MergeRefused", "MergeService"]
 
@@ -34,12 +36,22 @@ class MergeRefused(ValidationFailed):
 
 
 class MergeService:
-    def __init__(self, store: EventStore, driver: AsyncDriver, database: str, locks: KvLocks) -> None:
+    def __init__(
+        self,
+        store: EventStore,
+        driver: AsyncDriver,
+        database: str,
+        locks: KvLocks,
+        *,
+        wait_projected: WaitProjected | None = None,
+        lock_ttl_s: float = 120.0,
+    ) -> None:
         self._store = store
         self._driver = driver
         self._database = database
         self._locks = locks
-        self.changes = BranchChangesService(store, driver, database)
+        self._lock_ttl_s = lock_ttl_s
+        self.changes = BranchChangesService(store, driver, database, wait_projected=wait_projected)
 
     async def merge(self, ref: BranchRef, schema: BranchSchema, main_schema: BranchSchema,
                     *, merged_seq: int | None, actor: str | None) -> int:  # fmt: skip
@@ -48,8 +60,7 @@ class MergeService:
             raise MergeRefused("The branch main cannot be merged into itself", field="name")
         if merged_seq is not None:
             raise MergeRefused(f"The branch {ref.name} is already merged", field="name")
-        lock = await self._locks.acquire(f"merge.{ref.id}", actor or "anonymous", ttl_s=120)
-        try:
+        async with held_lock(self._locks, f"merge.{ref.id}", actor or "anonymous", ttl_s=self._lock_ttl_s):
             for _ in range(_ATTEMPTS):
                 changes = await self.changes.compute(ref, schema)
                 if changes.open_conflicts:
@@ -67,8 +78,6 @@ class MergeService:
                     continue
                 return result.head_seq
             raise ConcurrencyConflict("main kept moving; merge gave up")
-        finally:
-            await self._locks.release(lock)
 
     async def rebase(self, ref: BranchRef, schema: BranchSchema, *, actor: str | None) -> int:
         """Move the fork point to main's head: one batch on the branch stream holding the new
@@ -76,29 +85,24 @@ class MergeService:
         branch's head sequence holding it."""
         if ref.id == "main":
             raise MergeRefused("The branch main cannot be rebased", field="name")
-        lock = await self._locks.acquire(f"merge.{ref.id}", actor or "anonymous", ttl_s=120)
-        try:
+        async with held_lock(self._locks, f"merge.{ref.id}", actor or "anonymous", ttl_s=self._lock_ttl_s):
             changes = await self.changes.compute(ref, schema)
             if changes.open_conflicts:
                 paths = ", ".join(c.path for c in changes.open_conflicts[:10])
                 raise MergeRefused(f"The branch {ref.name} has unresolved conflicts: {paths}",
                                    conflicts=[c.id for c in changes.open_conflicts])  # fmt: skip
             new_fork = changes.main_head
-            ids = set(changes.branch.objects)
-            main_then = await self.changes.states(View(branch="main", own_seq=new_fork), ids)
             names = self._store.names
             rebased = BranchRebased(branch_id=ref.id, fork_seq=new_fork, previous_fork_seq=ref.fork_seq,
                                     fork_time=changes.to_time.isoformat())  # fmt: skip
             pending = [PendingEvent(names.branch_event_subject(ref.id), rebased)]
             pending += [PendingEvent(names.node_subject(ref.id, e.node_id), e)
-                        for e in merge_events(changes.branch, main_then, changes.choices)]  # fmt: skip
+                        for e in merge_events(changes.branch, changes.main_now, changes.choices)]  # fmt: skip
             result = await self._store.append(
-                ref.id, pending, expected_head=await self._store.head(ref.id), actor=actor,
+                ref.id, pending, expected_head=changes.branch_head, actor=actor,
                 operation="branch.rebase",
             )  # fmt: skip
             return result.head_seq
-        finally:
-            await self._locks.release(lock)
 
     async def _events(self, ref: BranchRef, changes: BranchChanges, schema: BranchSchema,
                       main_schema: BranchSchema) -> list[PendingEvent]:  # fmt: skip
@@ -112,8 +116,7 @@ class MergeService:
                     "The schema changed on both the branch and main since the fork: rebase the branch first"
                 )
             pending.append(PendingEvent(names.schema_subject("main"), changes.branch_schema))
-        ids = {uid for uid in changes.branch.objects}
-        main_now = await self.changes.states(View(branch="main"), ids)
+        main_now = changes.main_now
         # branch-local kinds stay on their branch
         node_events = [
             e for e in merge_events(changes.branch, main_now, changes.choices)
@@ -128,23 +131,25 @@ class MergeService:
         return pending
 
     async def _check_uniqueness(self, events: list[NodeEvent], schema: BranchSchema) -> None:
-        """Values the branch sets on unique attributes must not be held by another object on main."""
-        reader = GraphReader(self._driver, self._database, View(branch="main"))
-        clashes: list[dict[str, Any]] = []
+        """Values the branch sets on unique attributes must not be held by another object on
+        main: one query per kind and unique attribute, whatever the number of objects."""
+        wanted: dict[tuple[str, str], dict[Any, list[str]]] = {}
         for event in events:
-            if isinstance(event, NodeDeleted):
-                continue
-            kind_schema = schema.get(event.kind)
-            if kind_schema is None:
+            kind_schema = None if isinstance(event, NodeDeleted) else schema.get(event.kind)
+            if kind_schema is None or isinstance(event, NodeDeleted):
                 continue
             for attr in kind_schema.attributes:
                 value = event.attributes.get(attr.name)
-                if not attr.unique or value is None or value.value is None:
-                    continue
-                _, rows = await reader.page([event.kind], filters=[Filter(f"v_{attr.name}", "eq", value.value)])
-                others = [r.uid for r in rows if r.uid != event.node_id]
-                if others:
-                    clashes.append({"node": event.node_id, "attribute": attr.name, "value": value.value, "held_by": others})
+                if attr.unique and value is not None and isinstance(value.value, (str, int, float, bool)):
+                    wanted.setdefault((event.kind, attr.name), {}).setdefault(value.value, []).append(event.node_id)
+        clashes: list[dict[str, Any]] = []
+        for (kind, name), by_value in wanted.items():
+            held = await holders_of_values(self._driver, self._database, "main", kind, f"v_{name}", list(by_value))
+            for value, node_ids in by_value.items():
+                for node_id in node_ids:
+                    others = [uid for uid in held.get(value, []) if uid != node_id]
+                    if others:
+                        clashes.append({"node": node_id, "attribute": name, "value": value, "held_by": others})
         if clashes:
             text = "; ".join(f"{c['attribute']}={c['value']!r} of {c['node']} is already used by {', '.join(c['held_by'])}" for c in clashes[:10])
             raise MergeRefused(f"Violates uniqueness constraint on main: {text}", clashes=clashes)

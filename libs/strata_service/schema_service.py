@@ -67,6 +67,14 @@ class SchemaService:
         self._database = database
         self._cache: OrderedDict[tuple[str, int], BranchSchema] = OrderedDict()
         self._cache_size = cache_size
+        self._initial: BranchSchema | None = None
+
+    def _initial_schema(self) -> BranchSchema:
+        """The built-in schema, resolved once: parsing and resolving it took most of the API's
+        CPU on a deployment without a loaded schema. BranchSchema values are never mutated."""
+        if self._initial is None:
+            self._initial = BranchSchema.initial()
+        return self._initial
 
     async def current(self, branch: BranchRef) -> BranchSchema:
         """The branch's own last schema, else its origin's schema as of the fork point."""
@@ -75,7 +83,7 @@ class SchemaService:
             body = stored.event.schema
             return self._cached((branch.id, stored.seq), lambda: body)
         if branch.origin is None:
-            return BranchSchema.initial()
+            return self._initial_schema()
         return await self.at(branch.origin, branch.fork_seq)
 
     async def as_of(self, view: View) -> BranchSchema:
@@ -85,11 +93,11 @@ class SchemaService:
             return own
         if view.origin is not None:
             return await self.at(view.origin, view.origin_seq)
-        return BranchSchema.initial()
+        return self._initial_schema()
 
     async def at(self, branch_id: str, seq: int) -> BranchSchema:
         """The schema a branch had at one of its stream sequences (from the read model)."""
-        return await self._at_or_none(branch_id, seq) or BranchSchema.initial()
+        return await self._at_or_none(branch_id, seq) or self._initial_schema()
 
     async def _at_or_none(self, branch_id: str, seq: int) -> BranchSchema | None:
         records, _, _ = await self._driver.execute_query(

@@ -47,10 +47,11 @@ async def _seq_at(driver: AsyncDriver, database: str, branch_id: str, at: dateti
 
 async def view_at(driver: AsyncDriver, database: str, branch: BranchRef, at: datetime) -> View:
     """The branch as it was at `at`: its own records then, over its origin's records as of
-    the earlier of the fork point and that moment."""
+    the earlier of the fork point in force then (a later rebase had not moved it yet) and that
+    moment."""
     own = await _seq_at(driver, database, branch.id, at)
     if branch.origin is None:
         return View(branch=branch.id, own_seq=own)
     origin_now = await _seq_at(driver, database, branch.origin, at)
-    return View(branch=branch.id, own_seq=own, origin=branch.origin, origin_seq=min(branch.fork_seq, origin_now),
+    return View(branch=branch.id, own_seq=own, origin=branch.origin, origin_seq=min(branch.fork_seq_at(own), origin_now),
                 origin_now=origin_now)  # fmt: skip

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -85,6 +87,22 @@ async def test_rebase_moves_the_fork_point(world: AsyncTestClient) -> None:  # t
     assert await _names(world, "r1") == ["Alicia", "Carol"]  # main's later changes now seen
     assert await _height(world, alice, "r1") == 120  # the branch's own change kept
     assert carol
+
+
+async def test_time_travel_before_a_rebase_reads_the_fork_point_of_then(world: AsyncTestClient) -> None:  # type: ignore[type-arg]
+    alice = await _create(world, "Alice")
+    await _gql(world, 'mutation { BranchCreate(data: {name: "tr1"}) { ok } }')
+    await _gql(world, 'mutation { TestingPersonUpdate(data: {id: "%s", height: {value: 120}}) { ok } }' % alice, "tr1")
+    await _create(world, "Carol")  # main, after the fork
+    await asyncio.sleep(0.05)
+    before_rebase = datetime.now(UTC).isoformat()
+    await asyncio.sleep(0.05)
+    await _gql(world, 'mutation { BranchRebase(data: {name: "tr1"}) { ok } }')
+    await _create(world, "Dave")  # main, after the rebase
+    assert await _names(world, "tr1") == ["Alice", "Carol"]
+    # then, the branch read main as of its first fork point: Carol was not there yet
+    assert await _names(world, "tr1", at=before_rebase) == ["Alice"]
+    assert await _height(world, alice, "tr1") == 120
 
 
 @pytest.mark.parametrize(

@@ -14,10 +14,8 @@ BRANCH_MUTATIONS = {"BranchCreate", "BranchDelete", "BranchMerge", "BranchRebase
 
 
 async def _branch_object(resources: Resources, name: str) -> dict[str, Any] | None:
-    for branch in await resources.branch_listing():
-        if branch["name"] == name:
-            return branch
-    return None
+    found = await resources.branch_listing(name)
+    return found[0] if found else None
 
 
 async def run_branch_mutation(resources: Resources, ctx: GraphQLContext, field: str, args: dict[str, Any]) -> Any:

@@ -37,7 +37,7 @@ __all__ = ["Resources", "SDK_TEST_TOKEN"]
 _log = structlog.get_logger("strata.api")
 
 _LIST_BRANCHES = """
-MATCH (b:Branch) WHERE b.deleted_seq IS NULL
+MATCH (b:Branch) WHERE b.deleted_seq IS NULL AND ($name IS NULL OR b.name = $name)
 RETURN b.id AS id, b.name AS name, b.description AS description, b.origin AS origin,
        b.fork_time AS fork_time, b.sync_with_git AS sync_with_git, b.merged_seq AS merged_seq,
        b.id <> 'main' AND EXISTS { MATCH (:SchemaRec {branch: b.id}) } AS has_schema_changes
@@ -114,9 +114,10 @@ class Resources:
         waiter: ProjectionWaiter = self._services["waiter"]
         await waiter.wait(branch_id, seq, self.settings.read_your_writes_timeout_s)
 
-    async def branch_listing(self) -> list[dict[str, Any]]:
+    async def branch_listing(self, name: str | None = None) -> list[dict[str, Any]]:
+        """Every branch not deleted, or just the one named `name`."""
         records, _, _ = await self.driver.execute_query(
-            _LIST_BRANCHES, database_=self.settings.neo4j_database
+            _LIST_BRANCHES, name=name, database_=self.settings.neo4j_database
         )
         out = []
         for r in records:
@@ -152,7 +153,9 @@ class Resources:
         }
         self._services["branch_service"] = BranchService(self._store, self._services["branches"])
         locks = await KvLocks.open(self._nc.jetstream(), self.names.kv_bucket("locks"), s.stream_replicas)
-        self._services["merges"] = MergeService(self._store, self._driver, s.neo4j_database, locks)
+        self._services["merges"] = MergeService(
+            self._store, self._driver, s.neo4j_database, locks, wait_projected=self.wait_projected
+        )
         extra: list[PendingEvent] = []
         if s.seed_test_accounts:
             for event in seed_account_events("admin", "infrahub", SDK_TEST_TOKEN):

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import msgspec
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from strata_branching import ChangeFolder, Keep, detect_conflicts, fold_changes, merge_events, touched_ids
+from strata_branching import (
+    ChangeFolder,
+    ChangeSet,
+    Keep,
+    Touch,
+    TouchedState,
+    changes_between,
+    detect_conflicts,
+    fold_changes,
+    merge_events,
+    touched_ids,
+)
 from strata_branching._fields import properties_of, same
 from strata_branching.paths import property_path, relationship_path
 from strata_eventstore.records import StoredEvent
+from strata_events import NodeCreated, NodeDeleted, NodeUpdated
 from strata_graph.records import RecordState
 
 from .world import IDS, bases, cardinality, draw_events, fold_states, shape, stored_run
@@ -43,6 +56,37 @@ def test_one_pass_equals_event_by_event(fork: Fork) -> None:
     for uid, obj in together.objects.items():
         assert shape(obj.after) == shape(expected[uid])
         assert shape(obj.before) == shape(base.get(uid))
+
+
+NodeEvent = (NodeCreated, NodeUpdated, NodeDeleted)
+
+
+def _undated(changes: ChangeSet) -> ChangeSet:
+    """The change set without its touches (records date a change by object, events by field)."""
+    objects = {
+        uid: msgspec.structs.replace(
+            obj, touches=(),
+            attributes={n: msgspec.structs.replace(a, touches=()) for n, a in obj.attributes.items()},
+            relationships={n: msgspec.structs.replace(r, touches=()) for n, r in obj.relationships.items()},
+        )  # fmt: skip
+        for uid, obj in changes.objects.items()
+    }
+    return ChangeSet(objects=objects)
+
+
+@common
+@given(forks())
+def test_states_before_and_after_give_the_fold_of_the_events(fork: Fork) -> None:
+    """Reading the folded records (fork state, state now) gives what folding the events gives."""
+    base, events, _ = fork
+    folded = fold_changes(base, events, cardinality=cardinality)
+    final = fold_states(base, events)
+    last = {e.event.node_id: Touch(e.seq, e.time) for e in events if isinstance(e.event, NodeEvent)}
+    after = {uid: TouchedState(final[uid], last[uid]) for uid in touched_ids(events)}
+    from_states = changes_between(base, after, cardinality=cardinality)
+    assert _undated(from_states).objects == _undated(folded).objects
+    for uid, obj in from_states.objects.items():
+        assert obj.changed_at == folded.objects[uid].changed_at
 
 
 @common

@@ -38,12 +38,15 @@ LIST = """query { BenchDevice(limit: 1000) { count edges { node { id display_lab
   site { node { id display_label } } tags { count edges { node { id } } } } } } }"""
 
 
-async def _fill(store: EventStore, start: int, count: int, site: str, tag: str) -> None:
+async def _fill(store: EventStore, start: int, count: int, site: str, tag: str, *, batch: int = 1000) -> list[str]:
+    """`count` devices on main in atomic batches of `batch` events; returns their ids."""
     head = await store.head("main")
-    for chunk in range(start, start + count, 1000):
+    ids: list[str] = []
+    for chunk in range(start, start + count, batch):
         events = []
-        for i in range(chunk, min(chunk + 1000, start + count)):
+        for i in range(chunk, min(chunk + batch, start + count)):
             uid = str(uuid.uuid4())
+            ids.append(uid)
             attrs = {"name": AttributeValue(value=f"dev-{i:07d}"), "serial": AttributeValue(value=f"SN{i}"),
                      "height": AttributeValue(value=i % 48), "status": AttributeValue(value="active"),
                      "role": AttributeValue(value="leaf")}  # fmt: skip
@@ -51,6 +54,7 @@ async def _fill(store: EventStore, start: int, count: int, site: str, tag: str) 
                                 relationships={"site": [site], "tags": [tag]})  # fmt: skip
             events.append(PendingEvent(store.names.node_subject("main", uid), event))
         head = (await store.append("main", events, expected_head=head)).head_seq
+    return ids
 
 
 async def _mutate(client: Any, query: str) -> dict[str, Any]:

@@ -1,0 +1,144 @@
+"""Reads for branch diff and merge: a branch's own folded records at one of its sequences, and
+one branch's records of given objects at two sequences, each with the time of the commit that
+wrote it. Cost follows the number of records read, never the size of the branch read against.
+
+Large answers come back as one row holding a list: the async driver spends far more time per
+row than per byte (10,000 rows: ~3 s as rows, ~0.4 s as one list, on a loaded 2-core box)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any, Final
+
+import msgspec
+from neo4j import AsyncDriver
+
+from strata_core.gc_pause import gc_paused
+from strata_graph.records import OPEN, RecordState
+
+__all__ = [
+    "DatedState",
+    "RecordsAt",
+    "branch_records_at",
+    "holders_of_values",
+    "records_at_two",
+    "schema_changed_between",
+]
+
+# The branch's records valid at $seq: at most one per object (index rec_branch_to).
+_BRANCH_RECORDS_AT: Final = """
+MATCH (r:Rec {branch: $branch}) WHERE r.to_seq > $seq AND r.from_seq <= $seq
+RETURN collect([r.uid, r.kind, r.deleted, r.attrs, r.rels, r.from_seq]) AS rows
+"""
+
+# Each object's record valid at $early and the one valid at $late (index rec_uid); the late one
+# only when it is another record.
+_RECORDS_AT_TWO: Final = """
+UNWIND $uids AS uid
+OPTIONAL MATCH (a:Rec {uid: uid, branch: $branch}) WHERE a.to_seq > $early AND a.from_seq <= $early
+OPTIONAL MATCH (b:Rec {uid: uid, branch: $branch}) WHERE b.to_seq > $late AND b.from_seq <= $late
+WITH uid, a, CASE WHEN a IS NOT NULL AND b IS NOT NULL AND elementId(a) = elementId(b) THEN NULL ELSE b END AS b,
+     a IS NOT NULL AND b IS NOT NULL AND elementId(a) = elementId(b) AS same
+RETURN collect([uid, same, a.kind, a.deleted, a.attrs, a.rels, b.kind, b.deleted, b.attrs, b.rels, b.from_seq]) AS rows
+"""
+
+# Current records of one kind holding one of $values under $key (`v_<attribute>`).
+_HOLDERS_OF_VALUES: Final = """
+MATCH (r:Rec {branch: $branch, kind: $kind, to_seq: $open})
+WHERE r.deleted = false AND r[$key] IN $values
+RETURN r[$key] AS value, collect(r.uid) AS uids
+"""
+
+# The time of each commit named (records keep the sequence that wrote them, commits its time):
+# one lookup per distinct sequence, not per record.
+_COMMIT_TIMES: Final = """
+UNWIND $seqs AS seq
+MATCH (c:Commit {branch: $branch, seq: seq})
+RETURN collect([seq, c.time.epochMillis]) AS rows
+"""
+
+_SCHEMA_CHANGED_BETWEEN: Final = """
+MATCH (s:SchemaRec {branch: $branch}) WHERE s.from_seq > $early AND s.from_seq <= $late
+RETURN count(s) > 0 AS changed
+"""
+
+
+class DatedState(msgspec.Struct, frozen=True):
+    """A record's state, the sequence that wrote it and that commit's time."""
+
+    state: RecordState | None
+    seq: int = 0
+    time: datetime | None = None
+
+
+class RecordsAt(msgspec.Struct, frozen=True):
+    """One branch's states of some objects at an early and a late sequence (None: no record)."""
+
+    early: dict[str, RecordState | None]
+    late: dict[str, DatedState]
+
+
+def _state(kind: Any, deleted: Any, attrs: Any, rels: Any) -> RecordState | None:
+    if kind is None:
+        return None
+    return RecordState(kind=kind, deleted=bool(deleted), attrs=msgspec.json.decode(attrs or "{}"),
+                       rels=msgspec.json.decode(rels or "{}"))  # fmt: skip
+
+
+async def branch_records_at(driver: AsyncDriver, database: str, branch: str, seq: int) -> dict[str, DatedState]:
+    """Every object `branch` has its own record of at `seq`, ordered by the sequence that wrote it."""
+    records, _, _ = await driver.execute_query(_BRANCH_RECORDS_AT, branch=branch, seq=seq, database_=database)
+    rows = sorted(records[0]["rows"], key=lambda r: (r[5], r[0]))
+    times = await _commit_times(driver, database, branch, {row[5] for row in rows})
+    with gc_paused():
+        return {uid: DatedState(_state(kind, deleted, attrs, rels), int(from_seq), times.get(from_seq))
+                for uid, kind, deleted, attrs, rels, from_seq in rows}  # fmt: skip
+
+
+async def _commit_times(driver: AsyncDriver, database: str, branch: str, seqs: set[int]) -> dict[int, datetime]:
+    if not seqs:
+        return {}
+    records, _, _ = await driver.execute_query(
+        _COMMIT_TIMES, branch=branch, seqs=sorted(seqs), database_=database
+    )
+    return {int(seq): datetime.fromtimestamp(millis / 1000, UTC) for seq, millis in records[0]["rows"]}
+
+
+async def records_at_two(
+    driver: AsyncDriver, database: str, branch: str, uids: Sequence[str], *, early: int, late: int
+) -> RecordsAt:
+    """`branch`'s own records of `uids` at `early` and at `late` (no origin, no shadowing)."""
+    records, _, _ = await driver.execute_query(
+        _RECORDS_AT_TWO, branch=branch, uids=list(uids), early=early, late=late, database_=database
+    )
+    rows = records[0]["rows"]
+    times = await _commit_times(driver, database, branch, {row[10] for row in rows if row[10] is not None})
+    out = RecordsAt(early={}, late={})
+    with gc_paused():
+        for uid, same, *early_fields, b_kind, b_deleted, b_attrs, b_rels, b_seq in rows:
+            before = _state(*early_fields)
+            out.early[uid] = before
+            if same:
+                out.late[uid] = DatedState(before)
+            else:
+                after = _state(b_kind, b_deleted, b_attrs, b_rels)
+                out.late[uid] = DatedState(after, int(b_seq or 0), times.get(b_seq))
+    return out
+
+
+async def schema_changed_between(driver: AsyncDriver, database: str, branch: str, *, early: int, late: int) -> bool:
+    records, _, _ = await driver.execute_query(
+        _SCHEMA_CHANGED_BETWEEN, branch=branch, early=early, late=late, database_=database
+    )
+    return bool(records and records[0]["changed"])
+
+
+async def holders_of_values(
+    driver: AsyncDriver, database: str, branch: str, kind: str, key: str, values: Sequence[Any]
+) -> dict[Any, list[str]]:
+    """Which current objects of `kind` on `branch` hold each of `values` under `key`."""
+    records, _, _ = await driver.execute_query(
+        _HOLDERS_OF_VALUES, branch=branch, kind=kind, key=key, values=list(values), open=OPEN, database_=database
+    )
+    return {r["value"]: list(r["uids"]) for r in records}
