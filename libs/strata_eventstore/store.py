@@ -32,6 +32,7 @@ from strata_eventstore.batch_publish import BatchMessage, publish_atomic_batch
 from strata_eventstore.js_errors import JsErrorCode
 from strata_eventstore.naming import StreamNames
 from strata_eventstore.raw_pull import RawPuller
+from strata_eventstore.stream_listing import all_stream_names
 from strata_eventstore.records import AppendResult, PendingEvent, StoredEvent
 
 __all__ = ["EventStore"]
@@ -92,8 +93,8 @@ class EventStore:
     async def branch_ids(self) -> list[str]:
         """Ids of every branch stream present on the server."""
         out: list[str] = []
-        for name in await self._js.streams_info():
-            bid = self.names.branch_id_of_stream(name.config.name or "")
+        for name in await all_stream_names(self._nc):
+            bid = self.names.branch_id_of_stream(name)
             if bid is not None:
                 out.append(bid)
         return out

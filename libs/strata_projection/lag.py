@@ -12,6 +12,7 @@ import nats.js.errors
 from neo4j import AsyncDriver
 
 from strata_eventstore import EventStore
+from strata_eventstore.stream_listing import all_stream_infos
 
 __all__ = ["ConsumerLag", "StreamLag", "graph_checkpoints", "read_lag"]
 
@@ -47,7 +48,7 @@ async def read_lag(store: EventStore, driver: AsyncDriver, database: str) -> lis
     js = store.nc.jetstream()
     checkpoints = await graph_checkpoints(driver, database)
     out: list[StreamLag] = []
-    for info in await js.streams_info():
+    for info in await all_stream_infos(js):
         stream = info.config.name or ""
         branch_id = store.names.branch_id_of_stream(stream)
         if branch_id is None:

@@ -9,6 +9,7 @@ from strata_graph.driver import open_driver
 from strata_core.settings import Settings
 from strata_eventstore.connection import connect_nats
 from strata_graph.maintenance import wipe_graph
+from strata_eventstore.stream_listing import all_stream_infos
 
 __all__ = ["wipe_state"]
 
@@ -18,7 +19,7 @@ async def wipe_state(settings: Settings) -> None:
     try:
         js = nc.jetstream()
         prefix = settings.stream_prefix
-        for info in await js.streams_info():
+        for info in await all_stream_infos(js):
             name = info.config.name or ""
             if name.startswith(f"{prefix}_") or name.startswith(f"KV_{prefix}_"):
                 try:
