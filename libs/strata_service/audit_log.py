@@ -101,27 +101,37 @@ async def _operation_of(store: EventStore, branch_id: str, stored: StoredEvent) 
 
 
 async def log_branches(store: EventStore) -> dict[str, LogBranch]:
-    """Every branch with a stream, by id, named by its own `branch.created` event; deletions are
+    """Every branch with a stream, by id: named by its `branch.created` on main (branches made
+    before BranchCreate became one append also carry a copy on their own stream); deletions are
     recorded on main, rebases on the branch."""
+    branch_ids = sorted(await store.branch_ids())
+    created: dict[str, BranchCreated] = {}
+    deleted: set[str] = set()
+    if "main" in branch_ids:
+        async for stored in store.iter_range("main", subject=store.names.branch_event_subject("main")):
+            event = stored.event
+            if isinstance(event, BranchCreated) and event.branch_id != "main":
+                created[event.branch_id] = event
+            elif isinstance(event, BranchDeleted):
+                deleted.add(event.branch_id)
     found: dict[str, LogBranch] = {}
-    for branch_id in sorted(await store.branch_ids()):
+    for branch_id in branch_ids:
         if branch_id == "main":
             found["main"] = LogBranch(id="main", name="main")
             continue
-        branch = LogBranch(id=branch_id, name=branch_id)
-        subject = store.names.branch_event_subject(branch_id)
-        async for stored in store.iter_range(branch_id, subject=subject):
+        branch = _from_created(created[branch_id]) if branch_id in created else LogBranch(id=branch_id, name=branch_id)
+        async for stored in store.iter_range(branch_id, subject=store.names.branch_event_subject(branch_id)):
             event = stored.event
-            if isinstance(event, BranchCreated):
-                branch = LogBranch(id=branch_id, name=event.name, origin=event.origin, fork_seq=event.fork_seq)
+            if isinstance(event, BranchCreated) and branch_id not in created:
+                branch = _from_created(event)
             elif isinstance(event, BranchRebased):
                 branch = msgspec.structs.replace(branch, fork_seq=event.fork_seq)
-        found[branch_id] = branch
-    if "main" in found:
-        async for stored in store.iter_range("main", subject=store.names.branch_event_subject("main")):
-            if isinstance(stored.event, BranchDeleted) and stored.event.branch_id in found:
-                found[stored.event.branch_id] = msgspec.structs.replace(found[stored.event.branch_id], deleted=True)
+        found[branch_id] = msgspec.structs.replace(branch, deleted=branch_id in deleted)
     return found
+
+
+def _from_created(event: BranchCreated) -> LogBranch:
+    return LogBranch(id=event.branch_id, name=event.name, origin=event.origin, fork_seq=event.fork_seq)
 
 
 def find_branch(branches: dict[str, LogBranch], name_or_id: str) -> LogBranch:
