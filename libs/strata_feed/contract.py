@@ -16,7 +16,7 @@ where `<type>` is two tokens (`node.created`, `relationship.added`, `branch.merg
 
 from __future__ import annotations
 
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, get_args
 
 import msgspec
 
@@ -45,18 +45,7 @@ FeedEventType = Literal[
     "schema.updated",
 ]
 
-FEED_EVENT_TYPES: Final[tuple[str, ...]] = (
-    "node.created",
-    "node.updated",
-    "node.deleted",
-    "relationship.added",
-    "relationship.removed",
-    "branch.created",
-    "branch.rebased",
-    "branch.merged",
-    "branch.deleted",
-    "schema.updated",
-)
+FEED_EVENT_TYPES: Final[tuple[str, ...]] = get_args(FeedEventType)  # the Literal is the one list
 
 
 class FeedEvent(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
