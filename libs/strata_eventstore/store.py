@@ -290,7 +290,13 @@ class EventStore:
         subject and an event's sequence: the head message of that event's mutation."""
         return await self._direct_get(branch_id, {"seq": from_seq, "next_by_subj": subject}, subject)
 
-    async def _direct_get(self, branch_id: str, request: dict[str, object], subject: str) -> StoredEvent | None:
+    async def last_event_seq(self, branch_id: str, subject: str) -> int | None:
+        """The sequence of the last event on `subject`, without decoding it: a caller that
+        keeps decoded events by sequence (the schema service) decodes only a new one."""
+        msg = await self._direct_msg(branch_id, {"last_by_subj": subject})
+        return int((msg.headers or {}).get("Nats-Sequence", "0")) if msg is not None else None
+
+    async def _direct_msg(self, branch_id: str, request: dict[str, object]) -> Msg | None:
         try:
             msg = await self._nc.request(
                 f"$JS.API.DIRECT.GET.{self.names.stream(branch_id)}",
@@ -299,9 +305,13 @@ class EventStore:
             )
         except nats.errors.NoRespondersError as exc:
             raise BranchNotFound(f"no stream for branch {branch_id}", branch_id=branch_id) from exc
-        headers = msg.headers or {}
-        if headers.get("Status") is not None:
+        return None if (msg.headers or {}).get("Status") is not None else msg
+
+    async def _direct_get(self, branch_id: str, request: dict[str, object], subject: str) -> StoredEvent | None:
+        msg = await self._direct_msg(branch_id, request)
+        if msg is None:
             return None
+        headers = msg.headers or {}
         version_text = headers.get(EventHeaders.VERSION)
         event = decode_event(
             msg.data,

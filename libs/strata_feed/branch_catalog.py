@@ -10,6 +10,7 @@ from neo4j import AsyncDriver
 from strata_schema import BranchSchema
 from strata_service.branches import BranchRef
 from strata_service.schema_service import SchemaService
+from strata_graph.driver import read_records
 
 __all__ = ["BranchCatalog", "SECRET_ATTRIBUTE_KINDS", "secret_attributes"]
 
@@ -52,9 +53,7 @@ class BranchCatalog:
         if branch_id == "main":
             ref = BranchRef(id="main", name="main")
         else:
-            records, _, _ = await self._driver.execute_query(
-                _BRANCH_BY_ID, id=branch_id, database_=self._database
-            )
+            records = await read_records(self._driver, self._database, _BRANCH_BY_ID, id=branch_id)
             if not records:  # not projected yet: the id stands in for the name
                 return cached or BranchRef(id=branch_id, name=branch_id)
             row = records[0]

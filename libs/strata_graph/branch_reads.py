@@ -16,6 +16,7 @@ from neo4j import AsyncDriver
 
 from strata_core.gc_pause import gc_paused
 from strata_graph.records import OPEN, RecordState
+from strata_graph.driver import read_records
 
 __all__ = [
     "DatedState",
@@ -88,7 +89,7 @@ def _state(kind: Any, deleted: Any, attrs: Any, rels: Any) -> RecordState | None
 
 async def branch_records_at(driver: AsyncDriver, database: str, branch: str, seq: int) -> dict[str, DatedState]:
     """Every object `branch` has its own record of at `seq`, ordered by the sequence that wrote it."""
-    records, _, _ = await driver.execute_query(_BRANCH_RECORDS_AT, branch=branch, seq=seq, database_=database)
+    records = await read_records(driver, database, _BRANCH_RECORDS_AT, branch=branch, seq=seq)
     rows = sorted(records[0]["rows"], key=lambda r: (r[5], r[0]))
     times = await _commit_times(driver, database, branch, {row[5] for row in rows})
     with gc_paused():
@@ -99,9 +100,7 @@ async def branch_records_at(driver: AsyncDriver, database: str, branch: str, seq
 async def _commit_times(driver: AsyncDriver, database: str, branch: str, seqs: set[int]) -> dict[int, datetime]:
     if not seqs:
         return {}
-    records, _, _ = await driver.execute_query(
-        _COMMIT_TIMES, branch=branch, seqs=sorted(seqs), database_=database
-    )
+    records = await read_records(driver, database, _COMMIT_TIMES, branch=branch, seqs=sorted(seqs))
     return {int(seq): datetime.fromtimestamp(millis / 1000, UTC) for seq, millis in records[0]["rows"]}
 
 
@@ -109,8 +108,9 @@ async def records_at_two(
     driver: AsyncDriver, database: str, branch: str, uids: Sequence[str], *, early: int, late: int
 ) -> RecordsAt:
     """`branch`'s own records of `uids` at `early` and at `late` (no origin, no shadowing)."""
-    records, _, _ = await driver.execute_query(
-        _RECORDS_AT_TWO, branch=branch, uids=list(uids), early=early, late=late, database_=database
+    records = await read_records(
+        driver, database, _RECORDS_AT_TWO,
+        branch=branch, uids=list(uids), early=early, late=late,
     )
     rows = records[0]["rows"]
     times = await _commit_times(driver, database, branch, {row[10] for row in rows if row[10] is not None})
@@ -128,9 +128,7 @@ async def records_at_two(
 
 
 async def schema_changed_between(driver: AsyncDriver, database: str, branch: str, *, early: int, late: int) -> bool:
-    records, _, _ = await driver.execute_query(
-        _SCHEMA_CHANGED_BETWEEN, branch=branch, early=early, late=late, database_=database
-    )
+    records = await read_records(driver, database, _SCHEMA_CHANGED_BETWEEN, branch=branch, early=early, late=late)
     return bool(records and records[0]["changed"])
 
 
@@ -138,7 +136,8 @@ async def holders_of_values(
     driver: AsyncDriver, database: str, branch: str, kind: str, key: str, values: Sequence[Any]
 ) -> dict[Any, list[str]]:
     """Which current objects of `kind` on `branch` hold each of `values` under `key`."""
-    records, _, _ = await driver.execute_query(
-        _HOLDERS_OF_VALUES, branch=branch, kind=kind, key=key, values=list(values), open=OPEN, database_=database
+    records = await read_records(
+        driver, database, _HOLDERS_OF_VALUES,
+        branch=branch, kind=kind, key=key, values=list(values), open=OPEN,
     )
     return {r["value"]: list(r["uids"]) for r in records}

@@ -20,6 +20,7 @@ __all__ = [
     "SET_CHECKPOINT",
     "UPSERT_BRANCH",
     "WRITE_SCHEMA",
+    "WRITE_VERSIONS",
 ]
 
 SCHEMA_STATEMENTS: Final = (
@@ -111,6 +112,16 @@ UNWIND $commits AS c
 CREATE (:Commit {branch: $branch, seq: c.seq, time: datetime(c.time), mutation_id: c.mutation_id,
                  actor: c.actor, operation: c.operation, event_count: c.event_count})
 """
+
+# The end of a projector transaction in one statement (one round trip instead of four):
+# close the replaced versions, create the new ones, record the commits, move the checkpoint.
+# Unit subqueries run in order for the single driving row, so closes precede creates.
+WRITE_VERSIONS: Final = (
+    "CALL () {" + CLOSE_OPEN_RECORDS + "}\n"
+    + "CALL () {" + CREATE_RECORDS + "}\n"
+    + "CALL () {" + RECORD_COMMITS + "}\n"
+    + SET_CHECKPOINT
+)
 
 WRITE_SCHEMA: Final = """
 OPTIONAL MATCH (old:SchemaRec {branch: $branch, to_seq: $open})

@@ -31,6 +31,7 @@ from strata_eventstore.records import StoredEvent
 from strata_graph import cypher
 from strata_graph.folding import NodeEvent, fold_versions
 from strata_graph.records import OPEN, RecordState
+from strata_graph.driver import read_records
 
 __all__ = ["GraphProjection", "OriginNotProjected", "ProjectionBatch"]
 
@@ -60,9 +61,7 @@ class GraphProjection:
             await self._driver.execute_query(statement, database_=self._database)
 
     async def checkpoint(self, stream: str) -> int:
-        records, _, _ = await self._driver.execute_query(
-            cypher.GET_CHECKPOINT, stream=stream, database_=self._database
-        )
+        records = await read_records(self._driver, self._database, cypher.GET_CHECKPOINT, stream=stream)
         return int(records[0]["seq"]) if records else 0
 
     async def apply(
@@ -82,11 +81,12 @@ class GraphProjection:
             fresh = [b for b in batches if b.last_seq > checkpoint]
             if not fresh:
                 return checkpoint
-            await _apply_batches(tx, branch_id, fresh)
+            writes = await _apply_batches(tx, branch_id, fresh)
             new_checkpoint = fresh[-1].last_seq
             await tx.run(
-                cypher.SET_CHECKPOINT, stream=stream, seq=new_checkpoint, branch=branch_id
-            )
+                cypher.WRITE_VERSIONS, closes=writes.closes, rows=writes.rows, commits=writes.commits,
+                branch=branch_id, open=OPEN, stream=stream, seq=new_checkpoint,
+            )  # fmt: skip
             if hold_in_tx_s > 0:  # fault injection for tests: a window to kill us mid-batch
                 await asyncio.sleep(hold_in_tx_s)
             return new_checkpoint
@@ -95,11 +95,20 @@ class GraphProjection:
             return await session.execute_write(work)
 
 
+class _VersionWrites(msgspec.Struct):
+    """What the transaction's last statement writes: versions closed and created, commits."""
+
+    closes: list[dict[str, Any]] = msgspec.field(default_factory=list)
+    rows: list[Any] = msgspec.field(default_factory=list)
+    commits: list[dict[str, Any]] = msgspec.field(default_factory=list)
+
+
 async def _apply_batches(
     tx: AsyncManagedTransaction, branch_id: str, batches: Sequence[ProjectionBatch]
-) -> None:
+) -> _VersionWrites:
     node_changes: list[tuple[int, NodeEvent]] = []
-    commits: list[dict[str, Any]] = []
+    writes = _VersionWrites()
+    commits = writes.commits
     for batch in batches:
         version_seq = batch.last_seq
         for stored in batch.events:
@@ -137,7 +146,9 @@ async def _apply_batches(
                                  branch_head=event.branch_head)  # fmt: skip
                 case BranchRebased():
                     if node_changes:  # changes before the rebase belong to the old fork point
-                        await _write_node_versions(tx, branch_id, node_changes)
+                        early = await _node_versions(tx, branch_id, node_changes)
+                        await tx.run(cypher.CLOSE_OPEN_RECORDS, closes=early.closes, branch=branch_id, open=OPEN)
+                        await tx.run(cypher.CREATE_RECORDS, rows=early.rows, branch=branch_id)
                         node_changes = []
                     await tx.run(cypher.MOVE_FORK_POINT, id=event.branch_id, fork_seq=event.fork_seq,
                                  fork_time=event.fork_time, previous_fork_seq=event.previous_fork_seq,
@@ -155,14 +166,15 @@ async def _apply_batches(
                         body=_json.encode(event.schema).decode(),
                     )
     if node_changes:
-        await _write_node_versions(tx, branch_id, node_changes)
-    if commits:
-        await tx.run(cypher.RECORD_COMMITS, branch=branch_id, commits=commits)
+        versions = await _node_versions(tx, branch_id, node_changes)
+        writes.closes, writes.rows = versions.closes, versions.rows
+    return writes
 
 
-async def _write_node_versions(
+async def _node_versions(
     tx: AsyncManagedTransaction, branch_id: str, changes: list[tuple[int, NodeEvent]]
-) -> None:
+) -> _VersionWrites:
+    """The versions `changes` close and create (read from the graph, not written yet)."""
     origin: str | None = None
     fork_seq = 0
     if branch_id != "main":
@@ -182,17 +194,14 @@ async def _write_node_versions(
         first_change.setdefault(event.node_id, event)
     # an object created here is new: no record of it exists to read or to close
     uids = [uid for uid, event in first_change.items() if not isinstance(event, NodeCreated)]
-    result = await tx.run(
-        cypher.FETCH_CURRENT_RECORDS,
-        uids=uids,
-        branch=branch_id,
-        origin=origin,
-        fork_seq=fork_seq,
-        open=OPEN,
-    )
     current: dict[str, RecordState | None] = {}
     owned: set[str] = set()
-    record = await result.single()
+    record = None
+    if uids:  # objects created by these changes only: nothing to read
+        result = await tx.run(
+            cypher.FETCH_CURRENT_RECORDS, uids=uids, branch=branch_id, origin=origin, fork_seq=fork_seq, open=OPEN
+        )
+        record = await result.single()
     for uid, is_owned, kind, deleted, attrs, rels in record["rows"] if record else ():
         if is_owned:
             owned.add(uid)
@@ -210,11 +219,7 @@ async def _write_node_versions(
     for version in rows:
         first_seq.setdefault(version.uid, version.from_seq)
     closes = [{"uid": uid, "seq": first_seq[uid]} for uid in owned if uid in first_seq]
-    if closes:
-        await tx.run(cypher.CLOSE_OPEN_RECORDS, closes=closes, branch=branch_id, open=OPEN)
-    await tx.run(
-        cypher.CREATE_RECORDS, rows=[msgspec.to_builtins(r) for r in rows], branch=branch_id
-    )
+    return _VersionWrites(closes=closes, rows=[msgspec.to_builtins(r) for r in rows])
 
 
 async def _origin_checkpoint(tx: AsyncManagedTransaction, origin_branch: str) -> int:

@@ -13,6 +13,7 @@ from neo4j import AsyncDriver
 
 from strata_eventstore import EventStore
 from strata_eventstore.stream_listing import all_stream_infos
+from strata_graph.driver import read_records
 
 __all__ = ["ConsumerLag", "StreamLag", "graph_checkpoints", "read_lag"]
 
@@ -39,7 +40,7 @@ class StreamLag(msgspec.Struct, frozen=True, kw_only=True):
 
 async def graph_checkpoints(driver: AsyncDriver, database: str) -> dict[str, int]:
     """Every stream's checkpoint in one read model."""
-    records, _, _ = await driver.execute_query(_CHECKPOINTS, database_=database)
+    records = await read_records(driver, database, _CHECKPOINTS)
     return {str(r["stream"]): int(r["seq"] or 0) for r in records}
 
 

@@ -24,6 +24,7 @@ from strata_core.settings import Settings
 from strata_events import AttributeValue, NodeCreated
 from strata_eventstore.login_failures import LoginFailures, failure_keys
 from strata_graph.records import OPEN
+from strata_graph.driver import read_records
 
 __all__ = [
     "ACCOUNT_KIND",
@@ -110,8 +111,9 @@ class AuthService:
         self._secret = secret
 
     async def _find(self, kind: str, key: str, value: str) -> tuple[str, dict[str, Any]] | None:
-        records, _, _ = await self._driver.execute_query(
-            _FIND_ACCOUNT, kind=kind, key=key, value=value, open=OPEN, database_=self._database
+        records = await read_records(
+            self._driver, self._database, _FIND_ACCOUNT,
+            kind=kind, key=key, value=value, open=OPEN,
         )
         if not records:
             return None

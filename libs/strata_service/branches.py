@@ -7,6 +7,7 @@ from neo4j import AsyncDriver
 
 from strata_core.errors import BranchNotFound
 from strata_graph.views import View
+from strata_graph.driver import read_records
 
 __all__ = ["BranchDirectory", "BranchRef"]
 
@@ -48,13 +49,13 @@ class BranchDirectory:
     async def exists(self, name: str) -> bool:
         if name == "main":
             return True
-        records, _, _ = await self._driver.execute_query(_FIND_BRANCH, name=name, database_=self._database)
+        records = await read_records(self._driver, self._database, _FIND_BRANCH, name=name)
         return bool(records)
 
     async def resolve(self, name: str) -> BranchRef:
         if name == "main":
             return BranchRef(id="main", name="main")
-        records, _, _ = await self._driver.execute_query(_FIND_BRANCH, name=name, database_=self._database)
+        records = await read_records(self._driver, self._database, _FIND_BRANCH, name=name)
         if not records:
             raise BranchNotFound(f"Branch: {name} not found.", branch=name)
         row = records[0]

@@ -11,6 +11,7 @@ from neo4j import AsyncDriver
 from strata_core.errors import ValidationFailed
 from strata_graph.views import View
 from strata_service.branches import BranchRef
+from strata_graph.driver import read_records
 
 __all__ = ["parse_at", "view_at"]
 
@@ -38,9 +39,7 @@ def parse_at(text: str, *, now: datetime | None = None) -> datetime:
 
 
 async def _seq_at(driver: AsyncDriver, database: str, branch_id: str, at: datetime) -> int:
-    records, _, _ = await driver.execute_query(
-        _SEQ_AT, branch=branch_id, at=at.isoformat(), database_=database
-    )
+    records = await read_records(driver, database, _SEQ_AT, branch=branch_id, at=at.isoformat())
     seq = records[0]["seq"] if records else None
     return int(seq) if seq is not None else 0
 

@@ -16,6 +16,7 @@ from neo4j import AsyncDriver
 from strata_graph.records import OPEN
 
 from .rules import DEFAULT_BRANCH, DELIVERED_KINDS, WebhookSpec
+from strata_graph.driver import read_records
 
 __all__ = ["WebhookDirectory"]
 
@@ -58,7 +59,8 @@ class WebhookDirectory:
         return (await self.all()).get(webhook_id)
 
     async def _read(self) -> dict[str, WebhookSpec]:
-        records, _, _ = await self._driver.execute_query(
-            _LIST_WEBHOOKS, branch=DEFAULT_BRANCH, open=OPEN, kinds=list(DELIVERED_KINDS), database_=self._database
+        records = await read_records(
+            self._driver, self._database, _LIST_WEBHOOKS,
+            branch=DEFAULT_BRANCH, open=OPEN, kinds=list(DELIVERED_KINDS),
         )
         return {r["uid"]: WebhookSpec.from_values(r["uid"], r["kind"], _values(r["attrs"])) for r in records}

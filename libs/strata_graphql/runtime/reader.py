@@ -11,6 +11,7 @@ from neo4j import AsyncDriver
 
 from strata_graph import cypher
 from strata_graph.views import View
+from strata_graph.driver import read_records
 
 __all__ = ["Filter", "GraphReader", "NodeRow"]
 
@@ -59,17 +60,12 @@ class GraphReader:
         limit: int | None = None,
     ) -> tuple[int, list[NodeRow]]:
         keys = [*order, "", "", ""][:3]
-        records, _, _ = await self._driver.execute_query(
-            cypher.LIST_RECORDS,
-            kinds=list(kinds),
-            filters=[msgspec.to_builtins(f) for f in filters],
-            ids=list(ids) if ids is not None else None,
-            o1=keys[0], o2=keys[1], o3=keys[2],
-            offset=offset,
-            limit=min(limit if limit is not None else 2**31, 2**31 - 1 - offset),
-            database_=self._database,
-            **self.view.params(),
-        )  # fmt: skip
+        records = await read_records(
+            self._driver, self._database, cypher.LIST_RECORDS,
+            kinds=list(kinds), filters=[msgspec.to_builtins(f) for f in filters],
+            ids=list(ids) if ids is not None else None, o1=keys[0], o2=keys[1], o3=keys[2], offset=offset,
+            limit=min(limit if limit is not None else 2**31, 2**31 - 1 - offset), **self.view.params(),
+        )
         row = records[0]
         rows = [_row(r) for r in row["page"]]
         for r in rows:
@@ -79,8 +75,9 @@ class GraphReader:
     async def get_many(self, ids: Sequence[str]) -> dict[str, NodeRow]:
         missing = [i for i in dict.fromkeys(ids) if i not in self._cache]
         if missing:
-            records, _, _ = await self._driver.execute_query(
-                cypher.RECORDS_BY_IDS, ids=missing, database_=self._database, **self.view.params()
+            records = await read_records(
+                self._driver, self._database, cypher.RECORDS_BY_IDS,
+                ids=missing, **self.view.params(),
             )
             for i in missing:
                 self._cache[i] = None

@@ -31,6 +31,7 @@ from strata_graph import cypher
 from strata_graphql.runtime.context import GraphQLContext
 from strata_graphql.runtime.shaping import concrete_kinds
 from strata_mutations import NodeRecord
+from strata_graph.driver import read_records
 
 __all__ = ["SpeculationFailed", "SpeculativeReader", "needs_exact_reads"]
 
@@ -149,11 +150,11 @@ class SpeculativeReader(GraphStateReader):
         # probe by the key whose wanted values are most varied: the smallest superset
         key = max(keys, key=lambda k: len({_key(v[k]) for v in wanted}))
         probe = [v[key] for v in wanted]
-        records, _, _ = await driver.execute_query(
-            cypher.HOLDERS_OF_VALUES, kinds=concrete_kinds(self._ctx.schema, kind),
-            key=f"r_{key}" if key in rels else f"v_{key}", is_list=key in rels, values=probe,
-            database_=database, **self._ctx.reader.view.params(),
-        )  # fmt: skip
+        records = await read_records(
+            driver, database, cypher.HOLDERS_OF_VALUES,
+            kinds=concrete_kinds(self._ctx.schema, kind), key=f"r_{key}" if key in rels else f"v_{key}",
+            is_list=key in rels, values=probe, **self._ctx.reader.view.params(),
+        )
         return [
             NodeRecord(uid=r["uid"], kind=r["kind"], attrs=msgspec.json.decode(r["attrs"] or "{}"),
                        rels=msgspec.json.decode(r["rels"] or "{}"))

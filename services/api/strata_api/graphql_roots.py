@@ -9,6 +9,7 @@ from strata_api.diffs import branch_diff
 from strata_api.resources import Resources
 from strata_core.errors import StrataError
 from strata_graphql.runtime.context import GraphQLContext
+from strata_graph.driver import read_records
 
 __all__ = ["INFRAHUB_COMPAT_VERSION", "root_resolvers"]
 
@@ -74,10 +75,11 @@ def root_resolvers(resources: Resources) -> dict[str, Root]:
         states = args.get("state")
         if states and "COMPLETED" not in [getattr(st, "value", st) for st in states]:
             return {"count": 0, "edges": []}
-        records, _, _ = await resources.driver.execute_query(
-            _LIST_COMMITS, ids=args.get("ids") or None, offset=int(args.get("offset") or 0),
-            limit=min(int(args.get("limit") or 1_000_000), 1_000_000), database_=resources.settings.neo4j_database,
-        )  # fmt: skip
+        records = await read_records(
+            resources.driver, resources.settings.neo4j_database, _LIST_COMMITS,
+            ids=args.get("ids") or None, offset=int(args.get("offset") or 0),
+            limit=min(int(args.get("limit") or 1_000_000), 1_000_000),
+        )
         row = records[0]
         edges = [{"node": {
             "id": c["id"], "title": c["operation"] or "mutation", "conclusion": "success",

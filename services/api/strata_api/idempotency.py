@@ -13,6 +13,7 @@ from typing import Any
 
 from strata_api.resources import Resources
 from strata_events import NodeCreated, NodeDeleted, NodeUpdated
+from strata_graph.driver import read_records
 
 __all__ = ["IDEMPOTENCY_HEADER", "committed_seq", "mutation_id_for", "object_of_commit"]
 
@@ -29,8 +30,9 @@ def mutation_id_for(actor: str, key: str, field: str, index: int) -> str:
 
 async def committed_seq(resources: Resources, branch_id: str, mutation_id: str) -> int | None:
     """Head sequence of the stored mutation with this id, if the read model holds it."""
-    records, _, _ = await resources.driver.execute_query(
-        _COMMITTED, branch=branch_id, mutation_id=mutation_id, database_=resources.settings.neo4j_database
+    records = await read_records(
+        resources.driver, resources.settings.neo4j_database, _COMMITTED,
+        branch=branch_id, mutation_id=mutation_id,
     )
     return int(records[0]["seq"]) if records else None
 

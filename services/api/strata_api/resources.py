@@ -17,7 +17,7 @@ from strata_eventstore import EventStore, StreamNames
 from strata_eventstore.connection import connect_nats
 from strata_eventstore.records import PendingEvent
 from strata_graph.data_probe import GraphDataProbe
-from strata_graph.driver import open_driver
+from strata_graph.driver import open_driver, read_records
 from strata_graph.projection import GraphProjection
 from strata_graphql.runtime.shaping import agnostic_kinds
 from strata_graphql.runtime.documents import DocumentCache
@@ -116,9 +116,7 @@ class Resources:
 
     async def branch_listing(self, name: str | None = None) -> list[dict[str, Any]]:
         """Every branch not deleted, or just the one named `name`."""
-        records, _, _ = await self.driver.execute_query(
-            _LIST_BRANCHES, name=name, database_=self.settings.neo4j_database
-        )
+        records = await read_records(self.driver, self.settings.neo4j_database, _LIST_BRANCHES, name=name)
         out = []
         for r in records:
             is_main = r["id"] == "main"
