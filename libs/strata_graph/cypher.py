@@ -193,10 +193,12 @@ RETURN r.uid AS uid, r.kind AS kind, r.attrs AS attrs, r.rels AS rels
 
 PROPERTY_VALUES: Final = _VISIBLE + "RETURN r.uid AS uid, r[$key] AS value"
 
-# Objects holding one of `$values` in property `$key` (a list property when `$is_list`): the
-# bulk path checks many uniqueness assumptions with one scan of the kinds.
+# Objects holding, for every probe, one of its `values` in its property `key` (a list property
+# when `is_list`): the bulk path checks many uniqueness assumptions with one scan of the kinds.
+# A superset of the exact matches (each key is tested on its own); the caller compares tuples.
 HOLDERS_OF_VALUES: Final = _VISIBLE + """
-  AND CASE WHEN $is_list THEN ANY(x IN coalesce(r[$key], []) WHERE x IN $values) ELSE r[$key] IN $values END
+  AND ALL(p IN $probes WHERE CASE WHEN p.is_list THEN ANY(x IN coalesce(r[p.key], []) WHERE x IN p.values)
+                                  ELSE r[p.key] IN p.values END)
 RETURN r.uid AS uid, r.kind AS kind, r.attrs AS attrs, r.rels AS rels
 """
 
