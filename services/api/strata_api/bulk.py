@@ -32,8 +32,7 @@ from strata_eventstore.records import PendingEvent
 from strata_graph.folding import apply_node_event
 from strata_graph.records import RecordState
 from strata_graphql.runtime.context import GraphQLContext
-from strata_graphql.runtime.resolvers import shape_rows
-from strata_graphql.runtime.shaping import concrete_kinds
+from strata_graphql.runtime.shaping import NodeRef, concrete_kinds
 from strata_api.bulk_events import merge_back_references
 from strata_api.bulk_speculation import SpeculativeReader, needs_exact_reads
 from strata_mutations import MutationError, NodeEvent, NodeRecord, decide_create
@@ -144,8 +143,8 @@ class BulkCreates:
                 await ctx.reader.get_many(self._ids[start : start + _PREFETCH])
         uid = self._ids[self._answered]
         self._answered += 1
-        row = await ctx.reader.get(uid)
-        return {"ok": True, "object": (await shape_rows(ctx, [row]))[0] if row else {"id": uid}}
+        # shaped only if the document selects `object` (most bulk documents ask for `ok` alone)
+        return {"ok": True, "object": NodeRef(uid)}
 
     async def commit(self, ctx: GraphQLContext) -> None:
         store = self._resources.store
