@@ -143,6 +143,7 @@ class Resources:
         )  # fmt: skip
         self._sync_driver = GraphDatabase.driver(s.neo4j_uri, auth=s.neo4j_auth, notifications_min_severity="OFF")
         projection = GraphProjection(self._driver, s.neo4j_database)
+        await projection.ensure_schema()  # the reads name their indexes (planner hints)
         self._services = {
             "branches": BranchDirectory(self._driver, s.neo4j_database),
             "schemas": SchemaService(self._store, self._driver, s.neo4j_database),
