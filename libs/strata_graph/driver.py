@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, LiteralString
 
-from neo4j import READ_ACCESS, AsyncDriver, AsyncGraphDatabase, Record
+from neo4j import AsyncDriver, AsyncGraphDatabase, Record
 
 from strata_core.settings import Settings
 
@@ -30,8 +30,10 @@ async def read_records(
     `execute_query` runs a managed transaction with a bookmark manager (BEGIN, RUN, PULL,
     COMMIT): `RETURN 1` took 2.4-3.9 ms p50 that way against 1.3-1.8 ms here, and a request
     makes several reads. Reads need no bookmarks: the API waits for the projector's checkpoint
-    (read from the graph itself) before it reads what a mutation wrote.
+    (read from the graph itself) before it reads what a mutation wrote. The session keeps the
+    default (write) access mode, as `execute_query` did: in a cluster every read goes to the
+    leader, which holds the projector's commits.
     """
-    async with driver.session(database=database, default_access_mode=READ_ACCESS) as session:
+    async with driver.session(database=database) as session:
         result = await session.run(query, params)
         return [record async for record in result]
