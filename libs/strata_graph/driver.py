@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any, LiteralString
 
 from neo4j import AsyncDriver, AsyncGraphDatabase, Record
+from neo4j.exceptions import ClientError
 
 from strata_core.settings import Settings
 
-__all__ = ["open_driver", "open_driver_at", "read_records"]
+__all__ = ["create_schema_rule", "open_driver", "open_driver_at", "read_records"]
 
 
 def open_driver_at(uri: str, auth: tuple[str, str] | None = None) -> AsyncDriver:
@@ -25,15 +26,32 @@ def open_driver(settings: Settings) -> AsyncDriver:
 async def read_records(
     driver: AsyncDriver, database: str, query: LiteralString, /, **params: Any
 ) -> list[Record]:
-    """One read in an auto-commit transaction: RUN and PULL go in one round trip.
+    """One read, through `execute_query` without its bookmark manager.
 
-    `execute_query` runs a managed transaction with a bookmark manager (BEGIN, RUN, PULL,
-    COMMIT): `RETURN 1` took 2.4-3.9 ms p50 that way against 1.3-1.8 ms here, and a request
-    makes several reads. Reads need no bookmarks: the API waits for the projector's checkpoint
-    (read from the graph itself) before it reads what a mutation wrote. The session keeps the
-    default (write) access mode, as `execute_query` did: in a cluster every read goes to the
-    leader, which holds the projector's commits.
+    With the default bookmark manager `RETURN 1` took 2.4-3.9 ms p50, without it 2.2-2.8 ms
+    (an auto-commit read was 1.3-1.8 ms, but loses the driver's retries: after a Neo4j restart
+    the first read on each pooled connection failed, and one restart test hung). Reads need no
+    bookmarks: the API waits for the projector's checkpoint (read from the graph itself) before
+    it reads what a mutation wrote; the default routing sends every read to a cluster's leader,
+    which holds the projector's commits.
     """
-    async with driver.session(database=database) as session:
-        result = await session.run(query, params)
-        return [record async for record in result]
+    records, _, _ = await driver.execute_query(query, params, database_=database, bookmark_manager_=None)
+    return records
+
+
+# Two processes creating the same index at once: `IF NOT EXISTS` does not cover the race, the
+# later one is told the rule exists (seen when the API and the projector start together).
+_ALREADY_THERE = frozenset({
+    "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists",
+    "Neo.ClientError.Schema.IndexAlreadyExists",
+    "Neo.ClientError.Schema.ConstraintAlreadyExists",
+})  # fmt: skip
+
+
+async def create_schema_rule(driver: AsyncDriver, database: str, statement: LiteralString) -> None:
+    """Run one `CREATE INDEX|CONSTRAINT … IF NOT EXISTS`; another process winning the race is fine."""
+    try:
+        await driver.execute_query(statement, database_=database)
+    except ClientError as exc:
+        if exc.code not in _ALREADY_THERE:
+            raise

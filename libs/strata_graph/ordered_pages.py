@@ -24,7 +24,7 @@ from typing import Any, Final, LiteralString
 
 from neo4j import AsyncDriver, Record
 
-from strata_graph.driver import read_records
+from strata_graph.driver import create_schema_rule, read_records
 from strata_graph.records import OPEN
 
 __all__ = ["OrderIndexes", "order_indexes_for", "ordered_page"]
@@ -99,7 +99,7 @@ class OrderIndexes:
                 self._checked_at = time.monotonic()
             if key not in self._online and key not in self._requested:
                 self._requested.add(key)
-                await read_records(driver, database, _text(_CREATE_INDEX, key, _INDEX_PREFIX + key))
+                await create_schema_rule(driver, database, _text(_CREATE_INDEX, key, _INDEX_PREFIX + key))
         return key in self._online
 
 

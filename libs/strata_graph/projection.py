@@ -29,6 +29,7 @@ from strata_events import (
 )
 from strata_eventstore.records import StoredEvent
 from strata_graph import cypher
+from strata_graph.driver import create_schema_rule
 from strata_graph.folding import NodeEvent, fold_versions
 from strata_graph.records import OPEN, RecordState
 from strata_graph.driver import read_records
@@ -58,7 +59,7 @@ class GraphProjection:
 
     async def ensure_schema(self) -> None:
         for statement in cypher.SCHEMA_STATEMENTS:
-            await self._driver.execute_query(statement, database_=self._database)
+            await create_schema_rule(self._driver, self._database, statement)
 
     async def checkpoint(self, stream: str) -> int:
         records = await read_records(self._driver, self._database, cypher.GET_CHECKPOINT, stream=stream)
