@@ -30,7 +30,7 @@ SCHEMA_STATEMENTS: Final = (
     "CREATE INDEX rec_branch_to IF NOT EXISTS FOR (r:Rec) ON (r.branch, r.to_seq)",
     "CREATE INDEX rec_kind IF NOT EXISTS FOR (r:Rec) ON (r.branch, r.kind, r.to_seq)",
     # counts a kind's live objects from the index alone (`ordered_pages`)
-    "CREATE INDEX rec_kind_live_versions IF NOT EXISTS FOR (r:Rec) ON (r.branch, r.kind, r.to_seq, r.deleted, r.from_seq)",
+    "CREATE INDEX rec_kind_live IF NOT EXISTS FOR (r:Rec) ON (r.branch, r.kind, r.to_seq, r.deleted)",
     "CREATE INDEX commit_seq IF NOT EXISTS FOR (c:Commit) ON (c.branch, c.seq)",
     "CREATE INDEX commit_time IF NOT EXISTS FOR (c:Commit) ON (c.branch, c.time)",
     "CREATE INDEX schema_branch IF NOT EXISTS FOR (s:SchemaRec) ON (s.branch, s.to_seq)",

@@ -27,7 +27,7 @@ from neo4j import AsyncDriver, Record
 from strata_graph.driver import create_schema_rule, read_records
 from strata_graph.records import OPEN
 
-__all__ = ["OrderIndexes", "branch_ordered_page", "order_indexes_for", "ordered_page"]
+__all__ = ["OrderIndexes", "order_indexes_for", "ordered_page"]
 
 _PROPERTY: Final = re.compile(r"^v_[a-z][a-z0-9_]*$")
 _INDEX_PREFIX: Final = "rec_open_order_"
@@ -35,7 +35,7 @@ _REFRESH_S: Final = 5.0
 
 _LIST_INDEXES: Final = """
 SHOW RANGE INDEXES YIELD name, state
-WHERE name STARTS WITH 'rec_open_order_' OR name STARTS WITH 'rec_order_'
+WHERE name STARTS WITH 'rec_open_order_'
 RETURN name, state
 """
 
@@ -43,8 +43,8 @@ RETURN name, state
 _PAGE: Final = """
 CALL () {
   MATCH (c:Rec {branch: $branch, kind: $kind, to_seq: $open})
-  USING INDEX c:Rec(branch, kind, to_seq, deleted, from_seq)
-  WHERE c.deleted = false AND c.from_seq < $open  // always true: lets the hint apply
+  USING INDEX c:Rec(branch, kind, to_seq, deleted)
+  WHERE c.deleted = false
   RETURN count(c) AS total
 }
 CALL () {
@@ -67,55 +67,7 @@ RETURN size(rows) AS nulls,
        [x IN rows[$offset..($offset + $limit)] | {uid: x.uid, kind: x.kind, attrs: x.attrs, rels: x.rels}] AS page
 """
 
-_CREATE_OPEN_INDEX: Final = (
-    "CREATE INDEX %(name)s IF NOT EXISTS FOR (r:Rec) ON (r.branch, r.kind, r.to_seq, r.%(key)s)"
-)
-# every version of a kind in key order: a branch's origin is read as of the fork point
-_CREATE_VERSIONS_INDEX: Final = "CREATE INDEX %(name)s IF NOT EXISTS FOR (r:Rec) ON (r.branch, r.kind, r.%(key)s)"
-_VERSIONS_PREFIX: Final = "rec_order_"
-
-# A branch's current page: its own open records and its origin's records as of the fork point
-# that it does not override, each read in index order up to `offset + limit`, merged by Cypher
-# (the same ordering rules as the general query). Counted as own + origin's - overridden.
-_BRANCH_PAGE: Final = """
-CALL () {
-  MATCH (c:Rec {branch: $branch, kind: $kind, to_seq: $open})
-  USING INDEX c:Rec(branch, kind, to_seq, deleted, from_seq)
-  WHERE c.deleted = false AND c.from_seq < $open  // always true: lets the hint apply
-  RETURN count(c) AS own
-}
-CALL () {
-  MATCH (c:Rec {branch: $origin, kind: $kind})
-  USING INDEX c:Rec(branch, kind, to_seq, deleted, from_seq)
-  WHERE c.to_seq > $at AND c.deleted = false AND c.from_seq <= $at
-  RETURN count(c) AS base
-}
-CALL () {
-  MATCH (o:Rec {branch: $branch, kind: $kind, to_seq: $open})
-  MATCH (b:Rec {uid: o.uid, branch: $origin}) USING INDEX b:Rec(uid, branch, to_seq)
-  WHERE b.to_seq > $at AND b.from_seq <= $at AND b.deleted = false
-  RETURN count(b) AS hidden
-}
-CALL () {
-  MATCH (r:Rec {branch: $branch, kind: $kind, to_seq: $open})
-  USING INDEX r:Rec(branch, kind, to_seq, %(key)s)
-  WHERE r.%(key)s IS NOT NULL AND r.deleted = false
-  WITH r ORDER BY r.branch, r.kind, r.to_seq, r.%(key)s, r.uid LIMIT $offset + $limit
-  RETURN collect({k: r.%(key)s, uid: r.uid, kind: r.kind, attrs: r.attrs, rels: r.rels}) AS mine
-}
-CALL () {
-  MATCH (r:Rec {branch: $origin, kind: $kind})
-  USING INDEX r:Rec(branch, kind, %(key)s)
-  WHERE r.%(key)s IS NOT NULL AND r.from_seq <= $at AND r.to_seq > $at AND r.deleted = false
-    AND NOT EXISTS { MATCH (o:Rec {uid: r.uid, branch: $branch}) USING INDEX o:Rec(uid, branch, to_seq)
-                     WHERE o.to_seq = $open }
-  WITH r ORDER BY r.branch, r.kind, r.%(key)s, r.uid LIMIT $offset + $limit
-  RETURN collect({k: r.%(key)s, uid: r.uid, kind: r.kind, attrs: r.attrs, rels: r.rels}) AS theirs
-}
-UNWIND mine + theirs AS x
-WITH own, base, hidden, x ORDER BY x.k, x.uid SKIP $offset LIMIT $limit
-RETURN own + base - hidden AS total, collect(x) AS page
-"""
+_CREATE_INDEX: Final = "CREATE INDEX %(name)s IF NOT EXISTS FOR (r:Rec) ON (r.branch, r.kind, r.to_seq, r.%(key)s)"
 
 
 def _text(template: str, key: str, name: str = "") -> LiteralString:
@@ -134,26 +86,21 @@ class OrderIndexes:
         self._checked_at = -_REFRESH_S
         self._lock = asyncio.Lock()
 
-    async def usable(self, driver: AsyncDriver, database: str, key: str, *, versions: bool = False) -> bool:
-        """True when `key`'s index (with `versions`, also its all-versions index) is online;
-        otherwise asks for what is missing (once) and says False."""
+    async def usable(self, driver: AsyncDriver, database: str, key: str) -> bool:
+        """True when `key`'s index is online; otherwise asks for it (once) and says False."""
         if not _PROPERTY.match(key):
             return False
-        wanted = [(_INDEX_PREFIX + key, _CREATE_OPEN_INDEX)]
-        if versions:
-            wanted.append((_VERSIONS_PREFIX + key, _CREATE_VERSIONS_INDEX))
-        if all(name in self._online for name, _ in wanted):
+        if key in self._online:
             return True
         async with self._lock:
             if time.monotonic() - self._checked_at >= _REFRESH_S:
                 records = await read_records(driver, database, _LIST_INDEXES)
-                self._online = {str(r["name"]) for r in records if r["state"] == "ONLINE"}
+                self._online = {str(r["name"])[len(_INDEX_PREFIX) :] for r in records if r["state"] == "ONLINE"}
                 self._checked_at = time.monotonic()
-            for name, template in wanted:
-                if name not in self._online and name not in self._requested:
-                    self._requested.add(name)
-                    await create_schema_rule(driver, database, _text(template, key, name))
-        return all(name in self._online for name, _ in wanted)
+            if key not in self._online and key not in self._requested:
+                self._requested.add(key)
+                await create_schema_rule(driver, database, _text(_CREATE_INDEX, key, _INDEX_PREFIX + key))
+        return key in self._online
 
 
 _BY_DRIVER: weakref.WeakKeyDictionary[AsyncDriver, OrderIndexes] = weakref.WeakKeyDictionary()
@@ -182,20 +129,4 @@ async def ordered_page(
         valued = total - nulls
         start = max(0, offset - valued)
         page += list(tail[0]["page"])[start : start + limit - len(page)] if tail else []
-    return total, page
-
-
-async def branch_ordered_page(
-    driver: AsyncDriver, database: str, *, branch: str, origin: str, at: int, kind: str, key: str, offset: int,
-    limit: int,
-) -> tuple[int, list[Record]] | None:
-    """Like `ordered_page` for a branch's current state over its origin as of `at`; None when
-    the page runs into objects without a value for `key` (the caller asks the general query)."""
-    params: dict[str, Any] = {"branch": branch, "origin": origin, "at": at, "kind": kind, "open": OPEN}
-    found = await read_records(driver, database, _text(_BRANCH_PAGE, key), offset=offset, limit=limit, **params)
-    if not found:  # nothing to unwind: no valued object on either side
-        return None
-    total, page = int(found[0]["total"]), list(found[0]["page"])
-    if len(page) < limit and offset + len(page) < total:
-        return None
     return total, page

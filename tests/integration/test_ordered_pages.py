@@ -11,7 +11,7 @@ from neo4j import AsyncDriver
 
 from strata_graph import cypher
 from strata_graph.driver import read_records
-from strata_graph.ordered_pages import OrderIndexes, branch_ordered_page, ordered_page
+from strata_graph.ordered_pages import OrderIndexes, ordered_page
 from strata_graph.projection import GraphProjection
 from strata_graph.records import OPEN
 from strata_graph.views import View
@@ -67,60 +67,3 @@ async def test_an_order_key_that_is_not_an_identifier_is_never_put_in_a_query(ne
     assert not await indexes.usable(neo4j_driver, "neo4j", "v_name) DETACH DELETE r //")
     with pytest.raises(ValueError, match="not an order property"):
         await ordered_page(neo4j_driver, "neo4j", branch="main", kind=KIND, key="v_x`) //", offset=0, limit=1)
-
-
-def _branch_rows(seed: int) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
-    """Origin versions before and after the fork point (seq 10); the branch's own records:
-    changed, deleted and new objects, some without a name."""
-    rng = random.Random(seed)
-    names = ["eth1", "eth10", "eth2", "b", "zz", "eth1"]
-    origin: list[dict[str, object]] = []
-    own: list[dict[str, object]] = []
-    uids = [f"{i:04d}-{uuid.uuid4().hex[:6]}" for i in range(60)]
-    for uid in uids:
-        created = rng.choice([2, 5, 12])  # 12: created on the origin after the fork
-        name = rng.choice(names) if rng.random() > 0.1 else None
-        later = rng.random() < 0.3  # renamed on the origin after the fork
-        origin.append({"uid": uid, "kind": KIND, "from_seq": created, "to_seq": 15 if later else OPEN,
-                       "deleted": rng.random() < 0.1, "attrs": "{}", "rels": "{}",
-                       "values": {"v_name": name} if name is not None else {}})  # fmt: skip
-        if later:
-            origin.append({"uid": uid, "kind": KIND, "from_seq": 15, "to_seq": OPEN, "deleted": False,
-                           "attrs": "{}", "rels": "{}", "values": {"v_name": "renamed"}})  # fmt: skip
-        change = rng.random()
-        if change < 0.25:
-            own.append({"uid": uid, "kind": KIND, "from_seq": 3, "to_seq": OPEN, "deleted": change < 0.07,
-                        "attrs": "{}", "rels": "{}", "values": {"v_name": rng.choice(names)}})  # fmt: skip
-    for i in range(15):
-        own.append({"uid": f"new-{i:03d}", "kind": KIND, "from_seq": 4, "to_seq": OPEN, "deleted": False,
-                    "attrs": "{}", "rels": "{}", "values": {"v_name": rng.choice(names)}})  # fmt: skip
-    return origin, own
-
-
-async def test_branch_pages_in_index_order_equal_the_general_query(neo4j_driver: AsyncDriver) -> None:
-    await GraphProjection(neo4j_driver, "neo4j").ensure_schema()
-    origin, branch = f"o{uuid.uuid4().hex[:10]}", f"b{uuid.uuid4().hex[:10]}"
-    origin_rows, own_rows = _branch_rows(11)
-    async with neo4j_driver.session(database="neo4j") as session:
-        await (await session.run(cypher.CREATE_RECORDS, rows=origin_rows, branch=origin)).consume()
-        await (await session.run(cypher.CREATE_RECORDS, rows=own_rows, branch=branch)).consume()
-    await OrderIndexes().usable(neo4j_driver, "neo4j", "v_name", versions=True)
-    await read_records(neo4j_driver, "neo4j", "CALL db.awaitIndexes(120)")
-    assert await OrderIndexes().usable(neo4j_driver, "neo4j", "v_name", versions=True)
-    view = View(branch=branch, origin=origin, origin_seq=10)
-    answered = 0
-    for offset in (0, 3, 20, 45, 70):
-        for limit in (1, 7, 30, 100):
-            expected = (await read_records(
-                neo4j_driver, "neo4j", cypher.LIST_RECORDS, kinds=[KIND], filters=[], ids=None,
-                o1="v_name", o2="", o3="", offset=offset, limit=limit, **view.params(),
-            ))[0]  # fmt: skip
-            found = await branch_ordered_page(neo4j_driver, "neo4j", branch=branch, origin=origin, at=10, kind=KIND,
-                                              key="v_name", offset=offset, limit=limit)  # fmt: skip
-            if found is None:  # the page reaches the objects without a name: the general query answers
-                assert offset + limit > expected["total"] - 10, (offset, limit)
-                continue
-            answered += 1
-            assert found[0] == expected["total"], (offset, limit)
-            assert [r["uid"] for r in found[1]] == [r["uid"] for r in expected["page"]], (offset, limit)
-    assert answered >= 10

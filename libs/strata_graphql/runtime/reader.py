@@ -10,7 +10,7 @@ import msgspec
 from neo4j import AsyncDriver
 
 from strata_graph import cypher
-from strata_graph.ordered_pages import branch_ordered_page, order_indexes_for, ordered_page
+from strata_graph.ordered_pages import order_indexes_for, ordered_page
 from strata_graph.views import CURRENT, View
 from strata_graph.driver import read_records
 
@@ -60,11 +60,13 @@ class GraphReader:
         offset: int = 0,
         limit: int | None = None,
     ) -> tuple[int, list[NodeRow]]:
-        found = await self._index_ordered_page(kinds, filters, ids, order, offset, limit)
-        if found is not None:
-            rows = [_row(r) for r in found[1]]
+        if await self._index_ordered(kinds, filters, ids, order, limit):
+            assert limit is not None
+            total, found = await ordered_page(self._driver, self._database, branch=self.view.branch, kind=kinds[0],
+                                              key=order[0], offset=offset, limit=limit)  # fmt: skip
+            rows = [_row(r) for r in found]
             self._cache.update((r.uid, r) for r in rows)
-            return found[0], rows
+            return total, rows
         keys = [*order, "", "", ""][:3]
         records = await read_records(
             self._driver, self._database, cypher.LIST_RECORDS,
@@ -78,27 +80,18 @@ class GraphReader:
             self._cache[r.uid] = r
         return int(row["total"]), rows
 
-    async def _index_ordered_page(
+    async def _index_ordered(
         self, kinds: Sequence[str], filters: Sequence[Filter], ids: Sequence[str] | None, order: Sequence[str],
-        offset: int, limit: int | None,
-    ) -> tuple[int, list[Any]] | None:
-        """The page read in index order (see `strata_graph.ordered_pages`) when it can be: one
-        kind, no filter, one order key, a bounded page, the current state of a branch."""
+        limit: int | None,
+    ) -> bool:
+        """Whether the page can be read in index order (see `strata_graph.ordered_pages`): one
+        kind, no filter, one order key, a bounded page, the current state of main."""
         view = self.view
         if limit is None or filters or ids is not None or len(kinds) != 1 or len(order) != 1:
-            return None
-        if view.own_seq != CURRENT or kinds[0] in view.agnostic:
-            return None
-        indexes = order_indexes_for(self._driver)
-        if not await indexes.usable(self._driver, self._database, order[0], versions=view.origin is not None):
-            return None
-        if view.origin is None:
-            return await ordered_page(self._driver, self._database, branch=view.branch, kind=kinds[0], key=order[0],
-                                      offset=offset, limit=limit)  # fmt: skip
-        return await branch_ordered_page(
-            self._driver, self._database, branch=view.branch, origin=view.origin, at=view.origin_seq, kind=kinds[0],
-            key=order[0], offset=offset, limit=limit,
-        )  # fmt: skip
+            return False
+        if view.origin is not None or view.own_seq != CURRENT:
+            return False
+        return await order_indexes_for(self._driver).usable(self._driver, self._database, order[0])
 
     async def get_many(self, ids: Sequence[str]) -> dict[str, NodeRow]:
         missing = [i for i in dict.fromkeys(ids) if i not in self._cache]
