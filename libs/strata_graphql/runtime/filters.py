@@ -37,7 +37,11 @@ async def plan_query(
     partial = bool(args.get("partial_match"))
     order = args.get("order") or {}
     if not order.get("disable"):
-        plan.order = [f"v_{p.split('__')[0]}" for p in (kind_schema.order_by or ()) if p.endswith("__value")]
+        # attribute paths only (`name__value`): a path through a relationship
+        # (`device__name__value`) is not ordered on yet; it used to become a property no record
+        # has, which sorted nothing and kept such lists off the index-ordered read
+        plan.order = [f"v_{p.split('__')[0]}" for p in (kind_schema.order_by or ())
+                      if p.endswith("__value") and p.count("__") == 1]  # fmt: skip
     if args.get("ids"):
         _intersect(plan, list(args["ids"]))
     if args.get("hfid"):
