@@ -29,10 +29,9 @@ from strata_events import (
 )
 from strata_eventstore.records import StoredEvent
 from strata_graph import cypher
-from strata_graph.driver import create_schema_rule
+from strata_graph.driver import create_schema_rule, read_records
 from strata_graph.folding import NodeEvent, fold_versions
 from strata_graph.records import OPEN, RecordState
-from strata_graph.driver import read_records
 
 __all__ = ["GraphProjection", "OriginNotProjected", "ProjectionBatch"]
 

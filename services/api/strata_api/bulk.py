@@ -34,7 +34,7 @@ from strata_graph.records import RecordState
 from strata_graphql.runtime.context import GraphQLContext
 from strata_graphql.runtime.shaping import NodeRef, concrete_kinds
 from strata_api.bulk_events import merge_back_references
-from strata_api.bulk_speculation import SpeculativeReader, needs_exact_reads
+from strata_api.bulk_speculation import SpeculativeReader, holds_values, needs_exact_reads
 from strata_mutations import MutationError, NodeEvent, NodeRecord, decide_create
 
 __all__ = ["BulkCreates", "OverlayReader", "is_bulk_create", "lay_over", "split_document"]
@@ -82,13 +82,7 @@ class OverlayReader(GraphStateReader):
     async def find_by_values(self, kind: str, values: Mapping[str, Any]) -> list[NodeRecord]:
         kinds = set(concrete_kinds(self._ctx.schema, kind))
         stored = [r for r in await super().find_by_values(kind, values) if r.uid not in self._pending]
-        pending = [
-            r for r in self._pending.values()
-            if r.kind in kinds and all(
-                uid_or_value in r.rels.get(key, []) if key in r.rels else r.value(key) == uid_or_value
-                for key, uid_or_value in values.items()
-            )
-        ]  # fmt: skip
+        pending = [r for r in self._pending.values() if r.kind in kinds and holds_values(r, values)]
         return stored + pending
 
 

@@ -34,7 +34,7 @@ from strata_graphql.runtime.shaping import concrete_kinds
 from strata_mutations import NodeRecord
 from strata_graph.driver import read_records
 
-__all__ = ["SpeculationFailed", "SpeculativeReader", "needs_exact_reads"]
+__all__ = ["SpeculationFailed", "SpeculativeReader", "holds_values", "needs_exact_reads"]
 
 _CHUNK = 5000
 _EXACT: weakref.WeakSet[GraphQLContext] = weakref.WeakSet()  # requests whose speculation failed
@@ -52,7 +52,8 @@ def _key(value: Any) -> bytes:
     return msgspec.json.encode(value)
 
 
-def _matches(record: NodeRecord, values: Mapping[str, Any]) -> bool:
+def holds_values(record: NodeRecord, values: Mapping[str, Any]) -> bool:
+    """Whether `record` holds every value: an attribute's value, or one of a relationship's peers."""
     return all(
         expected in record.rels.get(key, []) if key in record.rels else record.value(key) == expected
         for key, expected in values.items()
@@ -127,7 +128,7 @@ class SpeculativeReader(GraphStateReader):
         first = next(iter(values.items()), None)
         uids = self._by_value.get((first[0], _key(first[1])), set()) if first else set(self._pending)
         found = [self._pending[u] for u in uids if u in self._pending]
-        return [r for r in found if r.kind in kinds and _matches(r, values)]
+        return [r for r in found if r.kind in kinds and holds_values(r, values)]
 
     async def find_by_values(self, kind: str, values: Mapping[str, Any]) -> list[NodeRecord]:
         pending = self._pending_matches(kind, values)
