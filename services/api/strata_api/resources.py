@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
@@ -59,6 +60,7 @@ class Resources:
         self._services: dict[str, Any] = {}
         self.graphql_cache = GraphQLSchemaCache(maxsize=8)
         self.graphql_documents = DocumentCache(maxsize=512)
+        self._warming: set[asyncio.Future[Any]] = set()
         self.deployment_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"strata:{settings.stream_prefix}"))
 
     @property
@@ -114,6 +116,20 @@ class Resources:
         waiter: ProjectionWaiter = self._services["waiter"]
         await waiter.wait(branch_id, seq, self.settings.read_your_writes_timeout_s)
 
+    def warm_graphql_schema(self, schema: BranchSchema) -> None:
+        """Build `schema`'s GraphQL schema in a thread now (0.8 s for the base schemas), so the
+        first request after a load or a start does not wait for it on the event loop."""
+        if schema.schema_hash in self.graphql_cache:
+            return
+        future = asyncio.get_running_loop().run_in_executor(None, self.graphql_cache.get, schema)
+        self._warming.add(future)
+        future.add_done_callback(self._warmed)
+
+    def _warmed(self, future: asyncio.Future[Any]) -> None:
+        self._warming.discard(future)
+        if not future.cancelled() and future.exception() is not None:  # a request builds it again, and fails loudly
+            _log.warning("graphql_schema_warm_failed", error=str(future.exception()))
+
     async def branch_listing(self, name: str | None = None) -> list[dict[str, Any]]:
         """Every branch not deleted, or just the one named `name`."""
         records = await read_records(self.driver, self.settings.neo4j_database, _LIST_BRANCHES, name=name)
@@ -166,6 +182,7 @@ class Resources:
             await self.wait_projected("main", await self._store.head("main"))
         except StrataError:
             _log.warning("api_started_before_projection", head=await self._store.head("main"))
+        self.warm_graphql_schema(await self.schemas.current(await self.branches.resolve("main")))
 
     async def stop(self) -> None:
         if self._nc is not None:

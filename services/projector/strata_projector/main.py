@@ -9,6 +9,7 @@ import signal
 import structlog
 from strata_graph.driver import open_driver
 
+from strata_core.gc_pause import raise_collection_threshold
 from strata_core.logging_setup import configure_logging
 from strata_core.settings import Settings
 from strata_core.tracing import configure_tracing
@@ -60,4 +61,5 @@ async def _serve(settings: Settings, options: WorkerOptions) -> None:
 def run_projector(settings: Settings) -> None:
     configure_logging(log_format=settings.log_format, level=settings.log_level)
     configure_tracing("strata-projector", settings.otel_exporter, otlp_endpoint=settings.otel_endpoint)
+    raise_collection_threshold()
     asyncio.run(_serve(settings, WorkerOptions(consumer_name=settings.projector_name, hold_in_tx_s=settings.projector_hold_in_tx_s)))

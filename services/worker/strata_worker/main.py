@@ -12,6 +12,7 @@ import nats.errors
 import structlog
 from strata_graph.driver import open_driver
 
+from strata_core.gc_pause import raise_collection_threshold
 from strata_core.logging_setup import configure_logging
 from strata_core.settings import Settings
 from strata_core.tracing import configure_tracing
@@ -94,4 +95,5 @@ def _webhook_options(settings: Settings) -> WebhookOptions:
 def run_worker(settings: Settings) -> None:
     configure_logging(log_format=settings.log_format, level=settings.log_level)
     configure_tracing("strata-worker", settings.otel_exporter, otlp_endpoint=settings.otel_endpoint)
+    raise_collection_threshold()
     asyncio.run(_serve(settings))
