@@ -37,7 +37,7 @@ from strata_api.bulk_events import merge_back_references
 from strata_api.bulk_speculation import SpeculativeReader, holds_values, needs_exact_reads
 from strata_mutations import MutationError, NodeEvent, NodeRecord, decide_create
 
-__all__ = ["BulkCreates", "OverlayReader", "is_bulk_create", "lay_over", "split_document"]
+__all__ = ["BulkCreates", "OverlayReader", "is_bulk_create", "lay_over", "selects_object", "split_document"]
 
 _PREFETCH = 2000  # ids per read when pass 2 loads the created objects
 
@@ -51,6 +51,16 @@ def is_bulk_create(document: DocumentNode, ctx: GraphQLContext) -> bool:
         f.name.value.endswith("Create") and ctx.schema.get(f.name.value[: -len("Create")]) is not None
         for f in fields
     )
+
+
+def selects_object(document: DocumentNode) -> bool:
+    """Whether any create of the bulk document asks for `object` (a fragment might)."""
+    operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
+    for field in operation.selection_set.selections:
+        for selection in field.selection_set.selections if isinstance(field, FieldNode) and field.selection_set else ():
+            if not isinstance(selection, FieldNode) or selection.name.value == "object":
+                return True
+    return False
 
 
 async def lay_over(ctx: GraphQLContext, pending: dict[str, NodeRecord], events: Sequence[NodeEvent]) -> None:
@@ -92,8 +102,9 @@ class BulkCreates:
     Decisions are made speculatively (see `bulk_speculation`), unless an earlier attempt at the
     same request found an assumption false: then every read is exact."""
 
-    def __init__(self, resources: Resources, head: int) -> None:
+    def __init__(self, resources: Resources, head: int, *, answers_objects: bool = True) -> None:
         self._resources = resources
+        self._answers_objects = answers_objects  # else the created objects are not read back
         self._head = head  # the branch head the decisions are made against
         self._events: list[NodeEvent] = []
         self._pending: dict[str, NodeRecord] = {}
@@ -132,7 +143,7 @@ class BulkCreates:
         return {"ok": True, "object": None}
 
     async def _answer(self, ctx: GraphQLContext) -> dict[str, Any]:
-        if self._answered == 0:  # one read for every created object, not one per field
+        if self._answered == 0 and self._answers_objects:  # one read for all, not one per field
             for start in range(0, len(self._ids), _PREFETCH):
                 await ctx.reader.get_many(self._ids[start : start + _PREFETCH])
         uid = self._ids[self._answered]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from graphql import OperationDefinitionNode, parse, print_ast
 
-from strata_api.bulk import split_document
+from strata_api.bulk import selects_object, split_document
 
 
 def test_parts_keep_order_fragments_and_only_their_variables() -> None:
@@ -26,3 +26,13 @@ def test_parts_keep_order_fragments_and_only_their_variables() -> None:
 def test_small_documents_are_not_split() -> None:
     document = parse('mutation { a: TagCreate(data: {name: {value: "x"}}) { ok } }')
     assert split_document(document, 200) == [document]
+
+
+def test_created_objects_are_read_back_only_when_a_create_asks_for_them() -> None:
+    def selects(text: str) -> bool:
+        return selects_object(parse(text))
+
+    assert not selects('mutation { a: TagCreate(data: {name: {value: "x"}}) { ok } b: TagCreate(data: {}) { ok } }')
+    assert selects('mutation { a: TagCreate(data: {}) { ok } b: TagCreate(data: {}) { ok object { id } } }')
+    assert selects("mutation { a: TagCreate(data: {}) { ...out } } fragment out on TagCreate { ok }")
+    assert selects("mutation { a: TagCreate(data: {}) { ... on TagCreate { object { id } } } }")

@@ -13,7 +13,7 @@ from graphql import ExecutionResult, GraphQLError
 from litestar import Request, Response, get, post
 from litestar.datastructures import State
 
-from strata_api.bulk import BulkCreates, is_bulk_create, split_document
+from strata_api.bulk import BulkCreates, selects_object, is_bulk_create, split_document
 from strata_api.auth_guard import actor_of
 from strata_api.graphql_roots import root_resolvers
 from strata_api.mutations import ApiMutations, AuthRequired
@@ -132,7 +132,7 @@ async def _run_bulk(
     for _ in range(_BULK_ATTEMPTS):
         head = await resources.store.head(ctx.branch_id)
         await resources.wait_projected(ctx.branch_id, head)
-        bulk = BulkCreates(resources, head)
+        bulk = BulkCreates(resources, head, answers_objects=selects_object(document))
         ctx.mutations = bulk
         for part in parts:
             decided = await execute_validated(resources.graphql_cache, ctx, part, variables, operation)
