@@ -8,12 +8,13 @@ that fan out to millions of fields are refused as well.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from graphql import (
     ASTValidationRule,
     FieldNode,
+    FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
     InlineFragmentNode,
@@ -21,9 +22,8 @@ from graphql import (
     SelectionSetNode,
     specified_rules,
 )
-from graphql.validation import ASTValidationContext
 
-__all__ = ["MAX_DEPTH", "MAX_FIELDS", "VALIDATION_RULES", "limit_rules"]
+__all__ = ["MAX_DEPTH", "MAX_FIELDS", "VALIDATION_RULES", "limit_errors", "limit_rules"]
 
 MAX_DEPTH = 20
 MAX_FIELDS = 20000  # bulk documents run in parts of 200 root fields, each well under this
@@ -32,8 +32,8 @@ MAX_FIELDS = 20000  # bulk documents run in parts of 200 root fields, each well 
 class _Measure:
     """Depth and expanded field count of selection sets, fragments measured once each."""
 
-    def __init__(self, context: ASTValidationContext) -> None:
-        self._context = context
+    def __init__(self, get_fragment: Callable[[str], FragmentDefinitionNode | None]) -> None:
+        self._get_fragment = get_fragment
         self._fragments: dict[str, tuple[int, int]] = {}
         self._visiting: set[str] = set()
 
@@ -58,7 +58,7 @@ class _Measure:
             return self._fragments[name]
         if name in self._visiting:  # a cycle: NoFragmentCyclesRule reports it
             return 0, 0
-        fragment = self._context.get_fragment(name)
+        fragment = self._get_fragment(name)
         if fragment is None:  # unknown: KnownFragmentNamesRule reports it
             return 0, 0
         self._visiting.add(name)
@@ -68,24 +68,37 @@ class _Measure:
         return measured
 
 
+def limit_errors(
+    operation: OperationDefinitionNode,
+    get_fragment: Callable[[str], FragmentDefinitionNode | None],
+    max_depth: int = MAX_DEPTH,
+    max_fields: int = MAX_FIELDS,
+) -> list[GraphQLError]:
+    """The operation's depth and size against the limits (an empty list when within them)."""
+    depth, fields = _Measure(get_fragment).selection_set(operation.selection_set)
+    name = operation.name.value if operation.name else "(anonymous)"
+    errors = []
+    if depth > max_depth:
+        errors.append(GraphQLError(
+            f"Operation {name} is {depth} levels deep; the limit is {max_depth}",
+            operation, extensions={"code": "query.too_deep", "depth": depth, "limit": max_depth},
+        ))  # fmt: skip
+    if fields > max_fields:
+        errors.append(GraphQLError(
+            f"Operation {name} selects {fields} fields once fragments are expanded; the limit is {max_fields}",
+            operation, extensions={"code": "query.too_complex", "fields": fields, "limit": max_fields},
+        ))  # fmt: skip
+    return errors
+
+
 def limit_rules(max_depth: int = MAX_DEPTH, max_fields: int = MAX_FIELDS) -> list[type[ASTValidationRule]]:
     """Validation rules refusing operations deeper than `max_depth` or with more fields than
     `max_fields` once fragments are expanded."""
 
     class QueryLimitsRule(ASTValidationRule):
         def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
-            depth, fields = _Measure(self.context).selection_set(node.selection_set)
-            name = node.name.value if node.name else "(anonymous)"
-            if depth > max_depth:
-                self.report_error(GraphQLError(
-                    f"Operation {name} is {depth} levels deep; the limit is {max_depth}",
-                    node, extensions={"code": "query.too_deep", "depth": depth, "limit": max_depth},
-                ))  # fmt: skip
-            if fields > max_fields:
-                self.report_error(GraphQLError(
-                    f"Operation {name} selects {fields} fields once fragments are expanded; the limit is {max_fields}",
-                    node, extensions={"code": "query.too_complex", "fields": fields, "limit": max_fields},
-                ))  # fmt: skip
+            for error in limit_errors(node, self.context.get_fragment, max_depth, max_fields):
+                self.report_error(error)
 
     return [QueryLimitsRule]
 

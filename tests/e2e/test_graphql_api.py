@@ -136,7 +136,34 @@ async def test_many_creates_in_one_document_are_one_atomic_batch(
       y: TestingPersonCreate(data: {name: {value: "Cy"}}) { ok }
     }""")
     assert duplicate.get("errors") and "uniqueness" in str(duplicate["errors"]).lower()
+    assert duplicate["data"] is None  # no field answers `ok` when nothing was created
     assert await store.last_seq("main") == before + 4, "a refused bulk appends nothing"
+
+
+async def test_a_large_bulk_document_is_refused_or_applied_whole(
+    animals: AsyncTestClient, nc: Client, settings: Settings  # type: ignore[type-arg]
+) -> None:
+    """Large bulk documents are validated by one field per shape; a literal only the whole
+    document's validation refuses must still be refused with validation's error."""
+    store = EventStore(nc, StreamNames(prefix=settings.stream_prefix))
+    before = await store.last_seq("main")
+    fields = [
+        f'p{i}: TestingPersonCreate(data: {{name: {{value: "Person {i:04d}"}}, height: {{value: {150 + i % 50}}}}}) {{ ok }}'
+        for i in range(400)
+    ]
+    assert len(" ".join(fields)) > 20_000  # the large-document path
+    wide = list(fields)
+    wide[250] = wide[250].replace("height: {value: ", "height: {value: 99999999999999999999")  # over 64 bits
+    refused = await _gql(animals, "mutation { %s }" % " ".join(wide))
+    assert refused.get("errors") and refused.get("data") is None, refused
+    assert "BigInt cannot represent 99999999999999999999" in refused["errors"][0]["message"]
+    assert refused["errors"][0]["locations"] == [{"line": 1, "column": wide[250].index("9999") + len(" ".join(wide[:250])) + 13}]  # 1-based
+    assert await store.last_seq("main") == before, "a refused bulk appends nothing"
+    applied = await _gql(animals, "mutation { %s }" % " ".join(fields))
+    assert not applied.get("errors") and len(applied["data"]) == 400 and applied["data"]["p399"] == {"ok": True}
+    assert await store.last_seq("main") == before + 401  # one batch: 400 creates and its head
+    counted = await _gql(animals, 'query { TestingPerson(name__value: "Person", partial_match: true) { count } }')
+    assert counted["data"]["TestingPerson"]["count"] == 400
 
 
 async def test_the_default_ip_namespace_exists_from_the_start(api: AsyncTestClient) -> None:  # type: ignore[type-arg]

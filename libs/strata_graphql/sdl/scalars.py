@@ -33,7 +33,10 @@ def _big_int(value: Any) -> int:
 def _big_int_literal(node: ValueNode, _variables: Any = None) -> int:
     if not isinstance(node, IntValueNode):
         raise GraphQLError(f"BigInt cannot represent a non-integer value: {print_ast(node)}", node)
-    return _big_int(int(node.value))
+    try:
+        return _big_int(int(node.value))
+    except GraphQLError as exc:
+        raise GraphQLError(exc.message, node) from None  # with the literal's location
 
 
 def bind_scalars(schema: GraphQLSchema) -> GraphQLSchema:

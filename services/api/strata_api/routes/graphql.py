@@ -13,15 +13,14 @@ from graphql import ExecutionResult, GraphQLError
 from litestar import Request, Response, get, post
 from litestar.datastructures import State
 
-from strata_api.bulk import BulkCreates, selects_object, is_bulk_create, split_document
+from strata_api.bulk_requests import run_bulk_request
 from strata_api.auth_guard import actor_of
 from strata_api.graphql_roots import root_resolvers
 from strata_api.mutations import ApiMutations, AuthRequired
 from strata_api.resources import Resources
-from strata_core.errors import ConcurrencyConflict, StoreUnavailable, StrataError, ValidationFailed
+from strata_core.errors import StoreUnavailable, StrataError, ValidationFailed
 from strata_graphql.runtime.context import GraphQLContext
-from strata_graphql.runtime.documents import PreparedDocument
-from strata_graphql.runtime.executor import execute_document, execute_validated
+from strata_graphql.runtime.executor import execute_document
 from strata_graphql.runtime.reader import GraphReader
 from strata_graphql.runtime.shaping import agnostic_kinds
 from strata_service.time_travel import parse_at, view_at
@@ -29,8 +28,6 @@ from strata_service.time_travel import parse_at, view_at
 __all__ = ["graphql_routes"]
 
 _log = structlog.get_logger("strata.api")
-_BULK_ATTEMPTS = 3
-_BULK_PART = 200  # root fields per graphql-core execution (its serial executor recurses per field)
 
 _GRAPHIQL = """<!doctype html><html><head><title>Strata GraphiQL</title>
 <link rel="stylesheet" href="https://unpkg.com/graphiql/graphiql.min.css"/></head>
@@ -98,9 +95,8 @@ async def _run(request: Request[Any, Any, Any], state: State, branch: str) -> Re
         roots=root_resolvers(resources),
     )
     query, variables, operation = body["query"], body.get("variables"), body.get("operationName")
-    if not at_text and _is_bulk(resources, ctx, query, operation):
-        result = await _run_bulk(resources, ctx, query, variables, operation)
-    else:
+    result = None if at_text else await run_bulk_request(resources, ctx, query, variables, operation)
+    if result is None:
         result = await execute_document(
             resources.graphql_cache, ctx, query, variables, operation, documents=resources.graphql_documents
         )
@@ -108,49 +104,6 @@ async def _run(request: Request[Any, Any, Any], state: State, branch: str) -> Re
     if result.errors:
         payload["errors"] = [_error_entry(e) for e in result.errors]
     return Response(msgspec.json.encode(payload), media_type="application/json")
-
-
-def _prepared(resources: Resources, ctx: GraphQLContext, query: str, operation: str | None) -> PreparedDocument:
-    """Parsed and validated once per schema hash and query text (cached)."""
-    graphql_schema = resources.graphql_cache.get(ctx.schema)
-    return resources.graphql_documents.prepare(graphql_schema, ctx.schema.schema_hash, query, operation)
-
-
-def _is_bulk(resources: Resources, ctx: GraphQLContext, query: str, operation: str | None) -> bool:
-    prepared = _prepared(resources, ctx, query, operation)
-    return prepared.document is not None and not prepared.errors and is_bulk_create(prepared.document, ctx)
-
-
-async def _run_bulk(
-    resources: Resources, ctx: GraphQLContext, query: str, variables: Any, operation: Any
-) -> ExecutionResult:
-    """Many creates in one document: decided together, appended as one atomic batch. The
-    document was validated whole; its parts are run without validating them again."""
-    document = _prepared(resources, ctx, query, operation).document
-    assert document is not None  # _is_bulk said it parsed
-    parts = split_document(document, _BULK_PART)
-    for _ in range(_BULK_ATTEMPTS):
-        head = await resources.store.head(ctx.branch_id)
-        await resources.wait_projected(ctx.branch_id, head)
-        bulk = BulkCreates(resources, head, answers_objects=selects_object(document))
-        ctx.mutations = bulk
-        for part in parts:
-            decided = await execute_validated(resources.graphql_cache, ctx, part, variables, operation)
-            if decided.errors:
-                return decided
-        try:
-            await bulk.commit(ctx)
-        except ConcurrencyConflict:
-            ctx.reader.forget()
-            continue
-        data: dict[str, Any] = {}
-        errors: list[GraphQLError] = []
-        for part in parts:
-            answered = await execute_validated(resources.graphql_cache, ctx, part, variables, operation)
-            data.update(answered.data or {})
-            errors += answered.errors or []
-        return ExecutionResult(data=data, errors=errors or None)
-    raise ConcurrencyConflict(f"branch {ctx.branch_name} kept moving; the bulk create gave up")
 
 
 @post("/graphql", status_code=200)

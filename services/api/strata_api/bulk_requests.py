@@ -1,0 +1,104 @@
+"""A request whose document is a bulk create (many `<Kind>Create` fields): the checks it gets,
+and the run itself (decide all, append once, answer all; see `bulk`).
+
+A large bulk document is validated by one representative per shape of field (`bulk_validation`),
+and is not kept in the document cache: it is never sent twice, and holds megabytes.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from graphql import DocumentNode, ExecutionResult, GraphQLError, GraphQLSchema, parse
+from graphql.error import GraphQLSyntaxError
+
+from strata_api.bulk import BulkCreates, is_bulk_create, selects_object, split_document
+from strata_api.resources import Resources
+from strata_core.errors import ConcurrencyConflict
+from strata_core.gc_pause import gc_paused
+from strata_graphql.runtime.bulk_validation import validate_by_representatives, validate_whole
+from strata_graphql.runtime.context import GraphQLContext
+from strata_graphql.runtime.executor import execute_validated
+
+__all__ = ["run_bulk_request"]
+
+_ATTEMPTS = 3
+_PART = 200  # root fields per graphql-core execution (its serial executor recurses per field)
+_LARGE = 20_000  # characters: a document this long is parsed and validated apart from the cache
+
+
+class _Run(NamedTuple):
+    parts: list[DocumentNode]
+    variables: dict[str, Any] | None
+    answers_objects: bool
+
+
+async def run_bulk_request(
+    resources: Resources, ctx: GraphQLContext, query: str, variables: dict[str, Any] | None, operation: str | None
+) -> ExecutionResult | None:
+    """The result of a bulk document, or None when `query` is not one (or does not parse or
+    validate: the normal path then reports why)."""
+    if "mutation" not in query or "Create" not in query:
+        return None
+    graphql_schema = resources.graphql_cache.get(ctx.schema)
+    document = _valid_bulk_document(resources, ctx, graphql_schema, query, operation)
+    if document is None:
+        return None
+    run = _Run(split_document(document, _PART), variables, selects_object(document))
+    result, appended = await _execute(resources, ctx, run, operation)
+    if not appended and result.errors:
+        # maybe a literal only coercion saw (the representatives do not show every value):
+        # then the errors validation gives, as the whole document would have had them
+        errors = validate_whole(graphql_schema, document)
+        if errors:
+            return ExecutionResult(data=None, errors=errors)
+    return result
+
+
+def _valid_bulk_document(
+    resources: Resources, ctx: GraphQLContext, graphql_schema: GraphQLSchema, query: str, operation: str | None
+) -> DocumentNode | None:
+    if len(query) < _LARGE:  # as any document: through the cache, validated whole
+        prepared = resources.graphql_documents.prepare(graphql_schema, ctx.schema.schema_hash, query, operation)
+        document = prepared.document
+        return document if document is not None and not prepared.errors and is_bulk_create(document, ctx) else None
+    try:
+        with gc_paused():  # a hundred thousand nodes, no cycles
+            document = parse(query)
+    except GraphQLSyntaxError:
+        return None
+    if not is_bulk_create(document, ctx):
+        return None
+    with gc_paused():
+        errors = validate_by_representatives(graphql_schema, document, query)
+    return None if errors else document
+
+
+async def _execute(
+    resources: Resources, ctx: GraphQLContext, run: _Run, operation: str | None
+) -> tuple[ExecutionResult, bool]:
+    """Decide every create, append them as one batch, answer every field; and whether the
+    batch was appended (not when a decision failed)."""
+    parts, variables = run.parts, run.variables
+    for _ in range(_ATTEMPTS):
+        head = await resources.store.head(ctx.branch_id)
+        await resources.wait_projected(ctx.branch_id, head)
+        bulk = BulkCreates(resources, head, answers_objects=run.answers_objects)
+        ctx.mutations = bulk
+        for part in parts:
+            decided = await execute_validated(resources.graphql_cache, ctx, part, variables, operation)
+            if decided.errors:  # nothing is created: no field answers `ok`
+                return ExecutionResult(data=None, errors=decided.errors), False
+        try:
+            await bulk.commit(ctx)
+        except ConcurrencyConflict:
+            ctx.reader.forget()
+            continue
+        data: dict[str, Any] = {}
+        errors: list[GraphQLError] = []
+        for part in parts:
+            answered = await execute_validated(resources.graphql_cache, ctx, part, variables, operation)
+            data.update(answered.data or {})
+            errors += answered.errors or []
+        return ExecutionResult(data=data, errors=errors or None), True
+    raise ConcurrencyConflict(f"branch {ctx.branch_name} kept moving; the bulk create gave up")
