@@ -37,6 +37,7 @@ from strata_graph.driver import read_records
 __all__ = ["SpeculationFailed", "SpeculativeReader", "holds_values", "needs_exact_reads"]
 
 _CHUNK = 5000
+_NONE: frozenset[str] = frozenset()
 _EXACT: weakref.WeakSet[GraphQLContext] = weakref.WeakSet()  # requests whose speculation failed
 
 
@@ -83,8 +84,9 @@ class SpeculativeReader(GraphStateReader):
         self.assumed_unheld: list[tuple[str, dict[str, Any]]] = []
         self._trial_absent: set[str] = set()
         self._trial_unheld: list[tuple[str, dict[str, Any]]] = []
-        self._by_value: dict[tuple[str, bytes], set[str]] = {}
-        self._index_keys: dict[str, list[tuple[str, bytes]]] = {}
+        # (attribute, encoded value) or (relationship, peer id) -> the document's objects holding it
+        self._by_value: dict[tuple[str, bytes | str], set[str]] = {}
+        self._index_keys: dict[str, set[tuple[str, bytes | str]]] = {}
 
     def begin(self, *, speculate: bool) -> None:
         """Start deciding one create; assumptions made are kept only if it is accepted."""
@@ -110,23 +112,33 @@ class SpeculativeReader(GraphStateReader):
 
     def reindex(self, uids: Sequence[str]) -> None:
         """Index the document's objects `uids` (just decided or changed) by their values and
-        peers, so a lookup by values does not scan every object decided so far."""
+        peers, so a lookup by values does not scan every object decided so far. Only what
+        changed is re-indexed: a tag or a site gains a peer with nearly every create, and
+        re-indexing all its peers each time was a fifth of a bulk request's CPU."""
         for uid in uids:
-            for key in self._index_keys.pop(uid, ()):
-                self._by_value[key].discard(uid)
             record = self._pending.get(uid)
-            if record is None:
-                continue
-            keys = [(name, _key(attr.get("value"))) for name, attr in record.attrs.items()]
-            keys += [(name, _key(peer)) for name, peers in record.rels.items() for peer in peers]
-            for key in keys:
+            indexed = self._index_keys.setdefault(uid, set())
+            wanted: set[tuple[str, bytes | str]] = set()
+            if record is not None:
+                wanted.update((name, _key(attr.get("value"))) for name, attr in record.attrs.items())
+                for name, peers in record.rels.items():
+                    wanted.update(zip(itertools.repeat(name), peers))  # a peer's key is its id
+            for key in indexed - wanted:
+                self._by_value[key].discard(uid)
+            for key in wanted - indexed:
                 self._by_value.setdefault(key, set()).add(uid)
-            self._index_keys[uid] = keys
+            self._index_keys[uid] = wanted
 
     def _pending_matches(self, kind: str, values: Mapping[str, Any]) -> list[NodeRecord]:
         kinds = set(concrete_kinds(self._ctx.schema, kind))
-        first = next(iter(values.items()), None)
-        uids = self._by_value.get((first[0], _key(first[1])), set()) if first else set(self._pending)
+        fewest: list[set[str] | frozenset[str]] | None = None
+        for name, value in values.items():  # the fewest objects holding one of the values
+            holders: list[set[str] | frozenset[str]] = [self._by_value.get((name, _key(value)), _NONE)]  # an attribute's
+            if isinstance(value, str):
+                holders.append(self._by_value.get((name, value), _NONE))  # or a peer's
+            if fewest is None or sum(map(len, holders)) < sum(map(len, fewest)):
+                fewest = holders
+        uids = set(self._pending) if fewest is None else set().union(*fewest)
         found = [self._pending[u] for u in uids if u in self._pending]
         return [r for r in found if r.kind in kinds and holds_values(r, values)]
 
