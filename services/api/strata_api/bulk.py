@@ -9,7 +9,7 @@ answering each field with the object now in the read model.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from graphql import (
@@ -102,8 +102,11 @@ class BulkCreates:
     Decisions are made speculatively (see `bulk_speculation`), unless an earlier attempt at the
     same request found an assumption false: then every read is exact."""
 
-    def __init__(self, resources: Resources, head: int, *, answers_objects: bool = True) -> None:
+    def __init__(
+        self, resources: Resources, head: int, *, answers_objects: bool = True, peers: Collection[str] = ()
+    ) -> None:
         self._resources = resources
+        self._peers = peers  # stored objects the creates point to, read before deciding
         self._answers_objects = answers_objects  # else the created objects are not read back
         self._head = head  # the branch head the decisions are made against
         self._events: list[NodeEvent] = []
@@ -120,6 +123,7 @@ class BulkCreates:
             return await self._answer(ctx)
         if self._reader is None:
             self._reader = SpeculativeReader(ctx, self._pending)
+            await self._reader.prime(self._peers)
         reader = self._reader
         kind = field[: -len("Create")]
         new_id = str(uuid.uuid4())

@@ -13,6 +13,7 @@ from graphql import DocumentNode, ExecutionResult, GraphQLError, GraphQLSchema, 
 from graphql.error import GraphQLSyntaxError
 
 from strata_api.bulk import BulkCreates, is_bulk_create, selects_object, split_document
+from strata_api.bulk_references import referenced_ids
 from strata_api.resources import Resources
 from strata_core.errors import ConcurrencyConflict
 from strata_core.gc_pause import gc_paused
@@ -31,6 +32,7 @@ class _Run(NamedTuple):
     parts: list[DocumentNode]
     variables: dict[str, Any] | None
     answers_objects: bool
+    peers: set[str]
 
 
 async def run_bulk_request(
@@ -44,7 +46,7 @@ async def run_bulk_request(
     document = _valid_bulk_document(resources, ctx, graphql_schema, query, operation)
     if document is None:
         return None
-    run = _Run(split_document(document, _PART), variables, selects_object(document))
+    run = _Run(split_document(document, _PART), variables, selects_object(document), referenced_ids(document, ctx.schema, variables))
     result, appended = await _execute(resources, ctx, run, operation)
     if not appended and result.errors:
         # maybe a literal only coercion saw (the representatives do not show every value):
@@ -83,7 +85,7 @@ async def _execute(
     for _ in range(_ATTEMPTS):
         head = await resources.store.head(ctx.branch_id)
         await resources.wait_projected(ctx.branch_id, head)
-        bulk = BulkCreates(resources, head, answers_objects=run.answers_objects)
+        bulk = BulkCreates(resources, head, answers_objects=run.answers_objects, peers=run.peers)
         ctx.mutations = bulk
         for part in parts:
             decided = await execute_validated(resources.graphql_cache, ctx, part, variables, operation)

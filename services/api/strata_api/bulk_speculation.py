@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import itertools
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import msgspec
@@ -109,6 +109,15 @@ class SpeculativeReader(GraphStateReader):
             if i not in found and (record := self._stored.get(i)) is not None:
                 found[i] = record
         return found
+
+    async def prime(self, ids: Collection[str]) -> None:
+        """Read the stored objects `ids` now, a query per few thousand: then they are known,
+        not assumed absent (see `bulk_references`)."""
+        unknown = [i for i in ids if i not in self._pending and i not in self._stored]
+        for start in range(0, len(unknown), _CHUNK):
+            chunk = unknown[start : start + _CHUNK]
+            fetched = await super().get(chunk)
+            self._stored.update({i: fetched.get(i) for i in chunk})
 
     def reindex(self, uids: Sequence[str]) -> None:
         """Index the document's objects `uids` (just decided or changed) by their values and
