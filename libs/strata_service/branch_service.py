@@ -4,11 +4,16 @@ Create: the branch's (empty) stream first, then ONE append: a `branch.created` e
 recording the fork point (main's head sequence and time) under main's head OCC. That event is
 what makes the branch; a crash before it leaves only an empty stream that no branch names
 (harmless: nothing lists, reads or merges it, and the name stays free).
+
+The name is checked against the read model caught up with the very head the append is guarded
+by, so two creates of one name, however close, cannot both land. The create does not wait for
+its own projection: `BranchDirectory` catches up before it calls a name unknown.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from strata_core.errors import ConcurrencyConflict, ValidationFailed
@@ -24,9 +29,12 @@ _ATTEMPTS = 5
 
 
 class BranchService:
-    def __init__(self, store: EventStore, directory: BranchDirectory) -> None:
+    def __init__(
+        self, store: EventStore, directory: BranchDirectory, *, wait_main: Callable[[int], Awaitable[None]]
+    ) -> None:
         self._store = store
         self._directory = directory
+        self._wait_main = wait_main  # until the read model holds main up to a sequence
 
     async def create(
         self, name: str, *, description: str = "", sync_with_git: bool = False, actor: str | None
@@ -35,12 +43,16 @@ class BranchService:
         reason = branch_name_error(name)
         if reason:
             raise ValidationFailed(f"invalid branch name {name!r}: {reason}", field="name")
-        if await self._directory.exists(name):
-            raise ValidationFailed(f"The branch {name} already exists", field="name")
         branch_id = uuid.uuid4().hex
-        await self._store.ensure_branch_stream(branch_id)
+        stream_made = False
         for _ in range(_ATTEMPTS):
             head = await self._store.head("main")
+            await self._wait_main(head)
+            if await self._directory.exists(name):
+                raise ValidationFailed(f"The branch {name} already exists", field="name")
+            if not stream_made:  # after the name check: a refused name makes no stream
+                await self._store.ensure_branch_stream(branch_id)
+                stream_made = True
             event = BranchCreated(
                 branch_id=branch_id, name=name, description=description, origin="main",
                 fork_seq=head, fork_time=datetime.now(UTC).isoformat(), sync_with_git=sync_with_git,
@@ -58,7 +70,7 @@ class BranchService:
             except ConcurrencyConflict:
                 continue
             # the fork point is the head *before* this event: the branch sees main as of then
-            ref = BranchRef(id=branch_id, name=name, origin="main", fork_seq=head)
+            ref = BranchRef(id=branch_id, name=name, origin="main", fork_seq=head, fork_time=event.fork_time)
             return ref, result.head_seq, mutation_id
         raise ConcurrencyConflict("main kept moving; branch creation gave up")
 

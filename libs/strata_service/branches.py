@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 import msgspec
 from neo4j import AsyncDriver
 
@@ -42,9 +44,15 @@ class BranchRef(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class BranchDirectory:
-    def __init__(self, driver: AsyncDriver, database: str) -> None:
+    """`catch_up`, when given, lets the read model reach main's head before a name is called
+    unknown: a branch is answered as created before the projector has written it."""
+
+    def __init__(
+        self, driver: AsyncDriver, database: str, *, catch_up: Callable[[], Awaitable[None]] | None = None
+    ) -> None:
         self._driver = driver
         self._database = database
+        self._catch_up = catch_up
 
     async def exists(self, name: str) -> bool:
         if name == "main":
@@ -56,6 +64,9 @@ class BranchDirectory:
         if name == "main":
             return BranchRef(id="main", name="main")
         records = await read_records(self._driver, self._database, _FIND_BRANCH, name=name)
+        if not records and self._catch_up is not None:
+            await self._catch_up()
+            records = await read_records(self._driver, self._database, _FIND_BRANCH, name=name)
         if not records:
             raise BranchNotFound(f"Branch: {name} not found.", branch=name)
         row = records[0]

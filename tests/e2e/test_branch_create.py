@@ -3,6 +3,7 @@ never happens (a crash between the two)."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import pytest
@@ -43,3 +44,33 @@ async def test_a_stream_left_without_its_main_event_is_harmless(api: AsyncTestCl
     assert await _names(api, "after-crash") == ["Bob"]
     assert await _names(api, "main") == ["Alice"]
     assert await store.last_seq(orphan) == 0
+
+
+async def test_a_created_branch_is_usable_at_once_and_its_name_taken_once(api: AsyncTestClient, nc: Client, settings: Settings) -> None:  # type: ignore[type-arg]
+    """The create answers without waiting for its projection: what follows it must still see
+    the branch, and creates of one name racing each other must not both land."""
+    assert (await api.post("/api/schema/load?branch=main", json=ANIMALS, headers=TOKEN_HEADERS)).status_code == 200
+    for i in range(5):
+        created = await _gql(api, 'mutation { BranchCreate(data: {name: "quick-%d"}) { object { name status } } }' % i)
+        assert created["data"]["BranchCreate"]["object"] == {"name": f"quick-{i}", "status": "OPEN"}
+        listed = await _gql(api, "query { Branch { name } }")
+        assert f"quick-{i}" in [b["name"] for b in listed["data"]["Branch"]]
+        on_branch = await api.post(f"/graphql/quick-{i}", headers=TOKEN_HEADERS, json={
+            "query": 'mutation { TestingPersonCreate(data: {name: {value: "P%d"}}) { ok } }' % i
+        })  # fmt: skip
+        assert on_branch.status_code == 200 and on_branch.json()["data"]["TestingPersonCreate"]["ok"] is True
+    store = EventStore(nc, StreamNames(prefix=settings.stream_prefix))
+    before = await store.last_seq("main")
+    contested = {"query": 'mutation { BranchCreate(data: {name: "contested"}) { ok } }'}
+    responses = await asyncio.gather(*(api.post("/graphql/main", json=contested, headers=TOKEN_HEADERS) for _ in range(4)))
+    racing = [r.json() for r in responses]
+    assert sum(1 for body in racing if not body.get("errors")) == 1, racing
+    assert all("already exists" in str(body["errors"]) for body in racing if body.get("errors"))
+    assert await store.last_seq("main") == before + 2  # one branch.created and its head
+    for i in range(5):  # the second create comes before the first is projected, most of the time
+        first = await api.post("/graphql/main", headers=TOKEN_HEADERS, json={"query": 'mutation { BranchCreate(data: {name: "twice-%d"}) { ok } }' % i})
+        second = await api.post("/graphql/main", headers=TOKEN_HEADERS, json={"query": 'mutation { BranchCreate(data: {name: "twice-%d"}) { ok } }' % i})
+        assert not first.json().get("errors") and "already exists" in str(second.json().get("errors")), second.json()
+    listed = await _gql(api, "query { Branch { name } }")
+    names = [b["name"] for b in listed["data"]["Branch"]]
+    assert names.count("contested") == 1 and all(names.count(f"twice-{i}") == 1 for i in range(5))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from strata_api.resources import Resources
+from strata_api.resources import Resources, branch_object
 from strata_core.errors import ValidationFailed
 from strata_graphql.runtime.context import GraphQLContext
 
@@ -28,15 +28,17 @@ async def run_branch_mutation(resources: Resources, ctx: GraphQLContext, field: 
     if not isinstance(name, str):
         raise ValidationFailed("data.name: a branch name is required", field="name")
     if field == "BranchCreate":
-        ref, main_seq, mutation_id = await resources.branch_service.create(
-            name,
-            description=data.get("description") or "",
-            sync_with_git=bool(data.get("sync_with_git")),
-            actor=ctx.actor,
+        description, sync_with_git = data.get("description") or "", bool(data.get("sync_with_git"))
+        ref, _, mutation_id = await resources.branch_service.create(
+            name, description=description, sync_with_git=sync_with_git, actor=ctx.actor
         )
-        await resources.wait_projected("main", main_seq)
-        # creation is synchronous: the "task" is the completed mutation that created the branch
-        return {"ok": True, "object": await _branch_object(resources, ref.name), "task": {"id": mutation_id}}
+        # Answered from the event, without waiting for the projector: any later request naming
+        # the branch waits for it (`BranchDirectory`). The "task" is the completed mutation.
+        created = branch_object({
+            "id": ref.id, "name": ref.name, "description": description, "origin": ref.origin, "fork_time": ref.fork_time,
+            "sync_with_git": sync_with_git, "has_schema_changes": False, "merged_seq": None,
+        })  # fmt: skip
+        return {"ok": True, "object": created, "task": {"id": mutation_id}}
     if field == "BranchDelete":
         seq = await resources.branch_service.delete(name, actor=ctx.actor)
         await resources.wait_projected("main", seq)

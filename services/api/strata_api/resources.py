@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 import msgspec
@@ -33,7 +34,7 @@ from strata_service.branches import BranchDirectory, BranchRef
 from strata_service.consistency import ProjectionWaiter
 from strata_service.schema_service import SchemaService, concrete_kinds_of
 
-__all__ = ["Resources", "SDK_TEST_TOKEN"]
+__all__ = ["Resources", "SDK_TEST_TOKEN", "branch_object"]
 
 _log = structlog.get_logger("strata.api")
 
@@ -47,6 +48,18 @@ ORDER BY b.name
 
 # The API token infrahub-sdk's integration tests use; created only with seed_test_accounts.
 SDK_TEST_TOKEN = "06438eb2-8019-4776-878c-0941b1f1d1ec"
+
+
+def branch_object(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A branch as the `Branch` query answers it, from a row of `_LIST_BRANCHES`' columns."""
+    return {
+        "id": row["id"], "name": row["name"], "description": row["description"] or "",
+        "origin_branch": row["origin"] or "main", "branched_from": row["fork_time"],
+        "created_at": row["fork_time"], "is_default": row["id"] == "main",
+        "sync_with_git": bool(row["sync_with_git"]), "has_schema_changes": bool(row["has_schema_changes"]),
+        "graph_version": 1, "status": "MERGED" if row["merged_seq"] is not None else "OPEN",
+        "is_isolated": True,
+    }  # fmt: skip
 
 
 class Resources:
@@ -130,21 +143,15 @@ class Resources:
         if not future.cancelled() and future.exception() is not None:  # a request builds it again, and fails loudly
             _log.warning("graphql_schema_warm_failed", error=str(future.exception()))
 
+    async def _catch_up_main(self) -> None:
+        await self.wait_projected("main", await self.store.head("main"))
+
     async def branch_listing(self, name: str | None = None) -> list[dict[str, Any]]:
-        """Every branch not deleted, or just the one named `name`."""
+        """Every branch not deleted, or just the one named `name`, including those created a
+        moment ago (a create does not wait for its projection)."""
+        await self._catch_up_main()
         records = await read_records(self.driver, self.settings.neo4j_database, _LIST_BRANCHES, name=name)
-        out = []
-        for r in records:
-            is_main = r["id"] == "main"
-            out.append({
-                "id": r["id"], "name": r["name"], "description": r["description"] or "",
-                "origin_branch": r["origin"] or "main", "branched_from": r["fork_time"],
-                "created_at": r["fork_time"], "is_default": is_main,
-                "sync_with_git": bool(r["sync_with_git"]), "has_schema_changes": bool(r["has_schema_changes"]),
-                "graph_version": 1, "status": "MERGED" if r["merged_seq"] is not None else "OPEN",
-                "is_isolated": True,
-            })  # fmt: skip
-        return out
+        return [branch_object(r) for r in records]
 
     async def start(self) -> None:
         s = self.settings
@@ -161,12 +168,14 @@ class Resources:
         projection = GraphProjection(self._driver, s.neo4j_database)
         await projection.ensure_schema()  # the reads name their indexes (planner hints)
         self._services = {
-            "branches": BranchDirectory(self._driver, s.neo4j_database),
+            "branches": BranchDirectory(self._driver, s.neo4j_database, catch_up=self._catch_up_main),
             "schemas": SchemaService(self._store, self._driver, s.neo4j_database),
             "auth": AuthService(self._driver, s, failures),
             "waiter": ProjectionWaiter(self._nc, self.names, projection),
         }
-        self._services["branch_service"] = BranchService(self._store, self._services["branches"])
+        self._services["branch_service"] = BranchService(
+            self._store, self._services["branches"], wait_main=lambda seq: self.wait_projected("main", seq)
+        )
         locks = await KvLocks.open(self._nc.jetstream(), self.names.kv_bucket("locks"), s.stream_replicas)
         self._services["merges"] = MergeService(
             self._store, self._driver, s.neo4j_database, locks, wait_projected=self.wait_projected
