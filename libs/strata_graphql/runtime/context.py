@@ -36,3 +36,4 @@ class GraphQLContext:
         self.mutations = mutations
         self.roots = roots  # resolvers of non-kind root query fields (Branch, InfrahubInfo, …)
         self.shaped: dict[str, dict[str, Any]] = {}  # shaped objects of this request, by id
+        self.layouts: dict[str, Any] = {}  # kinds' layouts for shaping (`shaping.shape_node`)

@@ -44,7 +44,7 @@ def shape(ctx: GraphQLContext, row: NodeRow, lookup: RowLookup) -> dict[str, Any
         return shaped
     profile_ids = row.rels.get("profiles", [])
     mine = lookup.rows(profile_ids)
-    shaped = shape_node(row, ctx.schema, profile_values(mine) if mine else None)
+    shaped = shape_node(row, ctx.schema, profile_values(mine) if mine else None, ctx.layouts)
     if all(lookup.has(uid) for uid in profile_ids):
         ctx.shaped[row.uid] = shaped  # a peer shared by many objects is shaped once
     return shaped

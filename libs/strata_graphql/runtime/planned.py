@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 import structlog
-from graphql import ExecutionResult, GraphQLObjectType, GraphQLSchema
+from graphql import ExecutionResult, GraphQLObjectType, GraphQLSchema, get_named_type
 from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 
 from strata_graphql.runtime.completion import Completion, compile_completion
@@ -57,6 +57,9 @@ async def execute_planned(
                 return None  # Branch, InfrahubInfo, …: resolvers of their own
             args = get_argument_values(field.definition, field.node, coerced)
             roots[field.key] = await query_root(ctx, field.name, args)
+        peers = set().union(*(_selected_peers(f, roots[f.key], schema, ctx) for f in fields if f.definition is not None))
+        if peers:  # read before the first pass, which would otherwise run only to find them
+            await ctx.reader.get_many(list(peers))
         for _ in range(_MAX_PASSES):
             completer = _Completer(ctx, schema, coerced, RowLookup(ctx.reader))
             data = {
@@ -69,6 +72,44 @@ async def execute_planned(
     except Exception as exc:  # noqa: BLE001 - any surprise: graphql-core runs it and reports
         _log.debug("planned_execution_gave_up", error=repr(exc))
     return None
+
+
+def _selected_peers(field: FieldPlan, page: Any, schema: GraphQLSchema, ctx: GraphQLContext) -> set[str]:
+    """The peers a page's objects point to through the relationships the document selects on
+    `edges { node { … } }` (one level: deeper peers are found by the passes)."""
+    found: set[str] = set()
+    node_plans = _subfield_plans(field, ("edges", "node"))
+    if not node_plans or not isinstance(page, dict):
+        return found
+    relationships_of: dict[str, list[str]] = {}
+    for edge in page.get("edges") or ():
+        row = edge["node"].get("__row") if isinstance(edge.get("node"), dict) else None
+        if row is None:
+            continue
+        names = relationships_of.get(row.kind)
+        if names is None:
+            object_type, kind_schema = schema.get_type(row.kind), ctx.schema.get(row.kind)
+            if not isinstance(object_type, GraphQLObjectType) or kind_schema is None:
+                continue
+            selected = {f.name for plan in node_plans for f in plan.fields_for(object_type)}
+            names = relationships_of[row.kind] = [r.name for r in kind_schema.relationships if r.name in selected]
+        for name in names:
+            found.update(row.rels.get(name, ()))
+    return found
+
+
+def _subfield_plans(field: FieldPlan, path: tuple[str, ...]) -> list[SelectionPlan]:
+    """The selections of `field.<path…>` (every key naming that path's fields)."""
+    plans = [(field.definition, field.sub)]
+    for name in path:
+        following = []
+        for definition, sub in plans:
+            parent_type = get_named_type(definition.type) if definition is not None else None
+            if sub is None or not isinstance(parent_type, GraphQLObjectType):
+                continue
+            following += [(f.definition, f.sub) for f in sub.fields_for(parent_type) if f.name == name]
+        plans = following
+    return [sub for _, sub in plans if sub is not None]
 
 
 def _completion(field: FieldPlan) -> Completion:
@@ -99,7 +140,7 @@ class _Completer:
 
     def _resolve(self, parent: Any, field: FieldPlan) -> Any:
         """What `resolvers.resolve_field` gives for a field below the root."""
-        value: Any = parent.get(field.name) if type(parent) is dict else getattr(parent, field.name, None)
+        value: Any = parent.get(field.name) if isinstance(parent, dict) else getattr(parent, field.name, None)
         special = type(value)
         if special is RelPeers:
             return relationship_value(self.ctx, value, self._arguments(field), self.lookup)

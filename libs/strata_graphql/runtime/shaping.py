@@ -10,9 +10,9 @@ import msgspec
 from strata_graphql.runtime.reader import NodeRow
 from strata_graphql.sdl import attribute_graphql
 from strata_schema import BranchSchema
-from strata_schema.model import KindSchema, RelationshipSchema
+from strata_schema.model import AttributeSchema, KindSchema, RelationshipSchema
 
-__all__ = ["HfidOf", "NodeRef", "RelPeers", "agnostic_kinds", "attribute_value", "concrete_kinds", "profile_priority", "profile_values", "shape_node"]
+__all__ = ["HfidOf", "NodeRef", "RelPeers", "ShapedNode", "agnostic_kinds", "attribute_value", "concrete_kinds", "profile_priority", "profile_values", "shape_node"]
 
 
 class RelPeers(msgspec.Struct, frozen=True):
@@ -105,40 +105,104 @@ def profile_values(profiles: list[NodeRow]) -> dict[str, Any]:
     return out
 
 
-def shape_node(row: NodeRow, schema: BranchSchema, from_profiles: dict[str, Any] | None = None) -> dict[str, Any]:
+class _Layout:
+    """A kind's attributes and relationships by name, for shaping many of its objects."""
+
+    def __init__(self, kind_schema: KindSchema) -> None:
+        self.schema = kind_schema
+        self.attributes = {a.name: a for a in kind_schema.attributes}
+        self.relationships = {r.name: r for r in kind_schema.relationships}
+
+
+class ShapedNode(dict[str, Any]):
+    """An object's GraphQL values (see `shape_node`), each worked out the first time it is read.
+
+    A page of a thousand objects is read for a few of their fields; shaping every attribute
+    of every object and of every peer up front was most of a list's cost. Reads go through
+    `[]`, `get` and `in`, which see every field the object has, computed or not; iterating
+    shows only those computed so far, so nothing should iterate a shaped object."""
+
+    __slots__ = ("_layout", "_row", "_profiles")
+
+    def __init__(self, row: NodeRow, layout: _Layout | None, from_profiles: dict[str, Any] | None) -> None:
+        super().__init__(id=row.uid, __kind=row.kind, __row=row)
+        self._row = row
+        self._layout = layout
+        self._profiles = from_profiles or {}
+
+    def __missing__(self, key: str) -> Any:
+        layout = self._layout
+        if layout is None:
+            raise KeyError(key)
+        if key in layout.attributes:
+            value: Any = _shaped_attribute(self._row, layout, layout.attributes[key], self._profiles)
+        elif key in layout.relationships:
+            value = RelPeers(layout.relationships[key], self._row)
+        elif key == "display_label":
+            value = _display_label(self._row, layout.schema)
+        elif key == "hfid":
+            value = HfidOf(self._row) if layout.schema.human_friendly_id else None
+        else:
+            raise KeyError(key)
+        self[key] = value
+        return value
+
+    def get(self, key: str, default: Any = None) -> Any:
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def __contains__(self, key: object) -> bool:
+        if dict.__contains__(self, key):
+            return True
+        layout = self._layout
+        return layout is not None and isinstance(key, str) and (
+            key in layout.attributes or key in layout.relationships or key in ("display_label", "hfid")
+        )
+
+
+def _shaped_attribute(row: NodeRow, layout: _Layout, attr: AttributeSchema, from_profiles: dict[str, Any]) -> dict[str, Any]:
+    stored = row.attrs.get(attr.name)
+    unset = stored is None or stored.get("is_default") or stored.get("value") is None
+    if unset and attr.name in from_profiles:
+        stored = None  # nothing chosen on the object itself: the profile applies
+    profiled = stored is None and attr.name in from_profiles
+    if profiled:
+        value = from_profiles[attr.name]
+    else:
+        value = stored["value"] if stored is not None and "value" in stored else attr.default_value
+    shaped: dict[str, Any] = {
+        "__typename": attribute_graphql(attr.kind).query_type,
+        "id": f"{row.uid}:{attr.name}",
+        "value": value,
+        "is_default": (stored is None or bool(stored.get("is_default"))) and not profiled,
+        "is_inherited": False,
+        "is_protected": bool(stored and stored.get("is_protected")),
+        "is_visible": bool(stored.get("is_visible", True)) if stored else True,
+        "is_from_profile": profiled,
+        "updated_at": None,
+        "source": NodeRef(stored["source"]) if stored and stored.get("source") else None,
+        "owner": NodeRef(stored["owner"]) if stored and stored.get("owner") else None,
+    }
+    if attr.kind == "Dropdown":
+        for choice in attr.choices or ():
+            if choice.name == value:
+                shaped.update(label=choice.label, color=choice.color, description=choice.description)
+    return shaped
+
+
+def shape_node(
+    row: NodeRow,
+    schema: BranchSchema,
+    from_profiles: dict[str, Any] | None = None,
+    layouts: dict[str, _Layout | None] | None = None,
+) -> ShapedNode:
     """`from_profiles`: values the object's profiles give (see `profile_values`); they apply
-    to attributes the object does not set itself, before the schema's default."""
-    kind_schema = schema.get(row.kind)
-    node: dict[str, Any] = {"id": row.uid, "__kind": row.kind, "__row": row}
-    if kind_schema is None:
-        return node
-    node["display_label"] = _display_label(row, kind_schema)
-    node["hfid"] = HfidOf(row) if kind_schema.human_friendly_id else None
-    for attr in kind_schema.attributes:
-        stored = row.attrs.get(attr.name)
-        unset = stored is None or stored.get("is_default") or stored.get("value") is None
-        if unset and attr.name in (from_profiles or {}):
-            stored = None  # nothing chosen on the object itself: the profile applies
-        profiled = stored is None and attr.name in (from_profiles or {})
-        value = (from_profiles or {})[attr.name] if profiled else attribute_value(row, kind_schema, attr.name)
-        shaped: dict[str, Any] = {
-            "__typename": attribute_graphql(attr.kind).query_type,
-            "id": f"{row.uid}:{attr.name}",
-            "value": value,
-            "is_default": (stored is None or bool(stored.get("is_default"))) and not profiled,
-            "is_inherited": False,
-            "is_protected": bool(stored and stored.get("is_protected")),
-            "is_visible": bool(stored.get("is_visible", True)) if stored else True,
-            "is_from_profile": profiled,
-            "updated_at": None,
-            "source": NodeRef(stored["source"]) if stored and stored.get("source") else None,
-            "owner": NodeRef(stored["owner"]) if stored and stored.get("owner") else None,
-        }
-        if attr.kind == "Dropdown":
-            for choice in attr.choices or ():
-                if choice.name == value:
-                    shaped.update(label=choice.label, color=choice.color, description=choice.description)
-        node[attr.name] = shaped
-    for rel in kind_schema.relationships:
-        node[rel.name] = RelPeers(rel, row)
-    return node
+    to attributes the object does not set itself, before the schema's default. `layouts`
+    keeps each kind's layout between calls (a request's)."""
+    layouts = {} if layouts is None else layouts
+    if row.kind not in layouts:
+        kind_schema = schema.get(row.kind)
+        layouts[row.kind] = _Layout(kind_schema) if kind_schema is not None else None
+    return ShapedNode(row, layouts[row.kind], from_profiles)
