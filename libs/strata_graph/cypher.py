@@ -177,6 +177,8 @@ COUNT_RECORDS: Final = _FILTERED + "RETURN count(r) AS total"
 # Lookups by uid name their index: a plan cached while the graph was small scanned every
 # record for each id (2,000,000 db hits for 200 ids at 10,000 objects); `to_seq > 0` (always
 # true) lets the hint apply where the version test comes after a WITH.
+# Reads answering many rows return them as ONE record holding a list: the async driver costs
+# about 60 µs per record received (1,000 one-column records: 65 ms), a collected list 5 ms.
 RECORDS_BY_IDS: Final = """
 UNWIND $ids AS id
 CALL (id) {
@@ -193,7 +195,7 @@ CALL (id) {
   RETURN r
 }
 WITH r WHERE r.deleted = false
-RETURN r.uid AS uid, r.kind AS kind, r.attrs AS attrs, r.rels AS rels
+RETURN collect({uid: r.uid, kind: r.kind, attrs: r.attrs, rels: r.rels}) AS rows
 """
 
 PROPERTY_VALUES: Final = _VISIBLE + "RETURN r.uid AS uid, r[$key] AS value"
@@ -204,7 +206,7 @@ PROPERTY_VALUES: Final = _VISIBLE + "RETURN r.uid AS uid, r[$key] AS value"
 HOLDERS_OF_VALUES: Final = _VISIBLE + """
   AND ALL(p IN $probes WHERE CASE WHEN p.is_list THEN ANY(x IN coalesce(r[p.key], []) WHERE x IN p.values)
                                   ELSE r[p.key] IN p.values END)
-RETURN r.uid AS uid, r.kind AS kind, r.attrs AS attrs, r.rels AS rels
+RETURN collect({uid: r.uid, kind: r.kind, attrs: r.attrs, rels: r.rels}) AS rows
 """
 
 SCHEMA_AT: Final = """

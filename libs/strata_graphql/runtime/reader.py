@@ -102,7 +102,7 @@ class GraphReader:
             )
             for i in missing:
                 self._cache[i] = None
-            for record in records:
+            for record in records[0]["rows"]:
                 row = _row(record)
                 self._cache[row.uid] = row
         return {i: r for i in ids if (r := self._cache.get(i)) is not None}

@@ -195,7 +195,7 @@ class SpeculativeReader(GraphStateReader):
         return [
             NodeRecord(uid=r["uid"], kind=r["kind"], attrs=msgspec.json.decode(r["attrs"] or "{}"),
                        rels=msgspec.json.decode(r["rels"] or "{}"))
-            for r in records
+            for r in records[0]["rows"]
         ]  # fmt: skip
 
     def _fail(self) -> None:
