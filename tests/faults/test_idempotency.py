@@ -68,3 +68,30 @@ async def test_the_same_key_sent_by_many_clients_at_once_is_applied_once(live_ap
     created = [e for e in _events_about(live_api, ids.pop()) if isinstance(e, NodeCreated)]
     assert len(created) == 1
     figures.mutations_checked += 6
+
+
+BULK = """mutation($a: String!, $b: String!) {
+  first: TestingPersonCreate(data: {name: {value: $a}}) { ok object { id name { value } } }
+  second: TestingPersonCreate(data: {name: {value: $b}}) { ok object { id name { value } } }
+}"""
+
+
+async def test_a_retried_bulk_create_is_stored_once(live_api: LiveApi, figures: Figures) -> None:
+    """One atomic batch for the whole document: a retry with the key gets the same objects back,
+    however many clients send it at once; a different document under the key is refused."""
+    a, b, key = f"bulk-a-{uuid.uuid4().hex[:8]}", f"bulk-b-{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
+    answers = await asyncio.gather(*[_post(live_api, BULK, key, a=a, b=b) for _ in range(4)])
+    assert all(answer == answers[0] for answer in answers), answers
+    heads = live_api.stream_heads()
+    assert await _post(live_api, BULK, key, a=a, b=b) == answers[0]
+    assert live_api.stream_heads() == heads, "a retry appends nothing"
+    for field in ("first", "second"):
+        created = [e for e in _events_about(live_api, answers[0][field]["object"]["id"]) if isinstance(e, NodeCreated)]
+        assert len(created) == 1
+    headers = dict(TOKEN_HEADERS, **{"Idempotency-Key": key})
+    three = BULK.replace("}\n}", "}\n  third: TestingPersonCreate(data: {name: {value: \"c\"}}) { ok }\n}")
+    async with httpx.AsyncClient(timeout=120, headers=headers) as http:
+        other = await http.post(f"{live_api.url}/graphql", json={"query": three, "variables": {"a": "x", "b": "y"}})
+    assert other.status_code == 422 and "Idempotency-Key" in other.json()["errors"][0]["message"], other.text
+    assert live_api.stream_heads() == heads
+    figures.mutations_checked += 5

@@ -34,6 +34,7 @@ from strata_graph.records import RecordState
 from strata_graphql.runtime.context import GraphQLContext
 from strata_graphql.runtime.shaping import NodeRef, concrete_kinds
 from strata_api.bulk_events import merge_back_references
+from strata_api.idempotency import committed_seq
 from strata_api.bulk_speculation import SpeculativeReader, holds_values, needs_exact_reads
 from strata_mutations import MutationError, NodeEvent, NodeRecord, decide_create
 
@@ -103,9 +104,11 @@ class BulkCreates:
     same request found an assumption false: then every read is exact."""
 
     def __init__(
-        self, resources: Resources, head: int, *, answers_objects: bool = True, peers: Collection[str] = ()
+        self, resources: Resources, head: int, *, answers_objects: bool = True, peers: Collection[str] = (),
+        mutation_id: str | None = None,
     ) -> None:
         self._resources = resources
+        self._mutation_id = mutation_id  # from an Idempotency-Key: a retry is stored once
         self._peers = peers  # stored objects the creates point to, read before deciding
         self._answers_objects = answers_objects  # else the created objects are not read back
         self._head = head  # the branch head the decisions are made against
@@ -168,8 +171,30 @@ class BulkCreates:
         pending = [PendingEvent(self._resources.names.node_subject(ctx.branch_id, e.node_id), e) for e in events]
         # raises ConcurrencyConflict when the head moved since the decisions: the caller decides again
         result = await store.append(ctx.branch_id, pending, expected_head=self._head, actor=ctx.actor,
-                                    operation=f"bulk.create({len(self._ids)})")  # fmt: skip
+                                    operation=f"bulk.create({len(self._ids)})", mutation_id=self._mutation_id)  # fmt: skip
         await self._resources.wait_projected(ctx.branch_id, result.head_seq)
+        if result.duplicate:  # the same key's batch was stored meanwhile: answer with its objects
+            stored = await committed_seq(self._resources, ctx.branch_id, self._mutation_id or "")
+            if stored is not None:
+                await self.answer_stored(ctx, stored, fields=len(self._ids))
+                return
+        ctx.reader.forget()
+        self._replaying = True
+
+    async def answer_stored(self, ctx: GraphQLContext, head_seq: int, *, fields: int) -> None:
+        """Answer with the objects of the batch already stored at `head_seq` under this request's
+        idempotency key (its creates, in the document's order), instead of deciding again."""
+        store = self._resources.store
+        head = await store.read_range(ctx.branch_id, head_seq, head_seq)
+        count = int(getattr(head[0].event, "event_count", 0)) if head else 0
+        batch = await store.read_range(ctx.branch_id, head_seq - count, head_seq - 1) if count else []
+        created = [e.event.node_id for e in batch if isinstance(e.event, NodeCreated)]
+        if len(created) != fields:
+            raise ValidationFailed(
+                f"Idempotency-Key: the key was used for a request creating {len(created)} objects, this one creates {fields}",
+                field="Idempotency-Key",
+            )
+        self._ids = created
         ctx.reader.forget()
         self._replaying = True
 

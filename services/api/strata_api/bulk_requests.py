@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from graphql import DocumentNode, ExecutionResult, GraphQLError, GraphQLSchema, parse
+from graphql import DocumentNode, ExecutionResult, GraphQLError, GraphQLSchema, OperationDefinitionNode, parse
 from graphql.error import GraphQLSyntaxError
 
 from strata_api.bulk import BulkCreates, is_bulk_create, selects_object, split_document
 from strata_api.bulk_references import referenced_ids
+from strata_api.idempotency import committed_seq, mutation_id_for
 from strata_api.resources import Resources
 from strata_core.errors import ConcurrencyConflict
 from strata_core.gc_pause import gc_paused
@@ -33,10 +34,12 @@ class _Run(NamedTuple):
     variables: dict[str, Any] | None
     answers_objects: bool
     peers: set[str]
+    mutation_id: str | None  # from the request's Idempotency-Key
 
 
 async def run_bulk_request(
-    resources: Resources, ctx: GraphQLContext, query: str, variables: dict[str, Any] | None, operation: str | None
+    resources: Resources, ctx: GraphQLContext, query: str, variables: dict[str, Any] | None, operation: str | None,
+    *, idempotency_key: str | None = None,
 ) -> ExecutionResult | None:
     """The result of a bulk document, or None when `query` is not one (or does not parse or
     validate: the normal path then reports why)."""
@@ -46,7 +49,9 @@ async def run_bulk_request(
     document = _valid_bulk_document(resources, ctx, graphql_schema, query, operation)
     if document is None:
         return None
-    run = _Run(split_document(document, _PART), variables, selects_object(document), referenced_ids(document, ctx.schema, variables))
+    mutation_id = mutation_id_for(ctx.actor, idempotency_key, "bulk.create", 0) if idempotency_key and ctx.actor else None
+    run = _Run(split_document(document, _PART), variables, selects_object(document),
+               referenced_ids(document, ctx.schema, variables), mutation_id)  # fmt: skip
     result, appended = await _execute(resources, ctx, run, operation)
     if not appended and result.errors:
         # maybe a literal only coercion saw (the representatives do not show every value):
@@ -76,6 +81,11 @@ def _valid_bulk_document(
     return None if errors else document
 
 
+def _root_fields(document: DocumentNode) -> tuple[Any, ...]:
+    operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
+    return tuple(operation.selection_set.selections)
+
+
 async def _execute(
     resources: Resources, ctx: GraphQLContext, run: _Run, operation: str | None
 ) -> tuple[ExecutionResult, bool]:
@@ -85,17 +95,22 @@ async def _execute(
     for _ in range(_ATTEMPTS):
         head = await resources.store.head(ctx.branch_id)
         await resources.wait_projected(ctx.branch_id, head)
-        bulk = BulkCreates(resources, head, answers_objects=run.answers_objects, peers=run.peers)
+        bulk = BulkCreates(resources, head, answers_objects=run.answers_objects, peers=run.peers,
+                           mutation_id=run.mutation_id)  # fmt: skip
         ctx.mutations = bulk
-        for part in parts:
-            decided = await execute_validated(resources.graphql_cache, ctx, part, variables, operation)
-            if decided.errors:  # nothing is created: no field answers `ok`
-                return ExecutionResult(data=None, errors=decided.errors), False
-        try:
-            await bulk.commit(ctx)
-        except ConcurrencyConflict:
-            ctx.reader.forget()
-            continue
+        stored = await committed_seq(resources, ctx.branch_id, run.mutation_id) if run.mutation_id else None
+        if stored is not None:  # a retry of a request that was stored: answered, not applied again
+            await bulk.answer_stored(ctx, stored, fields=sum(len(_root_fields(p)) for p in parts))
+        else:
+            for part in parts:
+                decided = await execute_validated(resources.graphql_cache, ctx, part, variables, operation)
+                if decided.errors:  # nothing is created: no field answers `ok`
+                    return ExecutionResult(data=None, errors=decided.errors), False
+            try:
+                await bulk.commit(ctx)
+            except ConcurrencyConflict:
+                ctx.reader.forget()
+                continue
         data: dict[str, Any] = {}
         errors: list[GraphQLError] = []
         for part in parts:

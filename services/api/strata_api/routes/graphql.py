@@ -16,6 +16,7 @@ from litestar.datastructures import State
 from strata_api.bulk_requests import run_bulk_request
 from strata_api.auth_guard import actor_of
 from strata_api.graphql_roots import root_resolvers
+from strata_api.idempotency import IDEMPOTENCY_HEADER
 from strata_api.mutations import ApiMutations, AuthRequired
 from strata_api.resources import Resources
 from strata_core.errors import StoreUnavailable, StrataError, ValidationFailed
@@ -85,17 +86,20 @@ async def _run(request: Request[Any, Any, Any], state: State, branch: str) -> Re
         view = ref.current_view()
         schema = await resources.schemas.current(ref)
     view = msgspec.structs.replace(view, agnostic=agnostic_kinds(schema))
+    idempotency_key = request.headers.get(IDEMPOTENCY_HEADER)
     ctx = GraphQLContext(
         schema=schema,
         reader=GraphReader(resources.driver, resources.settings.neo4j_database, view),
         branch_name=ref.name,
         branch_id=ref.id,
         actor=actor,
-        mutations=None if at_text else ApiMutations(resources, request.headers.get("idempotency-key")),  # the past is read-only
+        mutations=None if at_text else ApiMutations(resources, idempotency_key),  # the past is read-only
         roots=root_resolvers(resources),
     )
     query, variables, operation = body["query"], body.get("variables"), body.get("operationName")
-    result = None if at_text else await run_bulk_request(resources, ctx, query, variables, operation)
+    result = None if at_text else await run_bulk_request(
+        resources, ctx, query, variables, operation, idempotency_key=idempotency_key
+    )
     if result is None:
         result = await execute_document(
             resources.graphql_cache, ctx, query, variables, operation, documents=resources.graphql_documents
