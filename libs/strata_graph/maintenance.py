@@ -10,19 +10,29 @@ from neo4j import AsyncDriver
 
 __all__ = ["graph_digest", "wipe_graph"]
 
+def _chunked(match: str, columns: str, order: str) -> str:
+    """Rows of `columns` in `order`, answered as lists of up to `$chunk` rows per record: the
+    async driver costs ~60 µs per record, so a digest of 100,000 records spent 6 s receiving
+    them one by one. The sort holds every row in memory anyway; the chunks add nothing to it."""
+    return (
+        f"{match} WITH * ORDER BY {order} WITH collect([{columns}]) AS rows "
+        "UNWIND range(0, size(rows) - 1, $chunk) AS start RETURN rows[start..start + $chunk] AS chunk"
+    )
+
+
 # `$branch` null: the whole graph; else the records of one branch (its stream's projection).
 _DIGEST_QUERIES: Final = (
-    "MATCH (r:Rec) WHERE $branch IS NULL OR r.branch = $branch "
-    "RETURN r.branch, r.uid, r.from_seq, r.to_seq, r.kind, r.deleted, r.attrs, r.rels "
-    "ORDER BY r.branch, r.uid, r.from_seq",
-    "MATCH (c:Commit) WHERE $branch IS NULL OR c.branch = $branch "
-    "RETURN c.branch, c.seq, toString(c.time), c.mutation_id, c.actor, c.operation ORDER BY c.branch, c.seq",
-    "MATCH (b:Branch) WHERE $branch IS NULL OR b.id = $branch "
-    "RETURN b.id, b.name, b.origin, b.fork_seq, b.deleted_seq ORDER BY b.id",
-    "MATCH (s:SchemaRec) WHERE $branch IS NULL OR s.branch = $branch "
-    "RETURN s.branch, s.from_seq, s.to_seq, s.hash ORDER BY s.branch, s.from_seq",
-    "MATCH (c:Checkpoint) WHERE $branch IS NULL OR c.branch = $branch RETURN c.stream, c.seq ORDER BY c.stream",
-)
+    _chunked("MATCH (r:Rec) WHERE $branch IS NULL OR r.branch = $branch",
+             "r.branch, r.uid, r.from_seq, r.to_seq, r.kind, r.deleted, r.attrs, r.rels", "r.branch, r.uid, r.from_seq"),
+    _chunked("MATCH (c:Commit) WHERE $branch IS NULL OR c.branch = $branch",
+             "c.branch, c.seq, toString(c.time), c.mutation_id, c.actor, c.operation", "c.branch, c.seq"),
+    _chunked("MATCH (b:Branch) WHERE $branch IS NULL OR b.id = $branch",
+             "b.id, b.name, b.origin, b.fork_seq, b.deleted_seq", "b.id"),
+    _chunked("MATCH (s:SchemaRec) WHERE $branch IS NULL OR s.branch = $branch",
+             "s.branch, s.from_seq, s.to_seq, s.hash", "s.branch, s.from_seq"),
+    _chunked("MATCH (c:Checkpoint) WHERE $branch IS NULL OR c.branch = $branch", "c.stream, c.seq", "c.stream"),
+)  # fmt: skip
+_CHUNK = 5000
 
 _WIPE: Final = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
 
@@ -32,10 +42,11 @@ async def graph_digest(driver: AsyncDriver, database: str, branch: str | None = 
     With `branch` (an id), over that branch's records only."""
     digest = hashlib.sha256()
     for query in _DIGEST_QUERIES:
-        records, _, _ = await driver.execute_query(query, branch=branch, database_=database)
+        records, _, _ = await driver.execute_query(query, branch=branch, chunk=_CHUNK, database_=database)
         for record in records:
-            digest.update(msgspec.json.encode(list(record.values())))
-            digest.update(b"\n")
+            for row in record["chunk"]:
+                digest.update(msgspec.json.encode(row))
+                digest.update(b"\n")
         digest.update(b"--\n")
     return digest.hexdigest()
 

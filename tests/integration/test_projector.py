@@ -19,6 +19,7 @@ from strata_core.settings import Settings
 from strata_events import AttributeValue, NodeCreated
 from strata_eventstore import EventStore, StreamNames
 from strata_eventstore.records import PendingEvent
+from strata_graph import maintenance
 from strata_graph.maintenance import graph_digest, wipe_graph
 from strata_graph.projection import GraphProjection
 from strata_projection.dead_letters import REASON_HEADER, DeadLetters
@@ -78,6 +79,21 @@ async def test_projects_batches_and_a_redelivery_changes_nothing(
     await worker._prepare_consumer(0)  # force a consumer that starts from the beginning
     await asyncio.wait_for(worker.run(asyncio.Event(), until_seq=result.head_seq), timeout=60)
     assert await graph_digest(neo4j_driver, "neo4j") == digest
+
+
+async def test_the_digest_does_not_depend_on_how_rows_are_chunked(
+    nc: Client, neo4j_driver: AsyncDriver, stream_prefix: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = StreamNames(prefix=stream_prefix)
+    store = EventStore(nc, names)
+    await store.ensure_branch_stream("main")
+    await append_workload(store, "main", mutations=3, per_mutation=7)
+    await _project(nc, neo4j_driver, names, "main", await store.last_seq("main"))
+    whole = await graph_digest(neo4j_driver, "neo4j")
+    monkeypatch.setattr(maintenance, "_CHUNK", 2)  # every query now answers several records
+    assert await graph_digest(neo4j_driver, "neo4j") == whole
+    records, _, _ = await neo4j_driver.execute_query("MATCH (r:Rec) SET r.rels = '{}' RETURN count(r) AS n", database_="neo4j")
+    assert records[0]["n"] > 2 and await graph_digest(neo4j_driver, "neo4j") != whole
 
 
 async def test_open_batch_is_invisible_to_the_projector(
