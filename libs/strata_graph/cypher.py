@@ -164,7 +164,19 @@ _FILTERED: Final = _VISIBLE + """
     ELSE false END)
 """
 
-LIST_RECORDS: Final = _FILTERED + """
+# The list reads each origin record's shadow (does the branch have its own record of it?) from
+# `$shadow`, the ids of the branch's own records at its sequence (`OWN_RECORD_IDS`, one read),
+# instead of an index seek per origin record: 1,000 interfaces on a branch at 100k objects,
+# ~1.4 s -> ~0.65 s. On main the origin part reads nothing and `$shadow` is empty.
+OWN_RECORD_IDS: Final = """
+MATCH (r:Rec {branch: $branch}) WHERE r.to_seq > $own_seq AND r.from_seq <= $own_seq
+RETURN collect(r.uid) AS uids
+"""
+
+_SHADOW_CHECK: Final = """AND NOT EXISTS { MATCH (o:Rec {uid: r.uid, branch: $branch}) USING INDEX o:Rec(uid, branch, to_seq)
+                     WHERE o.from_seq <= $own_seq AND o.to_seq > $own_seq }"""
+
+LIST_RECORDS: Final = _FILTERED.replace(_SHADOW_CHECK, "AND NOT r.uid IN $shadow") + """
 WITH r ORDER BY r[$o1], r[$o2], r[$o3], r.uid
 WITH collect(r) AS rows
 RETURN size(rows) AS total,

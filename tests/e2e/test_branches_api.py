@@ -39,12 +39,14 @@ async def _create(api: AsyncTestClient, name: str, branch: str = "main") -> str:
 async def test_branch_isolation_both_ways(api: AsyncTestClient) -> None:  # type: ignore[type-arg]
     assert (await api.post("/api/schema/load?branch=main", json=ANIMALS, headers=TOKEN_HEADERS)).status_code == 200
     alice = await _create(api, "Alice")
+    dave = await _create(api, "Dave")
     await _gql(api, 'mutation { BranchCreate(data: {name: "b1"}) { ok } }')
     await _create(api, "Bob", branch="b1")
     await _gql(api, 'mutation { TestingPersonUpdate(data: {id: "%s", height: {value: 150}}) { ok } }' % alice, "b1")
+    await _gql(api, 'mutation { TestingPersonDelete(data: {id: "%s"}) { ok } }' % dave, "b1")
     await _create(api, "Carol")  # on main, after the fork
-    assert await _names(api, "main") == ["Alice", "Carol"]
-    assert await _names(api, "b1") == ["Alice", "Bob"]
+    assert await _names(api, "main") == ["Alice", "Carol", "Dave"]
+    assert await _names(api, "b1") == ["Alice", "Bob"]  # Alice once (the branch's version), Dave hidden
     on_main = await _gql(api, 'query { TestingPerson(ids: ["%s"]) { edges { node { height { value } } } } }' % alice)
     on_b1 = await _gql(api, 'query { TestingPerson(ids: ["%s"]) { edges { node { height { value } } } } }' % alice, "b1")
     assert on_main["data"]["TestingPerson"]["edges"][0]["node"]["height"]["value"] is None

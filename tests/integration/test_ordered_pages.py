@@ -53,7 +53,7 @@ async def test_index_ordered_pages_equal_the_general_query(neo4j_driver: AsyncDr
     for offset in (0, 1, 7, 30, 48, 55, 80):
         for limit in (1, 5, 20, 100):
             expected = (await read_records(
-                neo4j_driver, "neo4j", cypher.LIST_RECORDS, kinds=[KIND], filters=[], ids=None,
+                neo4j_driver, "neo4j", cypher.LIST_RECORDS, kinds=[KIND], filters=[], ids=None, shadow=[],
                 o1="v_name", o2="", o3="", offset=offset, limit=limit, **view.params(),
             ))[0]  # fmt: skip
             total, page = await ordered_page(neo4j_driver, "neo4j", branch=branch, kind=KIND, key="v_name",

@@ -69,7 +69,7 @@ class GraphReader:
             return total, rows
         keys = [*order, "", "", ""][:3]
         records = await read_records(
-            self._driver, self._database, cypher.LIST_RECORDS,
+            self._driver, self._database, cypher.LIST_RECORDS, shadow=await self._own_record_ids(),
             kinds=list(kinds), filters=[msgspec.to_builtins(f) for f in filters],
             ids=list(ids) if ids is not None else None, o1=keys[0], o2=keys[1], o3=keys[2], offset=offset,
             limit=min(limit if limit is not None else 2**31, 2**31 - 1 - offset), **self.view.params(),
@@ -79,6 +79,15 @@ class GraphReader:
         for r in rows:
             self._cache[r.uid] = r
         return int(row["total"]), rows
+
+    async def _own_record_ids(self) -> list[str]:
+        """The objects the branch has its own record of at its sequence: they hide the origin's."""
+        if self.view.origin is None:
+            return []
+        records = await read_records(self._driver, self._database, cypher.OWN_RECORD_IDS,
+                                     branch=self.view.branch, own_seq=self.view.own_seq)  # fmt: skip
+        uids: list[str] = records[0]["uids"]
+        return uids
 
     async def _index_ordered(
         self, kinds: Sequence[str], filters: Sequence[Filter], ids: Sequence[str] | None, order: Sequence[str],
