@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, LiteralString
 
 __all__ = [
     "CLOSE_OPEN_RECORDS",
@@ -132,8 +132,12 @@ CREATE (:SchemaRec {branch: $branch, from_seq: $seq, to_seq: $open, hash: $hash,
 """
 
 # --- reads ------------------------------------------------------------------------------
-# `VISIBLE` is the shared prefix of every read: the records a View sees, kinds restricted.
-_VISIBLE: Final = """
+
+
+def _visible(unshadowed: LiteralString) -> LiteralString:
+    """`_VISIBLE` with `unshadowed`, the test that the branch has no record of its own for the
+    origin record `r` valid at its sequence (which would shadow it)."""
+    return """
 CALL () {
   MATCH (r:Rec {branch: $branch})
   WHERE r.kind IN $kinds AND r.from_seq <= $own_seq AND r.to_seq > $own_seq
@@ -143,14 +147,19 @@ CALL () {
   WHERE $origin IS NOT NULL AND r.kind IN $kinds
   WITH r, CASE WHEN r.kind IN $agnostic THEN $origin_now ELSE $origin_seq END AS at
   WHERE r.from_seq <= at AND r.to_seq > at
-    AND NOT EXISTS { MATCH (o:Rec {uid: r.uid, branch: $branch}) USING INDEX o:Rec(uid, branch, to_seq)
-                     WHERE o.from_seq <= $own_seq AND o.to_seq > $own_seq }
+    AND """ + unshadowed + """
   RETURN r
 }
 WITH r WHERE r.deleted = false
 """
 
-_FILTERED: Final = _VISIBLE + """
+
+# `_VISIBLE` is the shared prefix of every read: the records a View sees, kinds restricted; each
+# origin record's shadow is looked up with an index seek.
+_VISIBLE: Final = _visible("""NOT EXISTS { MATCH (o:Rec {uid: r.uid, branch: $branch}) USING INDEX o:Rec(uid, branch, to_seq)
+                     WHERE o.from_seq <= $own_seq AND o.to_seq > $own_seq }""")
+
+_FILTERS: Final = """
   AND ($ids IS NULL OR r.uid IN $ids)
   AND ALL(f IN $filters WHERE CASE f.op
     WHEN 'eq' THEN r[f.key] = f.value
@@ -164,6 +173,8 @@ _FILTERED: Final = _VISIBLE + """
     ELSE false END)
 """
 
+_FILTERED: Final = _VISIBLE + _FILTERS
+
 # The list reads each origin record's shadow (does the branch have its own record of it?) from
 # `$shadow`, the ids of the branch's own records at its sequence (`OWN_RECORD_IDS`, one read),
 # instead of an index seek per origin record: 1,000 interfaces on a branch at 100k objects,
@@ -173,10 +184,7 @@ MATCH (r:Rec {branch: $branch}) WHERE r.to_seq > $own_seq AND r.from_seq <= $own
 RETURN collect(r.uid) AS uids
 """
 
-_SHADOW_CHECK: Final = """AND NOT EXISTS { MATCH (o:Rec {uid: r.uid, branch: $branch}) USING INDEX o:Rec(uid, branch, to_seq)
-                     WHERE o.from_seq <= $own_seq AND o.to_seq > $own_seq }"""
-
-LIST_RECORDS: Final = _FILTERED.replace(_SHADOW_CHECK, "AND NOT r.uid IN $shadow") + """
+LIST_RECORDS: Final = _visible("NOT r.uid IN $shadow") + _FILTERS + """
 WITH r ORDER BY r[$o1], r[$o2], r[$o3], r.uid
 WITH collect(r) AS rows
 RETURN size(rows) AS total,
