@@ -34,11 +34,11 @@ from strata_graph.records import RecordState
 from strata_graphql.runtime.context import GraphQLContext
 from strata_graphql.runtime.shaping import NodeRef, concrete_kinds
 from strata_api.bulk_events import merge_back_references
-from strata_api.idempotency import committed_seq
+from strata_api.idempotency import committed_seq, events_of_commit
 from strata_api.bulk_speculation import SpeculativeReader, holds_values, needs_exact_reads
 from strata_mutations import MutationError, NodeEvent, NodeRecord, decide_create
 
-__all__ = ["BulkCreates", "OverlayReader", "is_bulk_create", "lay_over", "selects_object", "split_document"]
+__all__ = ["BulkCreates", "OverlayReader", "is_bulk_create", "lay_over", "root_operation", "selects_object", "split_document"]
 
 _PREFETCH = 2000  # ids per read when pass 2 loads the created objects
 
@@ -54,10 +54,14 @@ def is_bulk_create(document: DocumentNode, ctx: GraphQLContext) -> bool:
     )
 
 
+def root_operation(document: DocumentNode) -> OperationDefinitionNode:
+    """The document's (first) operation: a bulk document has exactly one."""
+    return next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
+
+
 def selects_object(document: DocumentNode) -> bool:
     """Whether any create of the bulk document asks for `object` (a fragment might)."""
-    operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
-    for field in operation.selection_set.selections:
+    for field in root_operation(document).selection_set.selections:
         for selection in field.selection_set.selections if isinstance(field, FieldNode) and field.selection_set else ():
             if not isinstance(selection, FieldNode) or selection.name.value == "object":
                 return True
@@ -184,10 +188,7 @@ class BulkCreates:
     async def answer_stored(self, ctx: GraphQLContext, head_seq: int, *, fields: int) -> None:
         """Answer with the objects of the batch already stored at `head_seq` under this request's
         idempotency key (its creates, in the document's order), instead of deciding again."""
-        store = self._resources.store
-        head = await store.read_range(ctx.branch_id, head_seq, head_seq)
-        count = int(getattr(head[0].event, "event_count", 0)) if head else 0
-        batch = await store.read_range(ctx.branch_id, head_seq - count, head_seq - 1) if count else []
+        batch = await events_of_commit(self._resources, ctx.branch_id, head_seq)
         created = [e.event.node_id for e in batch if isinstance(e.event, NodeCreated)]
         if len(created) != fields:
             raise ValidationFailed(
@@ -203,7 +204,7 @@ def split_document(document: DocumentNode, size: int) -> list[DocumentNode]:
     """The document's root fields in documents of at most `size` fields each (graphql-core
     executes mutation fields with one nested await per field, which overflows the recursion
     limit near a thousand). Each part keeps the fragments and the variables its fields use."""
-    operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
+    operation = root_operation(document)
     others = tuple(d for d in document.definitions if d is not operation)
     fields = list(operation.selection_set.selections)
     if len(fields) <= size:

@@ -16,12 +16,12 @@ from graphql import (
     FieldNode,
     ListValueNode,
     ObjectValueNode,
-    OperationDefinitionNode,
     StringValueNode,
     ValueNode,
     VariableNode,
 )
 
+from strata_api.bulk import root_operation
 from strata_schema import BranchSchema
 
 __all__ = ["referenced_ids"]
@@ -32,8 +32,7 @@ def referenced_ids(document: DocumentNode, schema: BranchSchema, variables: Mapp
     variables; what cannot be read this way is simply not prefetched)."""
     variables = variables or {}
     found: set[str] = set()
-    operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
-    for field in operation.selection_set.selections:
+    for field in root_operation(document).selection_set.selections:
         if not isinstance(field, FieldNode) or not field.name.value.endswith("Create"):
             continue
         kind = schema.get(field.name.value[: -len("Create")])

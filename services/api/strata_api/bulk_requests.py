@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from graphql import DocumentNode, ExecutionResult, GraphQLError, GraphQLSchema, OperationDefinitionNode, parse
+from graphql import DocumentNode, ExecutionResult, GraphQLError, GraphQLSchema, parse
 from graphql.error import GraphQLSyntaxError
 
-from strata_api.bulk import BulkCreates, is_bulk_create, selects_object, split_document
+from strata_api.bulk import BulkCreates, is_bulk_create, root_operation, selects_object, split_document
 from strata_api.bulk_references import referenced_ids
 from strata_api.idempotency import committed_seq, mutation_id_for
 from strata_api.resources import Resources
@@ -31,6 +31,7 @@ _LARGE = 20_000  # characters: a document this long is parsed and validated apar
 
 class _Run(NamedTuple):
     parts: list[DocumentNode]
+    fields: int  # the document's creates
     variables: dict[str, Any] | None
     answers_objects: bool
     peers: set[str]
@@ -50,8 +51,8 @@ async def run_bulk_request(
     if document is None:
         return None
     mutation_id = mutation_id_for(ctx.actor, idempotency_key, "bulk.create", 0) if idempotency_key and ctx.actor else None
-    run = _Run(split_document(document, _PART), variables, selects_object(document),
-               referenced_ids(document, ctx.schema, variables), mutation_id)  # fmt: skip
+    run = _Run(split_document(document, _PART), len(root_operation(document).selection_set.selections), variables,
+               selects_object(document), referenced_ids(document, ctx.schema, variables), mutation_id)  # fmt: skip
     result, appended = await _execute(resources, ctx, run, operation)
     if not appended and result.errors:
         # maybe a literal only coercion saw (the representatives do not show every value):
@@ -81,11 +82,6 @@ def _valid_bulk_document(
     return None if errors else document
 
 
-def _root_fields(document: DocumentNode) -> tuple[Any, ...]:
-    operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
-    return tuple(operation.selection_set.selections)
-
-
 async def _execute(
     resources: Resources, ctx: GraphQLContext, run: _Run, operation: str | None
 ) -> tuple[ExecutionResult, bool]:
@@ -100,7 +96,7 @@ async def _execute(
         ctx.mutations = bulk
         stored = await committed_seq(resources, ctx.branch_id, run.mutation_id) if run.mutation_id else None
         if stored is not None:  # a retry of a request that was stored: answered, not applied again
-            await bulk.answer_stored(ctx, stored, fields=sum(len(_root_fields(p)) for p in parts))
+            await bulk.answer_stored(ctx, stored, fields=run.fields)
         else:
             for part in parts:
                 decided = await execute_validated(resources.graphql_cache, ctx, part, variables, operation)

@@ -13,9 +13,10 @@ from typing import Any
 
 from strata_api.resources import Resources
 from strata_events import NodeCreated, NodeDeleted, NodeUpdated
+from strata_eventstore.records import StoredEvent
 from strata_graph.driver import read_records
 
-__all__ = ["IDEMPOTENCY_HEADER", "committed_seq", "mutation_id_for", "object_of_commit"]
+__all__ = ["IDEMPOTENCY_HEADER", "committed_seq", "events_of_commit", "mutation_id_for", "object_of_commit"]
 
 IDEMPOTENCY_HEADER = "idempotency-key"
 MAX_KEY_LENGTH = 200
@@ -37,11 +38,16 @@ async def committed_seq(resources: Resources, branch_id: str, mutation_id: str) 
     return int(records[0]["seq"]) if records else None
 
 
-async def object_of_commit(resources: Resources, branch_id: str, head_seq: int, kind: str) -> tuple[str | None, Any]:
-    """(object id, first event) of the stored mutation's first event about an object of `kind`."""
+async def events_of_commit(resources: Resources, branch_id: str, head_seq: int) -> list[StoredEvent]:
+    """The events of the stored mutation whose head message is at `head_seq`."""
     head = await resources.store.read_range(branch_id, head_seq, head_seq)
     count = int(getattr(head[0].event, "event_count", 0)) if head else 0
-    for stored in await resources.store.read_range(branch_id, head_seq - count, head_seq - 1):
+    return await resources.store.read_range(branch_id, head_seq - count, head_seq - 1) if count else []
+
+
+async def object_of_commit(resources: Resources, branch_id: str, head_seq: int, kind: str) -> tuple[str | None, Any]:
+    """(object id, first event) of the stored mutation's first event about an object of `kind`."""
+    for stored in await events_of_commit(resources, branch_id, head_seq):
         event = stored.event
         if isinstance(event, (NodeCreated, NodeUpdated, NodeDeleted)) and event.kind == kind:
             return event.node_id, event
