@@ -33,8 +33,9 @@ def gc_paused() -> Iterator[None]:
 
 
 def raise_collection_threshold() -> None:
-    """For a long-running service process: collect after `_SERVICE_THRESHOLD` allocations, and
-    leave what start-up built (modules, schemas, connections) out of every later collection."""
+    """For a long-running service process, called first thing: collect after
+    `_SERVICE_THRESHOLD` allocations, and leave what is loaded by then (the imported modules)
+    out of every later collection."""
     _, older, oldest = gc.get_threshold()
     gc.set_threshold(_SERVICE_THRESHOLD, older, oldest)
     gc.freeze()

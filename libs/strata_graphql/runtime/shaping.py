@@ -135,7 +135,7 @@ class ShapedNode(dict[str, Any]):
         if layout is None:
             raise KeyError(key)
         if key in layout.attributes:
-            value: Any = _shaped_attribute(self._row, layout, layout.attributes[key], self._profiles)
+            value: Any = _shaped_attribute(self._row, layout.attributes[key], self._profiles)
         elif key in layout.relationships:
             value = RelPeers(layout.relationships[key], self._row)
         elif key == "display_label":
@@ -162,7 +162,7 @@ class ShapedNode(dict[str, Any]):
         )
 
 
-def _shaped_attribute(row: NodeRow, layout: _Layout, attr: AttributeSchema, from_profiles: dict[str, Any]) -> dict[str, Any]:
+def _shaped_attribute(row: NodeRow, attr: AttributeSchema, from_profiles: dict[str, Any]) -> dict[str, Any]:
     stored = row.attrs.get(attr.name)
     unset = stored is None or stored.get("is_default") or stored.get("value") is None
     if unset and attr.name in from_profiles:
