@@ -50,7 +50,14 @@ async def test_worker_killed_mid_stream_and_restarted_loses_nothing(
             return await _feed_size(nc, settings.stream_prefix) >= 50
 
         await wait_for(some, timeout_s=90)
-        writer = asyncio.create_task(append_workload(store, "main", mutations=30, per_mutation=10, seed=12))
+        async def paced_writes() -> None:  # 30 more mutations, spread over ~1.5 s
+            for n in range(30):
+                await append_workload(store, "main", mutations=1, per_mutation=10, seed=12 + n)
+                await asyncio.sleep(0.05)
+
+        # all 30 at once were appended and relayed within the 0.3 s before the kill (a CI run
+        # of a faster relay): the kill must land while changes are still coming
+        writer = asyncio.create_task(paced_writes())
         await asyncio.sleep(0.3)
         worker.send_signal(signal.SIGKILL)  # while changes keep coming
         worker.wait(10)
