@@ -80,14 +80,11 @@ class EventStore:
 
     async def ensure_branch_stream(self, branch_id: str) -> str:
         config = self.stream_config(branch_id)
-        try:
-            await self._js.stream_info(config.name or "")
-        except nats.js.errors.NotFoundError:
-            try:
-                await self._js.add_stream(config)
-            except nats.js.errors.BadRequestError as exc:
-                if exc.err_code != JsErrorCode.STREAM_NAME_IN_USE:
-                    raise StoreUnavailable(f"cannot create stream {config.name}: {exc}") from exc
+        try:  # one round trip: creating a stream that exists with this config succeeds
+            await self._js.add_stream(config)
+        except nats.js.errors.BadRequestError as exc:
+            if exc.err_code != JsErrorCode.STREAM_NAME_IN_USE:  # exists, configured otherwise
+                raise StoreUnavailable(f"cannot create stream {config.name}: {exc}") from exc
         return config.name or ""
 
     async def branch_ids(self) -> list[str]:

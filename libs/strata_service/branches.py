@@ -19,6 +19,14 @@ RETURN b.id AS id, b.origin AS origin, b.fork_seq AS fork_seq, b.fork_time AS fo
        coalesce(b.earlier_forks, []) AS earlier_forks, coalesce(b.rebased_at, []) AS rebased_at
 """
 
+# The checkpoint first: a branch row read after it is at least as new (see `name_at_checkpoint`).
+_FIND_NAME_WITH_CHECKPOINT = """
+OPTIONAL MATCH (c:Checkpoint {stream: $stream})
+WITH c.seq AS checkpoint
+OPTIONAL MATCH (b:Branch {name: $name}) WHERE b.deleted_seq IS NULL
+RETURN coalesce(checkpoint, 0) AS checkpoint, count(b) > 0 AS taken
+"""
+
 
 class BranchRef(msgspec.Struct, frozen=True, kw_only=True):
     id: str
@@ -59,6 +67,15 @@ class BranchDirectory:
             return True
         records = await read_records(self._driver, self._database, _FIND_BRANCH, name=name)
         return bool(records)
+
+    async def name_at_checkpoint(self, name: str, stream: str) -> tuple[bool, int]:
+        """Whether a live branch holds `name` in the read model, and the sequence of `stream`
+        (main's) the model had reached when it was asked. The model may have moved on between
+        the two reads; it is never behind the checkpoint returned."""
+        records = await read_records(
+            self._driver, self._database, _FIND_NAME_WITH_CHECKPOINT, name=name, stream=stream
+        )
+        return bool(records[0]["taken"]), int(records[0]["checkpoint"])
 
     async def resolve(self, name: str) -> BranchRef:
         if name == "main":

@@ -11,7 +11,10 @@ from litestar.testing import AsyncTestClient
 from nats.aio.client import Client
 
 from strata_core.settings import Settings
+from strata_events import BranchDeleted
+from strata_service import branch_service
 from strata_eventstore import EventStore, StreamNames
+from strata_eventstore.records import PendingEvent
 from tests.e2e.test_branches_api import _create, _gql, _names
 from tests.e2e.test_graphql_api import ANIMALS
 from tests.e2e.conftest import TOKEN_HEADERS
@@ -74,3 +77,26 @@ async def test_a_created_branch_is_usable_at_once_and_its_name_taken_once(api: A
     listed = await _gql(api, "query { Branch { name } }")
     names = [b["name"] for b in listed["data"]["Branch"]]
     assert names.count("contested") == 1 and all(names.count(f"twice-{i}") == 1 for i in range(5))
+
+
+
+@pytest.mark.parametrize("log_events", [16, 0], ids=["from-the-log", "waiting-for-the-model"])
+async def test_a_name_freed_by_a_delete_not_yet_projected_can_be_taken_again(
+    api: AsyncTestClient, nc: Client, settings: Settings, monkeypatch: pytest.MonkeyPatch, log_events: int  # type: ignore[type-arg]
+) -> None:
+    """The name check reads main's branch events past the read model's checkpoint: a delete
+    there frees the name, a create there takes it. Past that many, it waits for the model."""
+    monkeypatch.setattr(branch_service, "_LOG_EVENTS_READ", log_events)
+    store = EventStore(nc, StreamNames(prefix=settings.stream_prefix))
+    create = 'mutation { BranchCreate(data: {name: "%s"}) { ok object { id } } }'
+    for i in range(3):
+        name = f"again-{i}"
+        branch_id = (await _gql(api, create % name))["data"]["BranchCreate"]["object"]["id"]
+        deleted = BranchDeleted(branch_id=branch_id, name=name)  # what BranchDelete appends
+        await store.append("main", [PendingEvent(store.names.branch_event_subject("main"), deleted)], expected_head=None)
+        again = await api.post("/graphql/main", headers=TOKEN_HEADERS, json={"query": create % name})
+        assert not again.json().get("errors"), again.json()
+        twice = await api.post("/graphql/main", headers=TOKEN_HEADERS, json={"query": create % name})
+        assert "already exists" in str(twice.json().get("errors")), twice.json()
+    listed = await _gql(api, "query { Branch { name } }")
+    assert all([b["name"] for b in listed["data"]["Branch"]].count(f"again-{i}") == 1 for i in range(3))
