@@ -7,6 +7,8 @@ server sends a status (404 no messages, 408 request timeout).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 
 import nats.errors
@@ -23,6 +25,7 @@ class RawPuller:
         self._subject = f"$JS.API.CONSUMER.MSG.NEXT.{stream}.{consumer}"
         self._sub: Subscription | None = None
         self._inbox = ""
+        self._quiet = False  # the last pull found nothing: the next one waits at once
 
     async def _ensure_sub(self) -> Subscription:
         if self._sub is None:
@@ -30,20 +33,40 @@ class RawPuller:
             self._sub = await self._nc.subscribe(self._inbox)
         return self._sub
 
-    async def pull(self, batch: int, *, wait_s: float = 0.0) -> list[Msg]:
-        """Up to `batch` messages ready now; when none are, waits up to `wait_s` for the first.
+    async def pull(self, batch: int, *, wait_s: float = 0.0, stop: asyncio.Event | None = None) -> list[Msg]:
+        """Up to `batch` messages ready now; when none are, waits up to `wait_s` for the first,
+        or until `stop` is set (then nothing is returned).
 
         A pull for N messages with an expiry is held by the server until N arrive or it
         expires, which would add the whole expiry to the latency of a quiet stream: so the
-        wait asks for one message, and the rest are taken without waiting.
+        wait asks for one message, and the rest are taken without waiting. After a pull that
+        found nothing, the next one waits without asking first: a quiet stream costs one
+        request per `wait_s`.
         """
-        out = await self._request({"batch": batch, "no_wait": True}, batch, 5.0)
-        if out or wait_s <= 0:
-            return out
-        first = await self._request({"batch": 1, "expires": int(wait_s * 1e9)}, 1, wait_s + 5.0)
-        if not first or batch == 1:
-            return first
-        return first + await self._request({"batch": batch - 1, "no_wait": True}, batch - 1, 5.0)
+        out: list[Msg] = []
+        if not (self._quiet and wait_s > 0):
+            out = await self._request({"batch": batch, "no_wait": True}, batch, 5.0)
+        if not out and wait_s > 0:
+            out = await self._wait_for_first(wait_s, stop)
+            if out and batch > 1:
+                out += await self._request({"batch": batch - 1, "no_wait": True}, batch - 1, 5.0)
+        self._quiet = not out
+        return out
+
+    async def _wait_for_first(self, wait_s: float, stop: asyncio.Event | None) -> list[Msg]:
+        waiting = self._request({"batch": 1, "expires": int(wait_s * 1e9)}, 1, wait_s + 5.0)
+        if stop is None:
+            return await waiting
+        pull = asyncio.ensure_future(waiting)
+        stopped = asyncio.ensure_future(stop.wait())
+        await asyncio.wait({pull, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        if not pull.done():  # stopping: a message delivered now is delivered again (never acked)
+            pull.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await pull
+            return []
+        return pull.result()
 
     async def _request(self, request: dict[str, object], batch: int, timeout_s: float) -> list[Msg]:
         sub = await self._ensure_sub()

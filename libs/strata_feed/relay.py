@@ -44,6 +44,7 @@ class RelayOptions(msgspec.Struct, frozen=True, kw_only=True):
     ack_wait_s: float = 300.0
     discover_interval_s: float = 2.0
     retry_delay_s: float = 1.0
+    idle_wait_s: float = 5.0  # one pull of a caught-up stream; a new message ends it at once
 
 
 class BranchRelay:
@@ -106,7 +107,7 @@ class BranchRelay:
         self._log.info("feed_relay_started")
         try:
             while not stop.is_set():
-                page = await puller.pull(self._options.page, wait_s=0.5)
+                page = await puller.pull(self._options.page, wait_s=self._options.idle_wait_s, stop=stop)
                 if not page:
                     continue
                 fresh = [m for m in page if _seq(m) > self.relayed_seq]  # redeliveries are skipped

@@ -39,8 +39,12 @@ class WorkerOptions:
         pull_batch: int = 1000,
         max_events_per_tx: int = 5000,
         hold_in_tx_s: float = 0.0,
+        idle_wait_s: float = 5.0,
     ) -> None:
         self.consumer_name = consumer_name
+        # how long one pull of a caught-up stream waits for a message; a new message ends the
+        # wait at once, so this sets only how many requests a quiet stream costs
+        self.idle_wait_s = idle_wait_s
         self.pull_batch = pull_batch
         self.max_events_per_tx = max_events_per_tx
         self.hold_in_tx_s = hold_in_tx_s
@@ -110,7 +114,10 @@ class StreamWorker:
         self._log.info("stream_worker_started", checkpoint=checkpoint)
         try:
             while not stop.is_set():
-                messages = await puller.pull(self._options.pull_batch, wait_s=0.5 if not ready else 0)
+                if until_seq is not None and self.status.checkpoint >= until_seq:
+                    return
+                wait_s = self._options.idle_wait_s if not ready else 0
+                messages = await puller.pull(self._options.pull_batch, wait_s=wait_s, stop=stop)
                 ready.extend(assembler.feed(messages))
                 while ready:
                     taken = self._take_for_tx(ready)

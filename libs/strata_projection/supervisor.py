@@ -1,5 +1,10 @@
 """Finds branch streams (at start, on stream-created advisories, and by periodic listing) and
-runs one StreamWorker per stream; publishes the workers' status to the status KV bucket."""
+runs one StreamWorker per stream; publishes the workers' status to the status KV bucket.
+
+The work per new stream does not grow with the number of branches: an advisory names its
+stream, so it starts that worker without listing every stream, and a status is published only
+when it changed (with 1,000 branches, publishing all of them on every advisory and every tick
+made the projector and nats-server the busiest processes of a branch create)."""
 
 from __future__ import annotations
 
@@ -42,6 +47,8 @@ class ProjectorSupervisor:
         self._interval = discover_interval_s
         self._workers: dict[str, tuple[StreamWorker, asyncio.Task[None]]] = {}
         self._wake = asyncio.Event()
+        self._published: dict[str, bytes] = {}  # the status last put per branch
+        self._stop: asyncio.Event | None = None
 
     @property
     def workers(self) -> dict[str, StreamWorker]:
@@ -50,6 +57,7 @@ class ProjectorSupervisor:
     async def run(self, stop: asyncio.Event) -> None:
         await self._projection.ensure_schema()
         await self._dead_letters.ensure_stream()
+        self._stop = stop
         sub = await self._nc.subscribe("$JS.EVENT.ADVISORY.STREAM.CREATED.>", cb=self._on_advisory)
         try:
             while not stop.is_set():
@@ -65,7 +73,12 @@ class ProjectorSupervisor:
             await asyncio.gather(*(t for _, t in self._workers.values()), return_exceptions=True)
 
     async def _on_advisory(self, msg: Msg) -> None:
-        self._wake.set()
+        branch_id = self._store.names.branch_id_of_stream(msg.subject.rpartition(".")[2])
+        if branch_id is None or self._stop is None:
+            return
+        if branch_id not in self._workers:
+            self._start_worker(branch_id, self._stop)
+            self._wake.set()  # its first status
 
     async def _discover(self, stop: asyncio.Event) -> None:
         for branch_id, (_, task) in list(self._workers.items()):
@@ -75,22 +88,23 @@ class ProjectorSupervisor:
                     _log.error("stream_worker_failed", branch_id=branch_id, error=repr(exc))
                 del self._workers[branch_id]
         for branch_id in await self._store.branch_ids():
-            if branch_id in self._workers:
-                continue
-            worker = StreamWorker(
-                self._nc,
-                self._store.names,
-                self._projection,
-                self._dead_letters,
-                branch_id,
-                self._options,
-            )
-            self._workers[branch_id] = (worker, asyncio.create_task(worker.run(stop)))
-            _log.info("stream_discovered", branch_id=branch_id, stream=worker.stream)
+            if branch_id not in self._workers:
+                self._start_worker(branch_id, stop)
+
+    def _start_worker(self, branch_id: str, stop: asyncio.Event) -> None:
+        worker = StreamWorker(
+            self._nc, self._store.names, self._projection, self._dead_letters, branch_id, self._options
+        )
+        self._workers[branch_id] = (worker, asyncio.create_task(worker.run(stop)))
+        _log.info("stream_discovered", branch_id=branch_id, stream=worker.stream)
 
     async def _publish_status(self) -> None:
         if self._status_kv is None:
             return
-        for branch_id, (worker, _) in self._workers.items():
+        for branch_id, (worker, _) in list(self._workers.items()):
+            status = msgspec.json.encode(worker.status)
+            if self._published.get(branch_id) == status:
+                continue
             with contextlib.suppress(Exception):
-                await self._status_kv.put(f"projector.{branch_id}", msgspec.json.encode(worker.status))
+                await self._status_kv.put(f"projector.{branch_id}", status)
+                self._published[branch_id] = status

@@ -211,3 +211,32 @@ async def test_projector_killed_mid_batch_recovers_to_the_rebuilt_graph(
     assert await graph_digest(neo4j_driver, "neo4j") == live_digest
     live, _, _ = await neo4j_driver.execute_query(COUNT_OPEN_LIVE, b="main", database_="neo4j")
     assert live[0]["n"] > 0
+
+
+async def test_a_caught_up_worker_waits_long_for_news_yet_stops_at_once_and_sees_news_at_once(
+    nc: Client, neo4j_driver: AsyncDriver, stream_prefix: str
+) -> None:
+    """A quiet stream costs one pull per `idle_wait_s`, not one per half second: a message
+    still ends the wait as it comes, and so does a stop."""
+    names = StreamNames(prefix=stream_prefix)
+    store = EventStore(nc, names)
+    await store.ensure_branch_stream("main")
+    js = nc.jetstream()
+    dead = DeadLetters(js, names)
+    await dead.ensure_stream()
+    projection = GraphProjection(neo4j_driver, "neo4j")
+    await projection.ensure_schema()
+    worker = StreamWorker(nc, names, projection, dead, "main", WorkerOptions(idle_wait_s=120.0))
+    stop = asyncio.Event()
+    task = asyncio.create_task(worker.run(stop))
+    await asyncio.sleep(0.5)  # started and waiting on an empty stream
+    node = uuid.uuid4().hex
+    created = NodeCreated(node_id=node, kind="BuiltinTag", attributes={"name": AttributeValue(value="news")})
+    result = await store.append("main", [PendingEvent(names.node_subject("main", node), created)], expected_head=0)
+    for _ in range(100):  # well inside the 120 s wait
+        if worker.status.checkpoint >= result.head_seq:
+            break
+        await asyncio.sleep(0.1)
+    assert worker.status.checkpoint == result.head_seq
+    stop.set()
+    await asyncio.wait_for(task, timeout=10)  # not the rest of the 120 s wait
