@@ -22,6 +22,7 @@ __all__ = [
     "DatedState",
     "RecordsAt",
     "branch_records_at",
+    "holders_of_fields",
     "holders_of_values",
     "records_at_two",
     "schema_changed_between",
@@ -53,6 +54,19 @@ RETURN r[$key] AS value, collect(r.uid) AS uids
 
 # The time of each commit named (records keep the sequence that wrote them, commits its time):
 # one lookup per distinct sequence, not per record.
+# Current records of $kinds with the properties $keys, among those whose $key holds one of
+# $values (a value property, or any peer of an `r_` list with `_HOLDERS_BY_PEER`).
+_HOLDERS_BY_VALUE: Final = """
+MATCH (r:Rec {branch: $branch, to_seq: $open})
+WHERE r.kind IN $kinds AND r.deleted = false AND r[$key] IN $values
+RETURN collect([r.uid, [k IN $keys | r[k]]]) AS rows
+"""
+_HOLDERS_BY_PEER: Final = """
+MATCH (r:Rec {branch: $branch, to_seq: $open})
+WHERE r.kind IN $kinds AND r.deleted = false AND any(p IN coalesce(r[$key], []) WHERE p IN $values)
+RETURN collect([r.uid, [k IN $keys | r[k]]]) AS rows
+"""
+
 _COMMIT_TIMES: Final = """
 UNWIND $seqs AS seq
 MATCH (c:Commit {branch: $branch, seq: seq})
@@ -141,3 +155,17 @@ async def holders_of_values(
         branch=branch, kind=kind, key=key, values=list(values), open=OPEN,
     )
     return {r["value"]: list(r["uids"]) for r in records}
+
+
+async def holders_of_fields(
+    driver: AsyncDriver, database: str, branch: str, kinds: Sequence[str], keys: Sequence[str],
+    *, key: str, values: Sequence[Any],
+) -> list[tuple[str, list[Any]]]:
+    """(uid, the properties `keys`) of the current objects of `kinds` on `branch` whose `key`
+    (a `v_` property, or an `r_` peer list) holds one of `values`: one read for many objects."""
+    query = _HOLDERS_BY_PEER if key.startswith("r_") else _HOLDERS_BY_VALUE
+    records = await read_records(
+        driver, database, query,
+        branch=branch, kinds=list(kinds), keys=list(keys), key=key, values=list(values), open=OPEN,
+    )  # fmt: skip
+    return [(uid, list(fields)) for uid, fields in records[0]["rows"]]

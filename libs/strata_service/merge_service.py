@@ -18,12 +18,11 @@ from strata_eventstore.records import PendingEvent
 from strata_graph.branch_reads import holders_of_values
 from strata_graph.folding import apply_node_event
 from strata_graph.records import RecordState
-from strata_graph.views import View
-from strata_graphql.runtime.reader import Filter, GraphReader
 from strata_schema import BranchSchema
 from strata_service.branch_changes import BranchChanges, BranchChangesService, WaitProjected
 from strata_service.branches import BranchRef
 from strata_service.held_lock import held_lock
+from strata_service.merge_constraints import find_constraint_clash
 
 __all__ = ["MergeRefused", "MergeService"]
 
@@ -157,61 +156,14 @@ class MergeService:
     async def _check_constraints(
         self, events: list[NodeEvent], schema: BranchSchema, main_now: Mapping[str, RecordState | None]
     ) -> None:
-        """Multi-field `uniqueness_constraints` (e.g. owner + name): the merged object's values
-        must not be held together by another object of the kinds the constraint covers."""
-        reader = GraphReader(self._driver, self._database, View(branch="main"))
+        """Multi-field `uniqueness_constraints`: one read of main per constraint (see
+        `merge_constraints`)."""
         states: dict[str, RecordState | None] = dict(main_now)
         for event in events:
             states[event.node_id] = apply_node_event(states.get(event.node_id), event)
-        checked: set[tuple[str, tuple[str, ...]]] = set()
-        for event in events:
-            state = states.get(event.node_id)
-            if isinstance(event, NodeDeleted) or state is None or state.deleted:
-                continue
-            for owner_kind, constraint in _constraints(schema, event.kind):
-                if (event.node_id, constraint) in checked:
-                    continue
-                checked.add((event.node_id, constraint))
-                filters = _constraint_filters(state, constraint)
-                if filters is None:
-                    continue
-                kinds = list(getattr(schema.get(owner_kind), "used_by", None) or [owner_kind])
-                _, rows = await reader.page(kinds, filters=filters)
-                others = [r.uid for r in rows if r.uid != event.node_id]
-                if others:
-                    raise MergeRefused(
-                        f"Violates uniqueness constraint '{'-'.join(constraint)}' on main: "
-                        f"{event.node_id} and {', '.join(others)}", constraint=list(constraint),
-                    )  # fmt: skip
-
-
-def _constraints(schema: BranchSchema, kind: str) -> list[tuple[str, tuple[str, ...]]]:
-    """The multi-field constraints on `kind`, with the kind (or generic) declaring each."""
-    node = schema.get(kind)
-    owners = [kind, *getattr(node, "inherit_from", ())]
-    out = []
-    for owner in owners:
-        declared = schema.get(owner)
-        for constraint in getattr(declared, "uniqueness_constraints", None) or ():
-            if len(constraint) > 1:
-                out.append((owner, tuple(constraint)))
-    return out
-
-
-def _constraint_filters(state: RecordState, constraint: tuple[str, ...]) -> list[Filter] | None:
-    filters = []
-    for path in constraint:
-        name, _, rest = path.partition("__")
-        if rest == "value":
-            value = state.attrs.get(name, {}).get("value")
-            if value is None:
-                return None
-            filters.append(Filter(f"v_{name}", "eq", value))
-        else:
-            peers = state.rels.get(name, [])
-            if not peers:
-                return None
-            filters.append(Filter(f"r_{name}", "any_in", peers[:1]))
-    return filters
-
-
+        clash = await find_constraint_clash(self._driver, self._database, schema, events, states)
+        if clash is not None:
+            raise MergeRefused(
+                f"Violates uniqueness constraint '{'-'.join(clash.constraint)}' on main: "
+                f"{clash.uid} and {', '.join(clash.others)}", constraint=list(clash.constraint),
+            )  # fmt: skip

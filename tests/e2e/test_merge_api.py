@@ -138,3 +138,35 @@ async def test_merge_rechecks_multi_field_uniqueness_against_main(
     refused = await _raw(world, 'mutation { BranchMerge(data: {name: "u1"}) { ok } }')
     assert "uniqueness constraint" in refused["errors"][0]["message"], refused
     assert await store.last_seq("main") == before
+
+
+async def test_merge_checks_every_merged_object_against_main_and_the_others_merged(
+    world: AsyncTestClient, nc: Client, settings: Settings  # type: ignore[type-arg]
+) -> None:
+    """One read of main for the whole merge, yet the objects merged are compared as they will
+    be after it: names swapped on the branch do not clash, a name taken on main since does."""
+    alice = await _create(world, "Alice")
+    dog = 'mutation { TestingDogCreate(data: {name: {value: "%s"}, owner: {id: "%s"}}) { object { id } } }'
+    rex = (await _gql(world, dog % ("Rex", alice)))["data"]["TestingDogCreate"]["object"]["id"]
+    max_ = (await _gql(world, dog % ("Max", alice)))["data"]["TestingDogCreate"]["object"]["id"]
+    await _gql(world, 'mutation { BranchCreate(data: {name: "swap"}) { ok } }')
+    rename = 'mutation { TestingDogUpdate(data: {id: "%s", name: {value: "%s"}}) { ok } }'
+    for uid, name in ((rex, "Tmp"), (max_, "Rex"), (rex, "Max")):
+        await _gql(world, rename % (uid, name), "swap")
+    for i in range(4):
+        await _gql(world, dog % (f"Pup{i}", alice), "swap")
+    await _gql(world, 'mutation { BranchCreate(data: {name: "taken"}) { ok } }')
+    for i in range(4):
+        await _gql(world, dog % (f"Kit{i}", alice), "taken")
+    taken_on_main = (await _gql(world, dog % ("Kit2", alice)))["data"]["TestingDogCreate"]["object"]["id"]
+    merged = await _gql(world, 'mutation { BranchMerge(data: {name: "swap"}) { ok } }')
+    assert merged["data"]["BranchMerge"]["ok"] is True
+    owners = await _gql(world, 'query { TestingDog { edges { node { id name { value } } } } }')
+    names = {e["node"]["id"]: e["node"]["name"]["value"] for e in owners["data"]["TestingDog"]["edges"]}
+    assert names[rex] == "Max" and names[max_] == "Rex" and sum(n.startswith("Pup") for n in names.values()) == 4
+    store = EventStore(nc, StreamNames(prefix=settings.stream_prefix))
+    before = await store.last_seq("main")
+    refused = await _raw(world, 'mutation { BranchMerge(data: {name: "taken"}) { ok } }')
+    message = refused["errors"][0]["message"]
+    assert "uniqueness constraint 'owner-name__value'" in message and taken_on_main in message, refused
+    assert await store.last_seq("main") == before
