@@ -10,6 +10,7 @@ from strata_cli.bench.branch_bench import bench_branches
 from strata_cli.bench.figures import Report, scenario
 from strata_cli.bench.graphql_bench import bench_graphql
 from strata_cli.bench.import_bench import bench_import
+from strata_cli.bench.interface_merge_bench import bench_interface_merge
 from strata_cli.bench.list_bench import bench_list
 from strata_cli.bench.projector_bench import bench_projector
 from strata_cli.bench.rebuild_bench import bench_rebuild
@@ -43,10 +44,12 @@ def _list(s: BenchServers, quick: bool) -> Coroutine[Any, Any, None]:
                       reads=5 if quick else 20, branch_changes=1_000)  # fmt: skip
 
 
-def _branches(s: BenchServers, quick: bool) -> Coroutine[Any, Any, None]:
-    return bench_branches(s.nats_url, _neo4j(s), main_sizes=[1_000] if quick else [1_000, 100_000],
-                          changes=[1_000] if quick else [1_000, 10_000], open_branches=50 if quick else 1_000,
-                          server_pids=s.pids)  # fmt: skip
+async def _branches(s: BenchServers, quick: bool) -> None:
+    await bench_branches(s.nats_url, _neo4j(s), main_sizes=[1_000] if quick else [1_000, 100_000],
+                         changes=[1_000] if quick else [1_000, 10_000], open_branches=50 if quick else 1_000,
+                         server_pids=s.pids)  # fmt: skip
+    await bench_interface_merge(s.nats_url, _neo4j(s), main_size=2_000 if quick else 20_000,
+                                changes=[1_000] if quick else [1_000, 10_000])  # fmt: skip
 
 
 def _schema(s: BenchServers, quick: bool) -> Coroutine[Any, Any, None]:
