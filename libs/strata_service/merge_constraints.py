@@ -17,7 +17,7 @@ from neo4j import AsyncDriver
 
 from strata_events import NodeCreated, NodeDeleted, NodeUpdated
 from strata_graph.branch_reads import holders_of_fields
-from strata_graph.folding import flatten_values
+from strata_graph.folding import apply_node_event, flatten_values
 from strata_graph.records import RecordState
 from strata_schema import BranchSchema
 
@@ -40,13 +40,22 @@ async def find_constraint_clash(
     database: str,
     schema: BranchSchema,
     events: Sequence[NodeEvent],
-    states: Mapping[str, RecordState | None],
+    main_now: Mapping[str, RecordState | None],
 ) -> ConstraintClash | None:
     """The first merged object (in `events` order) whose constrained values another object
-    would hold after the merge. `states`: each merged object's state after the merge."""
+    would hold after the merge. `main_now`: the merged objects' states on main now."""
+    constrained = {kind for kind in {event.kind for event in events} if _constraints(schema, kind)}
+    if not constrained:
+        return None  # nothing to fold: a merge of 10,000 changes spent a tenth of its time here
+    states: dict[str, RecordState | None] = {}
+    for event in events:
+        previous = states[event.node_id] if event.node_id in states else main_now.get(event.node_id)
+        states[event.node_id] = apply_node_event(previous, event)
     merged = {event.node_id for event in events}
     probes: dict[tuple[str, tuple[str, ...]], dict[str, Key]] = {}
     for event in events:
+        if event.kind not in constrained:
+            continue
         state = states.get(event.node_id)
         if isinstance(event, NodeDeleted) or state is None or state.deleted:
             continue

@@ -16,7 +16,6 @@ from strata_eventstore import EventStore
 from strata_eventstore.kv_locks import KvLocks
 from strata_eventstore.records import PendingEvent
 from strata_graph.branch_reads import holders_of_values
-from strata_graph.folding import apply_node_event
 from strata_graph.records import RecordState
 from strata_schema import BranchSchema
 from strata_service.branch_changes import BranchChanges, BranchChangesService, WaitProjected
@@ -158,10 +157,7 @@ class MergeService:
     ) -> None:
         """Multi-field `uniqueness_constraints`: one read of main per constraint (see
         `merge_constraints`)."""
-        states: dict[str, RecordState | None] = dict(main_now)
-        for event in events:
-            states[event.node_id] = apply_node_event(states.get(event.node_id), event)
-        clash = await find_constraint_clash(self._driver, self._database, schema, events, states)
+        clash = await find_constraint_clash(self._driver, self._database, schema, events, main_now)
         if clash is not None:
             raise MergeRefused(
                 f"Violates uniqueness constraint '{'-'.join(clash.constraint)}' on main: "
