@@ -1,9 +1,10 @@
-"""Multi-field `uniqueness_constraints` (a device + name, an address + namespace) checked again
-at merge for every merged object, with one read of main per constraint rather than one per
-object: a merge touching 10,000 interfaces used to ask Neo4j 10,000 times.
+"""Uniqueness checked again at merge for every merged object: `unique` attributes with one read
+of main per kind and attribute, multi-field `uniqueness_constraints` (a device + name, an
+address + namespace) with one read per constraint rather than one per object (a merge touching
+10,000 interfaces used to ask Neo4j 10,000 times).
 
 A merged object is compared with main's current objects and with the other merged objects as
-they will be after the merge (two interfaces swapping names on a branch do not clash). As at
+they will be after the merge (two objects swapping names on a branch do not clash). As at
 create, a cardinality-many element of a constraint is compared by its first peer only."""
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ import msgspec
 from neo4j import AsyncDriver
 
 from strata_events import NodeCreated, NodeDeleted, NodeUpdated
-from strata_graph.branch_reads import holders_of_fields
+from strata_graph.branch_reads import holders_of_fields, holders_of_values
 from strata_graph.folding import apply_node_event, flatten_values
 from strata_graph.records import RecordState
 from strata_schema import BranchSchema
 
-__all__ = ["ConstraintClash", "find_constraint_clash"]
+__all__ = ["ConstraintClash", "ValueClash", "find_constraint_clash", "find_value_clashes"]
 
 NodeEvent = NodeCreated | NodeUpdated | NodeDeleted
 Key = tuple[Any, ...]
@@ -33,6 +34,64 @@ class ConstraintClash(msgspec.Struct, frozen=True):
     constraint: tuple[str, ...]
     uid: str
     others: tuple[str, ...]
+
+
+class ValueClash(msgspec.Struct, frozen=True):
+    """`node` would hold `value` of the unique attribute `attribute` that `held_by` hold too."""
+
+    node: str
+    attribute: str
+    value: Any
+    held_by: tuple[str, ...]
+
+
+def states_after(
+    events: Sequence[NodeEvent], main_now: Mapping[str, RecordState | None]
+) -> dict[str, RecordState | None]:
+    """Each merged object's state once `events` are applied on main."""
+    states: dict[str, RecordState | None] = {}
+    for event in events:
+        previous = states[event.node_id] if event.node_id in states else main_now.get(event.node_id)
+        states[event.node_id] = apply_node_event(previous, event)
+    return states
+
+
+async def find_value_clashes(
+    driver: AsyncDriver,
+    database: str,
+    schema: BranchSchema,
+    events: Sequence[NodeEvent],
+    main_now: Mapping[str, RecordState | None],
+) -> list[ValueClash]:
+    """Values the merge sets on `unique` attributes that another object would hold after it."""
+    wanted: dict[tuple[str, str], dict[Any, list[str]]] = {}
+    for event in events:
+        kind_schema = None if isinstance(event, NodeDeleted) else schema.get(event.kind)
+        if kind_schema is None or isinstance(event, NodeDeleted):
+            continue
+        for attr in kind_schema.attributes:
+            value = event.attributes.get(attr.name)
+            if attr.unique and value is not None and isinstance(value.value, (str, int, float, bool)):
+                wanted.setdefault((event.kind, attr.name), {}).setdefault(value.value, []).append(event.node_id)
+    if not wanted:
+        return []
+    states = states_after(events, main_now)
+    clashes: list[ValueClash] = []
+    for (kind, name), by_value in wanted.items():
+        held = await holders_of_values(driver, database, "main", kind, f"v_{name}", list(by_value))
+        merged_holders: dict[Any, set[str]] = {}
+        for uid, state in states.items():
+            if state is not None and not state.deleted and state.kind == kind:
+                value = state.attrs.get(name, {}).get("value")
+                if isinstance(value, (str, int, float, bool)):
+                    merged_holders.setdefault(value, set()).add(uid)
+        for value, node_ids in by_value.items():
+            holders = {uid for uid in held.get(value, []) if uid not in states} | merged_holders.get(value, set())
+            for node_id in node_ids:
+                others = tuple(sorted(holders - {node_id}))
+                if others:
+                    clashes.append(ValueClash(node=node_id, attribute=name, value=value, held_by=others))
+    return clashes
 
 
 async def find_constraint_clash(
@@ -47,10 +106,7 @@ async def find_constraint_clash(
     constrained = {kind for kind in {event.kind for event in events} if _constraints(schema, kind)}
     if not constrained:
         return None  # nothing to fold: a merge of 10,000 changes spent a tenth of its time here
-    states: dict[str, RecordState | None] = {}
-    for event in events:
-        previous = states[event.node_id] if event.node_id in states else main_now.get(event.node_id)
-        states[event.node_id] = apply_node_event(previous, event)
+    states = states_after(events, main_now)
     merged = {event.node_id for event in events}
     probes: dict[tuple[str, tuple[str, ...]], dict[str, Key]] = {}
     for event in events:

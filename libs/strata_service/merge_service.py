@@ -5,8 +5,8 @@ Conflicts must be resolved first; uniqueness is checked again against main as it
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
+import msgspec
 from neo4j import AsyncDriver
 
 from strata_branching import merge_events
@@ -15,13 +15,12 @@ from strata_events import BranchMerged, BranchRebased, NodeCreated, NodeDeleted,
 from strata_eventstore import EventStore
 from strata_eventstore.kv_locks import KvLocks
 from strata_eventstore.records import PendingEvent
-from strata_graph.branch_reads import holders_of_values
 from strata_graph.records import RecordState
 from strata_schema import BranchSchema
 from strata_service.branch_changes import BranchChanges, BranchChangesService, WaitProjected
 from strata_service.branches import BranchRef
 from strata_service.held_lock import held_lock
-from strata_service.merge_constraints import find_constraint_clash
+from strata_service.merge_constraints import find_constraint_clash, find_value_clashes
 
 __all__ = ["MergeRefused", "MergeService"]
 
@@ -120,7 +119,7 @@ class MergeService:
             e for e in merge_events(changes.branch, main_now, changes.choices)
             if getattr(schema.get(e.kind), "branch", "aware") != "local"
         ]
-        await self._check_uniqueness(node_events, schema)
+        await self._check_uniqueness(node_events, schema, main_now)
         await self._check_constraints(node_events, schema, main_now)
         pending += [PendingEvent(names.node_subject("main", e.node_id), e) for e in node_events]
         merged = BranchMerged(branch_id=ref.id, name=ref.name, branch_head=changes.branch_head,
@@ -128,28 +127,15 @@ class MergeService:
         pending.append(PendingEvent(names.branch_event_subject("main"), merged))
         return pending
 
-    async def _check_uniqueness(self, events: list[NodeEvent], schema: BranchSchema) -> None:
-        """Values the branch sets on unique attributes must not be held by another object on
-        main: one query per kind and unique attribute, whatever the number of objects."""
-        wanted: dict[tuple[str, str], dict[Any, list[str]]] = {}
-        for event in events:
-            kind_schema = None if isinstance(event, NodeDeleted) else schema.get(event.kind)
-            if kind_schema is None or isinstance(event, NodeDeleted):
-                continue
-            for attr in kind_schema.attributes:
-                value = event.attributes.get(attr.name)
-                if attr.unique and value is not None and isinstance(value.value, (str, int, float, bool)):
-                    wanted.setdefault((event.kind, attr.name), {}).setdefault(value.value, []).append(event.node_id)
-        clashes: list[dict[str, Any]] = []
-        for (kind, name), by_value in wanted.items():
-            held = await holders_of_values(self._driver, self._database, "main", kind, f"v_{name}", list(by_value))
-            for value, node_ids in by_value.items():
-                for node_id in node_ids:
-                    others = [uid for uid in held.get(value, []) if uid != node_id]
-                    if others:
-                        clashes.append({"node": node_id, "attribute": name, "value": value, "held_by": others})
-        if clashes:
-            text = "; ".join(f"{c['attribute']}={c['value']!r} of {c['node']} is already used by {', '.join(c['held_by'])}" for c in clashes[:10])
+    async def _check_uniqueness(
+        self, events: list[NodeEvent], schema: BranchSchema, main_now: Mapping[str, RecordState | None]
+    ) -> None:
+        """Values the merge sets on unique attributes: one read of main per kind and attribute
+        (see `merge_constraints`)."""
+        found = await find_value_clashes(self._driver, self._database, schema, events, main_now)
+        if found:
+            clashes = [msgspec.to_builtins(c) for c in found]
+            text = "; ".join(f"{c.attribute}={c.value!r} of {c.node} is already used by {', '.join(c.held_by)}" for c in found[:10])
             raise MergeRefused(f"Violates uniqueness constraint on main: {text}", clashes=clashes)
 
     async def _check_constraints(

@@ -159,14 +159,42 @@ async def test_merge_checks_every_merged_object_against_main_and_the_others_merg
     for i in range(4):
         await _gql(world, dog % (f"Kit{i}", alice), "taken")
     taken_on_main = (await _gql(world, dog % ("Kit2", alice)))["data"]["TestingDogCreate"]["object"]["id"]
-    merged = await _gql(world, 'mutation { BranchMerge(data: {name: "swap"}) { ok } }')
-    assert merged["data"]["BranchMerge"]["ok"] is True
-    owners = await _gql(world, 'query { TestingDog { edges { node { id name { value } } } } }')
-    names = {e["node"]["id"]: e["node"]["name"]["value"] for e in owners["data"]["TestingDog"]["edges"]}
+    names = await _merged_names(world, "swap", "TestingDog")
     assert names[rex] == "Max" and names[max_] == "Rex" and sum(n.startswith("Pup") for n in names.values()) == 4
+    message = await _refused_merge(world, nc, settings, "taken")
+    assert "uniqueness constraint 'owner-name__value'" in message and taken_on_main in message, message
+
+
+async def test_unique_values_swapped_on_a_branch_merge_and_one_taken_on_main_since_does_not(
+    world: AsyncTestClient, nc: Client, settings: Settings  # type: ignore[type-arg]
+) -> None:
+    alice, bob = await _create(world, "Alice"), await _create(world, "Bob")
+    await _gql(world, 'mutation { BranchCreate(data: {name: "names"}) { ok } }')
+    rename = 'mutation { TestingPersonUpdate(data: {id: "%s", name: {value: "%s"}}) { ok } }'
+    for uid, name in ((alice, "Tmp"), (bob, "Alice"), (alice, "Bob")):
+        await _gql(world, rename % (uid, name), "names")
+    await _gql(world, 'mutation { BranchCreate(data: {name: "carol"}) { ok } }')
+    await _create(world, "Carol", "carol")
+    carol_on_main = await _create(world, "Carol")
+    names = await _merged_names(world, "names", "TestingPerson")
+    assert names[alice] == "Bob" and names[bob] == "Alice"
+    message = await _refused_merge(world, nc, settings, "carol")
+    assert "name='Carol'" in message and carol_on_main in message, message
+
+
+async def _merged_names(api: AsyncTestClient, branch: str, kind: str) -> dict[str, str]:  # type: ignore[type-arg]
+    """Merges `branch`, then answers main's objects of `kind`: id -> name."""
+    merged = await _gql(api, 'mutation { BranchMerge(data: {name: "%s"}) { ok } }' % branch)
+    assert merged["data"]["BranchMerge"]["ok"] is True
+    listed = await _gql(api, "query { %s { edges { node { id name { value } } } } }" % kind)
+    return {e["node"]["id"]: e["node"]["name"]["value"] for e in listed["data"][kind]["edges"]}
+
+
+async def _refused_merge(api: AsyncTestClient, nc: Client, settings: Settings, branch: str) -> str:  # type: ignore[type-arg]
+    """The error message of merging `branch`, checking that main got nothing."""
     store = EventStore(nc, StreamNames(prefix=settings.stream_prefix))
     before = await store.last_seq("main")
-    refused = await _raw(world, 'mutation { BranchMerge(data: {name: "taken"}) { ok } }')
-    message = refused["errors"][0]["message"]
-    assert "uniqueness constraint 'owner-name__value'" in message and taken_on_main in message, refused
+    refused = await _raw(api, 'mutation { BranchMerge(data: {name: "%s"}) { ok } }' % branch)
+    assert refused.get("errors"), refused
     assert await store.last_seq("main") == before
+    return str(refused["errors"][0]["message"])
