@@ -5,6 +5,7 @@ is wrong with the input and where. Pure: the reader is the only way out, and it 
 
 from __future__ import annotations
 
+from ._kinds import uniqueness_scope
 from .create import decide_create
 from .decision import Decision, NodeEvent
 from .delete import decide_delete
@@ -29,4 +30,5 @@ __all__ = [
     "decide_relationship_remove",
     "decide_update",
     "decide_upsert",
+    "uniqueness_scope",
 ]

@@ -10,21 +10,23 @@ create, a cardinality-many element of a constraint is compared by its first peer
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
+from functools import cached_property
 from typing import Any
 
 import msgspec
 from neo4j import AsyncDriver
 
-from strata_events import NodeCreated, NodeDeleted, NodeUpdated
+from strata_events import NodeDeleted
 from strata_graph.branch_reads import holders_of_fields, holders_of_values
-from strata_graph.folding import apply_node_event, flatten_values
+from strata_graph.folding import NodeEvent, apply_node_event, flatten_values
 from strata_graph.records import RecordState
+from strata_graphql.runtime.shaping import concrete_kinds
+from strata_mutations import uniqueness_scope
 from strata_schema import BranchSchema
 
-__all__ = ["ConstraintClash", "ValueClash", "find_constraint_clash", "find_value_clashes"]
+__all__ = ["ConstraintClash", "MergedObjects", "ValueClash", "find_constraint_clash", "find_value_clashes"]
 
-NodeEvent = NodeCreated | NodeUpdated | NodeDeleted
 Key = tuple[Any, ...]
 
 
@@ -45,29 +47,30 @@ class ValueClash(msgspec.Struct, frozen=True):
     held_by: tuple[str, ...]
 
 
-def states_after(
-    events: Sequence[NodeEvent], main_now: Mapping[str, RecordState | None]
-) -> dict[str, RecordState | None]:
-    """Each merged object's state once `events` are applied on main."""
-    states: dict[str, RecordState | None] = {}
-    for event in events:
-        previous = states[event.node_id] if event.node_id in states else main_now.get(event.node_id)
-        states[event.node_id] = apply_node_event(previous, event)
-    return states
+class MergedObjects:
+    """The node events a merge appends, and each object's state once they are applied on main
+    (`main_now`: their states on main now), folded once and only when a check needs it."""
+
+    def __init__(self, events: Sequence[NodeEvent], main_now: Mapping[str, RecordState | None]) -> None:
+        self.events = events
+        self._main_now = main_now
+
+    @cached_property
+    def states(self) -> dict[str, RecordState | None]:
+        states: dict[str, RecordState | None] = {}
+        for event in self.events:
+            previous = states[event.node_id] if event.node_id in states else self._main_now.get(event.node_id)
+            states[event.node_id] = apply_node_event(previous, event)
+        return states
 
 
 async def find_value_clashes(
-    driver: AsyncDriver,
-    database: str,
-    schema: BranchSchema,
-    events: Sequence[NodeEvent],
-    main_now: Mapping[str, RecordState | None],
+    driver: AsyncDriver, database: str, schema: BranchSchema, merged: MergedObjects
 ) -> list[ValueClash]:
     """Values the merge sets on `unique` attributes that another object would hold after it."""
     wanted: dict[tuple[str, str], dict[Any, list[str]]] = {}
-    for event in events:
-        kind_schema = None if isinstance(event, NodeDeleted) else schema.get(event.kind)
-        if kind_schema is None or isinstance(event, NodeDeleted):
+    for event in merged.events:
+        if isinstance(event, NodeDeleted) or (kind_schema := schema.get(event.kind)) is None:
             continue
         for attr in kind_schema.attributes:
             value = event.attributes.get(attr.name)
@@ -75,7 +78,7 @@ async def find_value_clashes(
                 wanted.setdefault((event.kind, attr.name), {}).setdefault(value.value, []).append(event.node_id)
     if not wanted:
         return []
-    states = states_after(events, main_now)
+    states = merged.states
     clashes: list[ValueClash] = []
     for (kind, name), by_value in wanted.items():
         held = await holders_of_values(driver, database, "main", kind, f"v_{name}", list(by_value))
@@ -95,34 +98,26 @@ async def find_value_clashes(
 
 
 async def find_constraint_clash(
-    driver: AsyncDriver,
-    database: str,
-    schema: BranchSchema,
-    events: Sequence[NodeEvent],
-    main_now: Mapping[str, RecordState | None],
+    driver: AsyncDriver, database: str, schema: BranchSchema, merged: MergedObjects
 ) -> ConstraintClash | None:
-    """The first merged object (in `events` order) whose constrained values another object
-    would hold after the merge. `main_now`: the merged objects' states on main now."""
-    constrained = {kind for kind in {event.kind for event in events} if _constraints(schema, kind)}
-    if not constrained:
+    """The first merged object (in event order) whose constrained values another object would
+    hold after the merge."""
+    constraints_of = {kind: found for kind in {e.kind for e in merged.events} if (found := _constraints(schema, kind))}
+    if not constraints_of:
         return None  # nothing to fold: a merge of 10,000 changes spent a tenth of its time here
-    states = states_after(events, main_now)
-    merged = {event.node_id for event in events}
     probes: dict[tuple[str, tuple[str, ...]], dict[str, Key]] = {}
-    for event in events:
-        if event.kind not in constrained:
+    for event in merged.events:
+        state = merged.states.get(event.node_id)
+        if event.kind not in constraints_of or isinstance(event, NodeDeleted) or state is None or state.deleted:
             continue
-        state = states.get(event.node_id)
-        if isinstance(event, NodeDeleted) or state is None or state.deleted:
-            continue
-        for owner_kind, constraint in _constraints(schema, event.kind):
+        for scope, constraint in constraints_of[event.kind]:
             key = _probe(state, constraint)
             if key is not None:
-                probes.setdefault((owner_kind, constraint), {})[event.node_id] = key
+                probes.setdefault((scope, constraint), {})[event.node_id] = key
     clashes: list[tuple[int, ConstraintClash]] = []
-    order = {event.node_id: i for i, event in enumerate(events)}
-    for (owner_kind, constraint), probed in probes.items():
-        holders = await _holders_on_main(driver, database, schema, owner_kind, constraint, probed, merged)
+    order = {event.node_id: i for i, event in enumerate(merged.events)}
+    for (scope, constraint), probed in probes.items():
+        holders = await _holders_on_main(driver, database, schema, scope, constraint, probed, merged.states)
         for uid, key in probed.items():
             holders.setdefault(key, set()).add(uid)
         for uid, key in probed.items():
@@ -134,13 +129,13 @@ async def find_constraint_clash(
 
 
 async def _holders_on_main(
-    driver: AsyncDriver, database: str, schema: BranchSchema, owner_kind: str,
-    constraint: tuple[str, ...], probed: Mapping[str, Key], merged: set[str],
+    driver: AsyncDriver, database: str, schema: BranchSchema, scope: str,
+    constraint: tuple[str, ...], probed: Mapping[str, Key], merged: Container[str],
 ) -> dict[Key, set[str]]:  # fmt: skip
     """Main's current objects of the kinds `constraint` covers, by the values they hold, among
     those sharing a value with a probe; merged objects are left out (their state after the
     merge is what counts)."""
-    kinds = list(getattr(schema.get(owner_kind), "used_by", None) or [owner_kind])
+    kinds = concrete_kinds(schema, scope)
     properties = [_property(path) for path in constraint]
     at = next((i for i, name in enumerate(properties) if name.startswith("v_")), 0)
     values = list({key[at] for key in probed.values()})
@@ -155,14 +150,13 @@ async def _holders_on_main(
 
 
 def _constraints(schema: BranchSchema, kind: str) -> list[tuple[str, tuple[str, ...]]]:
-    """The multi-field constraints on `kind`, with the kind (or generic) declaring each."""
+    """The multi-field constraints on `kind` (its own and its generics'), each with the kind it
+    is unique across (`uniqueness_scope`, as at create)."""
     node = schema.get(kind)
-    out = []
-    for owner in (kind, *getattr(node, "inherit_from", ())):
-        for constraint in getattr(schema.get(owner), "uniqueness_constraints", None) or ():
-            if len(constraint) > 1:
-                out.append((owner, tuple(constraint)))
-    return out
+    if node is None:
+        return []
+    return [(uniqueness_scope(schema, node, constraint), tuple(constraint))
+            for constraint in node.uniqueness_constraints or () if len(constraint) > 1]  # fmt: skip
 
 
 def _is_attribute(path: str) -> bool:

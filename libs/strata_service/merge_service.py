@@ -4,28 +4,24 @@ Conflicts must be resolved first; uniqueness is checked again against main as it
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import msgspec
 from neo4j import AsyncDriver
 
 from strata_branching import merge_events
 from strata_core.errors import ConcurrencyConflict, ValidationFailed
-from strata_events import BranchMerged, BranchRebased, NodeCreated, NodeDeleted, NodeUpdated
+from strata_events import BranchMerged, BranchRebased
 from strata_eventstore import EventStore
 from strata_eventstore.kv_locks import KvLocks
 from strata_eventstore.records import PendingEvent
-from strata_graph.records import RecordState
 from strata_schema import BranchSchema
 from strata_service.branch_changes import BranchChanges, BranchChangesService, WaitProjected
 from strata_service.branches import BranchRef
 from strata_service.held_lock import held_lock
-from strata_service.merge_constraints import find_constraint_clash, find_value_clashes
+from strata_service.merge_constraints import MergedObjects, find_constraint_clash, find_value_clashes
 
 __all__ = ["MergeRefused", "MergeService"]
 
 _ATTEMPTS = 5
-NodeEvent = NodeCreated | NodeUpdated | NodeDeleted
 
 
 class MergeRefused(ValidationFailed):
@@ -119,31 +115,23 @@ class MergeService:
             e for e in merge_events(changes.branch, main_now, changes.choices)
             if getattr(schema.get(e.kind), "branch", "aware") != "local"
         ]
-        await self._check_uniqueness(node_events, schema, main_now)
-        await self._check_constraints(node_events, schema, main_now)
+        await self._check_uniqueness(MergedObjects(node_events, main_now), schema)
         pending += [PendingEvent(names.node_subject("main", e.node_id), e) for e in node_events]
         merged = BranchMerged(branch_id=ref.id, name=ref.name, branch_head=changes.branch_head,
                               event_count=len(node_events))  # fmt: skip
         pending.append(PendingEvent(names.branch_event_subject("main"), merged))
         return pending
 
-    async def _check_uniqueness(
-        self, events: list[NodeEvent], schema: BranchSchema, main_now: Mapping[str, RecordState | None]
-    ) -> None:
-        """Values the merge sets on unique attributes: one read of main per kind and attribute
-        (see `merge_constraints`)."""
-        found = await find_value_clashes(self._driver, self._database, schema, events, main_now)
+    async def _check_uniqueness(self, merged: MergedObjects, schema: BranchSchema) -> None:
+        """Values the merge sets on unique attributes (one read of main per kind and attribute)
+        and on multi-field `uniqueness_constraints` (one read per constraint): see
+        `merge_constraints`."""
+        found = await find_value_clashes(self._driver, self._database, schema, merged)
         if found:
             clashes = [msgspec.to_builtins(c) for c in found]
             text = "; ".join(f"{c.attribute}={c.value!r} of {c.node} is already used by {', '.join(c.held_by)}" for c in found[:10])
             raise MergeRefused(f"Violates uniqueness constraint on main: {text}", clashes=clashes)
-
-    async def _check_constraints(
-        self, events: list[NodeEvent], schema: BranchSchema, main_now: Mapping[str, RecordState | None]
-    ) -> None:
-        """Multi-field `uniqueness_constraints`: one read of main per constraint (see
-        `merge_constraints`)."""
-        clash = await find_constraint_clash(self._driver, self._database, schema, events, main_now)
+        clash = await find_constraint_clash(self._driver, self._database, schema, merged)
         if clash is not None:
             raise MergeRefused(
                 f"Violates uniqueness constraint '{'-'.join(clash.constraint)}' on main: "
