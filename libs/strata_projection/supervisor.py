@@ -46,7 +46,6 @@ class ProjectorSupervisor:
         self._status_kv = status_kv
         self._interval = discover_interval_s
         self._workers: dict[str, tuple[StreamWorker, asyncio.Task[None]]] = {}
-        self._wake = asyncio.Event()
         self._published: dict[str, bytes] = {}  # the status last put per branch
         self._stop: asyncio.Event | None = None
 
@@ -63,9 +62,8 @@ class ProjectorSupervisor:
             while not stop.is_set():
                 await self._discover(stop)
                 await self._publish_status()
-                self._wake.clear()
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout=self._interval)
+                    await asyncio.wait_for(stop.wait(), timeout=self._interval)
         finally:
             await sub.unsubscribe()
             for _, task in self._workers.values():
@@ -76,9 +74,8 @@ class ProjectorSupervisor:
         branch_id = self._store.names.branch_id_of_stream(msg.subject.rpartition(".")[2])
         if branch_id is None or self._stop is None:
             return
-        if branch_id not in self._workers:
+        if branch_id not in self._workers:  # its status is put at the next round
             self._start_worker(branch_id, self._stop)
-            self._wake.set()  # its first status
 
     async def _discover(self, stop: asyncio.Event) -> None:
         for branch_id, (_, task) in list(self._workers.items()):
