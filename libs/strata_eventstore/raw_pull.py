@@ -59,14 +59,15 @@ class RawPuller:
             return await waiting
         pull = asyncio.ensure_future(waiting)
         stopped = asyncio.ensure_future(stop.wait())
-        await asyncio.wait({pull, stopped}, return_when=asyncio.FIRST_COMPLETED)
-        stopped.cancel()
-        if not pull.done():  # stopping: a message delivered now is delivered again (never acked)
-            pull.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await pull
-            return []
-        return pull.result()
+        try:
+            await asyncio.wait({pull, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        finally:  # also when the caller is cancelled: neither wait outlives it
+            stopped.cancel()
+            if not pull.done():  # a message delivered now is delivered again (never acked)
+                pull.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await pull
+        return [] if pull.cancelled() else pull.result()
 
     async def _request(self, request: dict[str, object], batch: int, timeout_s: float) -> list[Msg]:
         sub = await self._ensure_sub()

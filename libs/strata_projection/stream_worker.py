@@ -123,8 +123,6 @@ class StreamWorker:
                     taken = self._take_for_tx(ready)
                     await self._apply(taken)
                     del ready[: len(taken)]
-                if until_seq is not None and self.status.checkpoint >= until_seq:
-                    return
                 if not messages:
                     await self._refresh_lag()
         finally:
