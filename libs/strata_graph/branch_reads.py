@@ -52,8 +52,6 @@ WHERE r.deleted = false AND r[$key] IN $values
 RETURN r[$key] AS value, collect(r.uid) AS uids
 """
 
-# The time of each commit named (records keep the sequence that wrote them, commits its time):
-# one lookup per distinct sequence, not per record.
 # Current records of $kinds with the properties $keys, among those whose $key holds one of
 # $values (a value property, or any peer of an `r_` list with `_HOLDERS_BY_PEER`).
 _HOLDERS_BY_VALUE: Final = """
@@ -67,6 +65,8 @@ WHERE r.kind IN $kinds AND r.deleted = false AND any(p IN coalesce(r[$key], []) 
 RETURN collect([r.uid, [k IN $keys | r[k]]]) AS rows
 """
 
+# The time of each commit named (records keep the sequence that wrote them, commits its time):
+# one lookup per distinct sequence, not per record.
 _COMMIT_TIMES: Final = """
 UNWIND $seqs AS seq
 MATCH (c:Commit {branch: $branch, seq: seq})
