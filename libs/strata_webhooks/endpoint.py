@@ -9,7 +9,6 @@ import contextlib
 from datetime import UTC, datetime, timedelta
 
 import msgspec
-import nats.errors
 import structlog
 from nats.aio.msg import Msg
 
@@ -54,7 +53,7 @@ class EndpointWorker:
                 await self._slots.acquire()
                 try:
                     msgs = await sub.fetch(1, timeout=1.0)
-                except nats.errors.TimeoutError:
+                except TimeoutError:  # nats-py's own, or asyncio's when a late answer beats the deadline
                     self._slots.release()
                     continue
                 except BaseException:
@@ -75,7 +74,12 @@ class EndpointWorker:
         try:
             await self._deliver(msg)
         except asyncio.CancelledError:
-            raise  # left unacknowledged: redelivered after ack_wait, attempts continue from the record
+            # Handed back at once (the worker stops or restarts): the next worker continues from
+            # the record's attempts instead of waiting out ack_wait, which the heartbeat kept
+            # pushing back. Should the nak not reach the server, ack_wait still redelivers it.
+            with contextlib.suppress(Exception):
+                await msg.nak()
+            raise
         except Exception as exc:  # noqa: BLE001 - one delivery's fault must not end the endpoint's loop
             _log.error("webhook_delivery_crashed", webhook_id=self.webhook_id, error=repr(exc))
         finally:
@@ -104,6 +108,7 @@ class EndpointWorker:
         record = await self._log.get(pending.webhook_id, pending.id) or DeliveryRecord.new(
             pending.id, pending.webhook_id, pending.event)
         body = body_of(pending.event)
+        await _wait_for_retry(record)
         while record.state == "pending":
             spec = await self._directory.get(pending.webhook_id)
             if spec is None:
@@ -141,3 +146,14 @@ class EndpointWorker:
             with contextlib.suppress(Exception):
                 await msg.in_progress()
             await asyncio.sleep(beat)
+
+
+async def _wait_for_retry(record: DeliveryRecord) -> None:
+    """A delivery taken up again (after a worker stopped) keeps the backoff its last failed
+    attempt scheduled: a restart never hurries the retries of a failing endpoint."""
+    if record.state != "pending" or not record.attempts or record.attempts[-1].next_retry_at is None:
+        return
+    due = datetime.fromisoformat(record.attempts[-1].next_retry_at)
+    wait_s = (due - datetime.now(UTC)).total_seconds()
+    if wait_s > 0:
+        await asyncio.sleep(wait_s)

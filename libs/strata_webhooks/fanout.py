@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 
 import msgspec
-import nats.errors
 import nats.js.errors
 import structlog
 from nats.aio.msg import Msg
@@ -51,7 +50,7 @@ class FeedFanout:
             while not stop.is_set():
                 try:
                     msgs = await sub.fetch(_BATCH, timeout=1.0)
-                except nats.errors.TimeoutError:
+                except TimeoutError:  # nats-py's own, or asyncio's when a late answer beats the deadline
                     continue
                 for msg in msgs:
                     await self.handle(msg)

@@ -49,7 +49,7 @@ class WebhookService:
             try:
                 await self._run_once(stop)
             except Exception as exc:  # noqa: BLE001 - top-level loop of the webhook side: log, wait, start again
-                _log.error("webhooks_crashed", error=repr(exc))
+                _log.error("webhooks_crashed", error=repr(exc), exc_info=exc)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), timeout=_RESTART_DELAY_S)
 
