@@ -3,6 +3,11 @@
 nats-py's `fetch` is several times slower than a raw pull (measured ~5x on 2 cores): one inbox
 subscription per puller, one request per page, messages read until the page is full or the
 server sends a status (404 no messages, 408 request timeout).
+
+The inbox is read by a subscription callback that buffers what arrives, and a request awaits
+once per page rather than once per message: `next_msg` starts a timer task for every message,
+which was a third of the projector's cost of receiving a page (~40 µs a message). What arrives
+while no request waits (after a cancelled wait) stays buffered for the next one, in order.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from collections import deque
 
 import nats.errors
 from nats.aio.client import Client
@@ -26,12 +32,23 @@ class RawPuller:
         self._sub: Subscription | None = None
         self._inbox = ""
         self._quiet = False  # the last pull found nothing: the next one waits at once
+        self._arrived: deque[Msg] = deque()  # delivered to the inbox, not taken by a request yet
+        self._waiter: asyncio.Future[None] | None = None  # the request waiting for more
+        self._waiter_needs = 0  # how many data messages would complete its page
 
     async def _ensure_sub(self) -> Subscription:
         if self._sub is None:
             self._inbox = self._nc.new_inbox()
-            self._sub = await self._nc.subscribe(self._inbox)
+            self._sub = await self._nc.subscribe(self._inbox, cb=self._on_message)
         return self._sub
+
+    async def _on_message(self, msg: Msg) -> None:
+        self._arrived.append(msg)
+        waiter = self._waiter
+        if waiter is not None and not waiter.done() and (
+            len(self._arrived) >= self._waiter_needs or _status(msg) not in (None, "100")
+        ):
+            waiter.set_result(None)
 
     async def pull(self, batch: int, *, wait_s: float = 0.0, stop: asyncio.Event | None = None) -> list[Msg]:
         """Up to `batch` messages ready now; when none are, waits up to `wait_s` for the first,
@@ -70,20 +87,31 @@ class RawPuller:
         return [] if pull.cancelled() else pull.result()
 
     async def _request(self, request: dict[str, object], batch: int, timeout_s: float) -> list[Msg]:
-        sub = await self._ensure_sub()
+        await self._ensure_sub()
         await self._nc.publish(self._subject, json.dumps(request).encode(), reply=self._inbox)
         out: list[Msg] = []
-        while len(out) < batch:
+        deadline = asyncio.get_running_loop().time() + timeout_s
+        while True:
+            while self._arrived:  # in arrival order, a status ends the page
+                msg = self._arrived.popleft()
+                status = _status(msg)
+                if status is None:
+                    out.append(msg)
+                    if len(out) == batch:
+                        return out
+                elif status != "100":  # 404 no messages, 408 expired, 409 consumer gone…; 100 = heartbeat
+                    return out
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                return out
+            self._waiter = asyncio.get_running_loop().create_future()
+            self._waiter_needs = batch - len(out)
             try:
-                msg = await sub.next_msg(timeout=timeout_s)
-            except nats.errors.TimeoutError:
-                break
-            status = msg.headers.get("Status") if msg.headers else None
-            if status is None:
-                out.append(msg)
-            elif status != "100":  # 404 no messages, 408 expired, 409 consumer gone…; 100 = heartbeat
-                break
-        return out
+                await asyncio.wait_for(self._waiter, remaining)
+            except TimeoutError:
+                return out
+            finally:
+                self._waiter = None
 
     async def close(self) -> None:
         if self._sub is not None:
@@ -92,3 +120,8 @@ class RawPuller:
             except nats.errors.ConnectionClosedError:
                 pass
             self._sub = None
+
+
+def _status(msg: Msg) -> str | None:
+    """The JetStream status of a message on the inbox (None for a stored message)."""
+    return msg.headers.get("Status") if msg.headers else None
