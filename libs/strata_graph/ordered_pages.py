@@ -20,14 +20,15 @@ import asyncio
 import re
 import time
 import weakref
-from typing import Any, Final, LiteralString
+from collections.abc import Sequence
+from typing import Any, Final, LiteralString, NamedTuple
 
 from neo4j import AsyncDriver, Record
 
 from strata_graph.driver import create_schema_rule, read_records
 from strata_graph.records import OPEN
 
-__all__ = ["OrderIndexes", "order_indexes_for", "ordered_page"]
+__all__ = ["OrderIndexes", "OrderedPage", "order_indexes_for", "ordered_page"]
 
 _PROPERTY: Final = re.compile(r"^v_[a-z][a-z0-9_]*$")
 _INDEX_PREFIX: Final = "rec_open_order_"
@@ -39,7 +40,8 @@ WHERE name STARTS WITH 'rec_open_order_'
 RETURN name, state
 """
 
-# The count and the page in one statement: one round trip, one snapshot.
+# The count, the page and the current objects the page points to through the `r_` peer
+# properties `$peer_props` in one statement: one round trip, one snapshot.
 _PAGE: Final = """
 CALL () {
   MATCH (c:Rec {branch: $branch, kind: $kind, to_seq: $open})
@@ -53,9 +55,18 @@ CALL () {
   WHERE r.%(key)s IS NOT NULL AND r.deleted = false
   WITH r ORDER BY r.branch, r.kind, r.to_seq, r.%(key)s, r.uid
   SKIP $offset LIMIT $limit
-  RETURN collect({uid: r.uid, kind: r.kind, attrs: r.attrs, rels: r.rels}) AS page
+  RETURN collect(r) AS rows
 }
-RETURN total, page
+CALL (rows) {
+  UNWIND rows AS r
+  UNWIND $peer_props AS prop
+  UNWIND coalesce(r[prop], []) AS id
+  WITH DISTINCT id
+  MATCH (p:Rec {uid: id, branch: $branch, to_seq: $open}) USING INDEX p:Rec(uid, branch, to_seq)
+  WHERE p.deleted = false
+  RETURN collect({uid: p.uid, kind: p.kind, attrs: p.attrs, rels: p.rels}) AS peers
+}
+RETURN total, [r IN rows | {uid: r.uid, kind: r.kind, attrs: r.attrs, rels: r.rels}] AS page, peers
 """
 
 _NULL_TAIL: Final = """
@@ -114,14 +125,25 @@ def order_indexes_for(driver: AsyncDriver) -> OrderIndexes:
     return found
 
 
+class OrderedPage(NamedTuple):
+    total: int
+    rows: list[Record]
+    # current objects the indexed rows point to through `peers_through` (not those of rows
+    # read after the indexed ones: their peers are read like any other)
+    peers: list[Record]
+
+
 async def ordered_page(
-    driver: AsyncDriver, database: str, *, branch: str, kind: str, key: str, offset: int, limit: int
-) -> tuple[int, list[Record]]:
-    """(total, page rows) of `kind`'s open records on `branch`, ordered by `key` then uid
-    (missing values last), the same order and rows as the general query's."""
+    driver: AsyncDriver, database: str, *, branch: str, kind: str, key: str, offset: int, limit: int,
+    peers_through: Sequence[str] = (),
+) -> OrderedPage:
+    """`kind`'s open records on `branch`, ordered by `key` then uid (missing values last), the
+    same order and rows as the general query's; with the objects they point to through the
+    relationships `peers_through`, read in the same statement."""
     params: dict[str, Any] = {"branch": branch, "kind": kind, "open": OPEN}
-    found = await read_records(driver, database, _text(_PAGE, key), offset=offset, limit=limit, **params)
-    total, page = int(found[0]["total"]), list(found[0]["page"])
+    found = await read_records(driver, database, _text(_PAGE, key), offset=offset, limit=limit,
+                               peer_props=[f"r_{name}" for name in peers_through], **params)  # fmt: skip
+    total, page, peers = int(found[0]["total"]), list(found[0]["page"]), list(found[0]["peers"])
     if len(page) < limit and offset + len(page) < total:
         # the indexed values ran out: the objects without a value follow, by uid
         tail = await read_records(driver, database, _text(_NULL_TAIL, key), offset=0, limit=total, **params)
@@ -129,4 +151,4 @@ async def ordered_page(
         valued = total - nulls
         start = max(0, offset - valued)
         page += list(tail[0]["page"])[start : start + limit - len(page)] if tail else []
-    return total, page
+    return OrderedPage(total, page, peers)

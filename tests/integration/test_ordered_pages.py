@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from typing import Any
 
 import pytest
 from neo4j import AsyncDriver
@@ -21,15 +22,24 @@ pytestmark = pytest.mark.integration
 KIND = "TestingThing"
 
 
-def _rows(branch_seed: int) -> list[dict[str, object]]:
-    """Open, closed and deleted versions; names repeated, missing, of mixed length."""
+# Peers: current, current but deleted, closed only (not current), and never stored.
+PEERS = [("peer-live-1", OPEN, False), ("peer-live-2", OPEN, False), ("peer-deleted", OPEN, True),
+         ("peer-closed", 5, False)]  # fmt: skip
+
+
+def _rows(branch_seed: int) -> list[dict[str, Any]]:
+    """Open, closed and deleted versions; names repeated, missing, of mixed length; an owner
+    among the peers for most."""
     rng = random.Random(branch_seed)
     names = ["eth1", "eth10", "eth2", "Eth3", "a", "zz", "", "eth1"]
-    rows: list[dict[str, object]] = []
+    owners = [uid for uid, _, _ in PEERS] + ["peer-missing"]
+    rows: list[dict[str, Any]] = []
     for i in range(70):
         uid = f"{i:04d}-{uuid.uuid4().hex[:6]}"
         name = rng.choice(names) if rng.random() > 0.2 else None
-        values = {"v_name": name} if name is not None else {}
+        values: dict[str, object] = {"v_name": name} if name is not None else {}
+        if rng.random() > 0.1:
+            values["r_owner"] = [rng.choice(owners)]
         if rng.random() < 0.3:  # an older version, closed
             rows.append({"uid": uid, "kind": KIND, "from_seq": 1, "to_seq": 5, "deleted": False,
                          "attrs": "{}", "rels": "{}", "values": {"v_name": "old"}})  # fmt: skip
@@ -37,14 +47,18 @@ def _rows(branch_seed: int) -> list[dict[str, object]]:
                      "attrs": "{}", "rels": "{}", "values": values})  # fmt: skip
     other = {"uid": uuid.uuid4().hex, "kind": "TestingOther", "from_seq": 1, "to_seq": OPEN, "deleted": False,
              "attrs": "{}", "rels": "{}", "values": {"v_name": "a"}}  # fmt: skip
-    return [*rows, other]
+    peers = [{"uid": uid, "kind": "TestingOther", "from_seq": 1, "to_seq": to_seq, "deleted": deleted,
+              "attrs": "{}", "rels": "{}", "values": {}} for uid, to_seq, deleted in PEERS]  # fmt: skip
+    return [*rows, other, *peers]
 
 
 async def test_index_ordered_pages_equal_the_general_query(neo4j_driver: AsyncDriver) -> None:
     await GraphProjection(neo4j_driver, "neo4j").ensure_schema()
     branch = f"t{uuid.uuid4().hex[:10]}"
+    rows = _rows(7)
     async with neo4j_driver.session(database="neo4j") as session:
-        await (await session.run(cypher.CREATE_RECORDS, rows=_rows(7), branch=branch)).consume()
+        await (await session.run(cypher.CREATE_RECORDS, rows=rows, branch=branch)).consume()
+    current: dict[Any, dict[str, Any]] = {r["uid"]: r["values"] for r in rows if r["to_seq"] == OPEN}
     await OrderIndexes().usable(neo4j_driver, "neo4j", "v_name")  # the first use asks for the index
     await read_records(neo4j_driver, "neo4j", "CALL db.awaitIndexes(120)")
     indexes = OrderIndexes()  # a fresh registry asks Neo4j again
@@ -56,10 +70,17 @@ async def test_index_ordered_pages_equal_the_general_query(neo4j_driver: AsyncDr
                 neo4j_driver, "neo4j", cypher.LIST_RECORDS, kinds=[KIND], filters=[], ids=None, shadow=[],
                 o1="v_name", o2="", o3="", offset=offset, limit=limit, **view.params(),
             ))[0]  # fmt: skip
-            total, page = await ordered_page(neo4j_driver, "neo4j", branch=branch, kind=KIND, key="v_name",
-                                             offset=offset, limit=limit)  # fmt: skip
+            total, page, peers = await ordered_page(neo4j_driver, "neo4j", branch=branch, kind=KIND, key="v_name",
+                                                    offset=offset, limit=limit, peers_through=["owner"])  # fmt: skip
             assert total == expected["total"]
             assert [r["uid"] for r in page] == [r["uid"] for r in expected["page"]], (offset, limit)
+            # the peers of the indexed rows (those with a name), as a read by id finds them
+            named = [current[r["uid"]] for r in page if current[r["uid"]].get("v_name") is not None]
+            wanted = sorted({uid for values in named for uid in values.get("r_owner", [])})
+            by_id = (await read_records(neo4j_driver, "neo4j", cypher.RECORDS_BY_IDS, ids=wanted, **view.params()))[0]
+            assert sorted(p["uid"] for p in peers) == sorted(r["uid"] for r in by_id["rows"]), (offset, limit)
+            assert not (await ordered_page(neo4j_driver, "neo4j", branch=branch, kind=KIND, key="v_name",
+                                           offset=offset, limit=limit)).peers  # fmt: skip
 
 
 async def test_an_order_key_that_is_not_an_identifier_is_never_put_in_a_query(neo4j_driver: AsyncDriver) -> None:

@@ -32,6 +32,7 @@ from strata_graphql.runtime.resolvers import query_root
 from strata_graphql.runtime.row_lookup import RowLookup
 from strata_graphql.runtime.selection_plan import FieldPlan, OperationPlan, SelectionPlan
 from strata_graphql.runtime.shaping import HfidOf, NodeRef, RelPeers
+from strata_schema.model import KindSchema
 
 __all__ = ["execute_planned"]
 
@@ -56,6 +57,7 @@ async def execute_planned(
             if ctx.schema.get(field.name) is None:
                 return None  # Branch, InfrahubInfo, …: resolvers of their own
             args = get_argument_values(field.definition, field.node, coerced)
+            _read_peers_with_page(field, schema, ctx)
             roots[field.key] = await query_root(ctx, field.name, args)
         peers = set().union(*(_selected_peers(f, roots[f.key], schema, ctx) for f in fields if f.definition is not None))
         if peers:  # read before the first pass, which would otherwise run only to find them
@@ -72,6 +74,23 @@ async def execute_planned(
     except Exception as exc:  # noqa: BLE001 - any surprise: graphql-core runs it and reports
         _log.debug("planned_execution_gave_up", error=repr(exc))
     return None
+
+
+def _read_peers_with_page(field: FieldPlan, schema: GraphQLSchema, ctx: GraphQLContext) -> None:
+    """For a root field naming a concrete kind: the relationships its `edges { node }` select,
+    so that the page's own read also reads their peers (see `GraphReader.page`)."""
+    object_type, kind_schema = schema.get_type(field.name), ctx.schema.get(field.name)
+    if not isinstance(object_type, GraphQLObjectType) or kind_schema is None:
+        return
+    names = _selected_relationships(_subfield_plans(field, ("edges", "node")), object_type, kind_schema)
+    if names:
+        ctx.reader.read_peers_with_pages(field.name, names)
+
+
+def _selected_relationships(node_plans: list[SelectionPlan], object_type: GraphQLObjectType,
+                            kind_schema: KindSchema) -> list[str]:  # fmt: skip
+    selected = {f.name for plan in node_plans for f in plan.fields_for(object_type)}
+    return [r.name for r in kind_schema.relationships if r.name in selected]
 
 
 def _selected_peers(field: FieldPlan, page: Any, schema: GraphQLSchema, ctx: GraphQLContext) -> set[str]:
@@ -91,8 +110,7 @@ def _selected_peers(field: FieldPlan, page: Any, schema: GraphQLSchema, ctx: Gra
             object_type, kind_schema = schema.get_type(row.kind), ctx.schema.get(row.kind)
             if not isinstance(object_type, GraphQLObjectType) or kind_schema is None:
                 continue
-            selected = {f.name for plan in node_plans for f in plan.fields_for(object_type)}
-            names = relationships_of[row.kind] = [r.name for r in kind_schema.relationships if r.name in selected]
+            names = relationships_of[row.kind] = _selected_relationships(node_plans, object_type, kind_schema)
         for name in names:
             found.update(row.rels.get(name, ()))
     return found

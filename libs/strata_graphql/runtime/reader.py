@@ -49,6 +49,13 @@ class GraphReader:
         self._cache: dict[str, NodeRow | None] = {}
         self._pending: dict[str, asyncio.Future[NodeRow | None]] = {}
         self._flush_scheduled = False
+        # kind -> relationships whose peers a page of that kind reads in its own statement
+        self._peers_through: dict[str, list[str]] = {}
+
+    def read_peers_with_pages(self, kind: str, relationships: Sequence[str]) -> None:
+        """A page of `kind` read in index order also reads the objects its rows point to through
+        `relationships` (one round trip less for a list that selects them)."""
+        self._peers_through[kind] = list(relationships)
 
     async def page(
         self,
@@ -62,11 +69,13 @@ class GraphReader:
     ) -> tuple[int, list[NodeRow]]:
         if await self._index_ordered(kinds, filters, ids, order, limit):
             assert limit is not None
-            total, found = await ordered_page(self._driver, self._database, branch=self.view.branch, kind=kinds[0],
-                                              key=order[0], offset=offset, limit=limit)  # fmt: skip
-            rows = [_row(r) for r in found]
+            found = await ordered_page(self._driver, self._database, branch=self.view.branch, kind=kinds[0],
+                                       key=order[0], offset=offset, limit=limit,
+                                       peers_through=self._peers_through.get(kinds[0], ()))  # fmt: skip
+            rows = [_row(r) for r in found.rows]
+            self._cache.update((peer.uid, peer) for peer in map(_row, found.peers))
             self._cache.update((r.uid, r) for r in rows)
-            return total, rows
+            return found.total, rows
         keys = [*order, "", "", ""][:3]
         records = await read_records(
             self._driver, self._database, cypher.LIST_RECORDS, shadow=await self._own_record_ids(),
