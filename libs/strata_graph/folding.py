@@ -22,14 +22,14 @@ def apply_node_event(state: RecordState | None, event: NodeEvent) -> RecordState
         case NodeCreated():
             return RecordState(
                 kind=event.kind,
-                attrs={k: msgspec.to_builtins(v) for k, v in event.attributes.items()},
+                attrs=msgspec.to_builtins(event.attributes),  # one call for all of them
                 rels={k: list(v) for k, v in event.relationships.items()},
             )
         case NodeUpdated():
             base = state or RecordState(kind=event.kind)
             attrs = dict(base.attrs)
-            for name, value in event.attributes.items():
-                attrs[name] = msgspec.to_builtins(value)
+            if event.attributes:
+                attrs.update(msgspec.to_builtins(event.attributes))
             rels = dict(base.rels)
             for name, peers in event.relationships.items():
                 rels[name] = list(peers)
