@@ -22,6 +22,7 @@ from .sender import send_once
 __all__ = ["EndpointWorker"]
 
 _log = structlog.get_logger("strata.webhooks")
+_FETCH_TIMEOUT_S = 1.0  # how long one pull request waits (and lives on the server)
 
 
 class EndpointWorker:
@@ -52,7 +53,7 @@ class EndpointWorker:
             while True:
                 await self._slots.acquire()
                 try:
-                    msgs = await sub.fetch(1, timeout=1.0)
+                    msgs = await sub.fetch(1, timeout=_FETCH_TIMEOUT_S)
                 except TimeoutError:  # nats-py's own, or asyncio's when a late answer beats the deadline
                     self._slots.release()
                     continue
@@ -74,11 +75,13 @@ class EndpointWorker:
         try:
             await self._deliver(msg)
         except asyncio.CancelledError:
-            # Handed back at once (the worker stops or restarts): the next worker continues from
-            # the record's attempts instead of waiting out ack_wait, which the heartbeat kept
-            # pushing back. Should the nak not reach the server, ack_wait still redelivers it.
+            # Handed back (the worker stops or restarts): the next worker continues from the
+            # record's attempts instead of waiting out ack_wait, which the heartbeat kept pushing
+            # back. Redelivered only after this worker's last pull request has expired, which
+            # would otherwise take it to an inbox nobody reads. Should the nak not reach the
+            # server, ack_wait still redelivers it.
             with contextlib.suppress(Exception):
-                await msg.nak()
+                await msg.nak(delay=_FETCH_TIMEOUT_S + 1.0)
             raise
         except Exception as exc:  # noqa: BLE001 - one delivery's fault must not end the endpoint's loop
             _log.error("webhook_delivery_crashed", webhook_id=self.webhook_id, error=repr(exc))
