@@ -32,7 +32,6 @@ from strata_graphql.runtime.resolvers import query_root
 from strata_graphql.runtime.row_lookup import RowLookup
 from strata_graphql.runtime.selection_plan import FieldPlan, OperationPlan, SelectionPlan
 from strata_graphql.runtime.shaping import HfidOf, NodeRef, RelPeers
-from strata_schema.model import KindSchema
 
 __all__ = ["execute_planned"]
 
@@ -50,6 +49,8 @@ async def execute_planned(
         return None
     try:
         fields = plan.root.fields_for(query_type)
+        # what each root field selects on `edges { node { … } }`
+        node_plans = {f.key: _subfield_plans(f, ("edges", "node")) for f in fields if f.definition is not None}
         roots: dict[str, Any] = {}
         for field in fields:
             if field.definition is None:
@@ -57,9 +58,12 @@ async def execute_planned(
             if ctx.schema.get(field.name) is None:
                 return None  # Branch, InfrahubInfo, …: resolvers of their own
             args = get_argument_values(field.definition, field.node, coerced)
-            _read_peers_with_page(field, schema, ctx)
+            # a page of a concrete kind read in index order brings these peers with it
+            through = _selected_relationships(field.name, node_plans[field.key], schema, ctx)
+            if through:
+                ctx.reader.read_peers_with_pages(field.name, through)
             roots[field.key] = await query_root(ctx, field.name, args)
-        peers = set().union(*(_selected_peers(f, roots[f.key], schema, ctx) for f in fields if f.definition is not None))
+        peers = set().union(*(_selected_peers(node_plans[key], roots[key], schema, ctx) for key in node_plans))
         if peers:  # read before the first pass, which would otherwise run only to find them
             await ctx.reader.get_many(list(peers))
         for _ in range(_MAX_PASSES):
@@ -76,28 +80,20 @@ async def execute_planned(
     return None
 
 
-def _read_peers_with_page(field: FieldPlan, schema: GraphQLSchema, ctx: GraphQLContext) -> None:
-    """For a root field naming a concrete kind: the relationships its `edges { node }` select,
-    so that the page's own read also reads their peers (see `GraphReader.page`)."""
-    object_type, kind_schema = schema.get_type(field.name), ctx.schema.get(field.name)
+def _selected_relationships(kind: str, node_plans: list[SelectionPlan], schema: GraphQLSchema,
+                            ctx: GraphQLContext) -> list[str]:  # fmt: skip
+    """The relationships of the concrete `kind` that `node_plans` select (none for a generic)."""
+    object_type, kind_schema = schema.get_type(kind), ctx.schema.get(kind)
     if not isinstance(object_type, GraphQLObjectType) or kind_schema is None:
-        return
-    names = _selected_relationships(_subfield_plans(field, ("edges", "node")), object_type, kind_schema)
-    if names:
-        ctx.reader.read_peers_with_pages(field.name, names)
-
-
-def _selected_relationships(node_plans: list[SelectionPlan], object_type: GraphQLObjectType,
-                            kind_schema: KindSchema) -> list[str]:  # fmt: skip
+        return []
     selected = {f.name for plan in node_plans for f in plan.fields_for(object_type)}
     return [r.name for r in kind_schema.relationships if r.name in selected]
 
 
-def _selected_peers(field: FieldPlan, page: Any, schema: GraphQLSchema, ctx: GraphQLContext) -> set[str]:
-    """The peers a page's objects point to through the relationships the document selects on
-    `edges { node { … } }` (one level: deeper peers are found by the passes)."""
+def _selected_peers(node_plans: list[SelectionPlan], page: Any, schema: GraphQLSchema, ctx: GraphQLContext) -> set[str]:
+    """The peers a page's objects point to through the relationships `node_plans` (the root
+    field's `edges { node { … } }`) select (one level: deeper peers are found by the passes)."""
     found: set[str] = set()
-    node_plans = _subfield_plans(field, ("edges", "node"))
     if not node_plans or not isinstance(page, dict):
         return found
     relationships_of: dict[str, list[str]] = {}
@@ -107,10 +103,7 @@ def _selected_peers(field: FieldPlan, page: Any, schema: GraphQLSchema, ctx: Gra
             continue
         names = relationships_of.get(row.kind)
         if names is None:
-            object_type, kind_schema = schema.get_type(row.kind), ctx.schema.get(row.kind)
-            if not isinstance(object_type, GraphQLObjectType) or kind_schema is None:
-                continue
-            names = relationships_of[row.kind] = _selected_relationships(node_plans, object_type, kind_schema)
+            names = relationships_of[row.kind] = _selected_relationships(row.kind, node_plans, schema, ctx)
         for name in names:
             found.update(row.rels.get(name, ()))
     return found
