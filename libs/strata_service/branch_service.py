@@ -6,10 +6,10 @@ what makes the branch; a crash before it leaves only an empty stream that no bra
 (harmless: nothing lists, reads or merges it, and the name stays free).
 
 The name is checked as of the very head the append is guarded by, so two creates of one name,
-however close, cannot both land: the read model as far as it has projected main, then main's
-branch events after that, read from the log. So a create waits neither for its own projection
-nor for the one of the create before it; `BranchDirectory` catches up before it calls a name
-unknown.
+however close, cannot both land: `BranchNameIndex` holds the live names as of a sequence of
+main and folds main's branch events from the log up to that head. So a create waits neither
+for its own projection nor for the one of the create before it; `BranchDirectory` catches up
+before it calls a name unknown.
 """
 
 from __future__ import annotations
@@ -22,15 +22,13 @@ from strata_core.errors import ConcurrencyConflict, ValidationFailed
 from strata_events import BranchCreated, BranchDeleted
 from strata_eventstore import EventStore
 from strata_eventstore.records import PendingEvent
+from strata_service.branch_name_index import BranchNameIndex
 from strata_service.branch_names import branch_name_error
 from strata_service.branches import BranchDirectory, BranchRef
 
 __all__ = ["BranchService"]
 
 _ATTEMPTS = 5
-# Main's branch events read from the log past the model's checkpoint before waiting for the
-# projector instead: back to back creates leave one; a projector far behind may leave many.
-_LOG_EVENTS_READ = 16
 
 
 class BranchService:
@@ -39,7 +37,7 @@ class BranchService:
     ) -> None:
         self._store = store
         self._directory = directory
-        self._wait_main = wait_main  # until the read model holds main up to a sequence
+        self._names = BranchNameIndex(store, directory, wait_main=wait_main)
 
     async def create(
         self, name: str, *, description: str = "", sync_with_git: bool = False, actor: str | None
@@ -52,7 +50,7 @@ class BranchService:
         stream_made = False
         for _ in range(_ATTEMPTS):
             head = await self._store.head("main")
-            if await self._name_taken(name, head):
+            if await self._names.taken(name, head):
                 raise ValidationFailed(f"The branch {name} already exists", field="name")
             if not stream_made:  # after the name check: a refused name makes no stream
                 await self._store.ensure_branch_stream(branch_id)
@@ -73,29 +71,12 @@ class BranchService:
                 )
             except ConcurrencyConflict:
                 continue
+            if not result.duplicate:  # a duplicate's head_seq is main's head now, maybe past others' events
+                self._names.record_create(name, head, result.head_seq)
             # the fork point is the head *before* this event: the branch sees main as of then
             ref = BranchRef(id=branch_id, name=name, origin="main", fork_seq=head, fork_time=event.fork_time)
             return ref, result.head_seq, mutation_id
         raise ConcurrencyConflict("main kept moving; branch creation gave up")
-
-    async def _name_taken(self, name: str, head: int) -> bool:
-        """Whether a live branch holds `name` as of main's sequence `head`."""
-        names = self._store.names
-        taken, checkpoint = await self._directory.name_at_checkpoint(name, names.stream("main"))
-        subject = names.branch_event_subject("main")
-        seq = checkpoint + 1
-        for _ in range(_LOG_EVENTS_READ):
-            stored = await self._store.next_event("main", subject, seq) if seq <= head else None
-            if stored is None or stored.seq > head:
-                return taken
-            match stored.event:
-                case BranchCreated(name=created) if created == name:
-                    taken = True
-                case BranchDeleted(name=deleted) if deleted == name:
-                    taken = False
-            seq = stored.seq + 1
-        await self._wait_main(head)
-        return await self._directory.exists(name)
 
     async def delete(self, name: str, *, actor: str | None) -> int:
         if name == "main":

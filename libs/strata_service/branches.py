@@ -19,12 +19,12 @@ RETURN b.id AS id, b.origin AS origin, b.fork_seq AS fork_seq, b.fork_time AS fo
        coalesce(b.earlier_forks, []) AS earlier_forks, coalesce(b.rebased_at, []) AS rebased_at
 """
 
-# The checkpoint first: a branch row read after it is at least as new (see `name_at_checkpoint`).
-_FIND_NAME_WITH_CHECKPOINT = """
+# The checkpoint first: branch rows read after it are at least as new (see `live_names_at_checkpoint`).
+_LIVE_NAMES_WITH_CHECKPOINT = """
 OPTIONAL MATCH (c:Checkpoint {stream: $stream})
 WITH c.seq AS checkpoint
-OPTIONAL MATCH (b:Branch {name: $name}) WHERE b.deleted_seq IS NULL
-RETURN coalesce(checkpoint, 0) AS checkpoint, count(b) > 0 AS taken
+OPTIONAL MATCH (b:Branch) WHERE b.deleted_seq IS NULL
+RETURN coalesce(checkpoint, 0) AS checkpoint, collect(b.name) AS names
 """
 
 
@@ -68,14 +68,12 @@ class BranchDirectory:
         records = await read_records(self._driver, self._database, _FIND_BRANCH, name=name)
         return bool(records)
 
-    async def name_at_checkpoint(self, name: str, stream: str) -> tuple[bool, int]:
-        """Whether a live branch holds `name` in the read model, and the sequence of `stream`
+    async def live_names_at_checkpoint(self, stream: str) -> tuple[set[str], int]:
+        """The names of the live branches in the read model, and the sequence of `stream`
         (main's) the model had reached when it was asked. The model may have moved on between
         the two reads; it is never behind the checkpoint returned."""
-        records = await read_records(
-            self._driver, self._database, _FIND_NAME_WITH_CHECKPOINT, name=name, stream=stream
-        )
-        return bool(records[0]["taken"]), int(records[0]["checkpoint"])
+        records = await read_records(self._driver, self._database, _LIVE_NAMES_WITH_CHECKPOINT, stream=stream)
+        return set(records[0]["names"]), int(records[0]["checkpoint"])
 
     async def resolve(self, name: str) -> BranchRef:
         if name == "main":

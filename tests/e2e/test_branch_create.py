@@ -9,12 +9,16 @@ import uuid
 import pytest
 from litestar.testing import AsyncTestClient
 from nats.aio.client import Client
+from neo4j import AsyncDriver
 
+from strata_core.errors import ValidationFailed
 from strata_core.settings import Settings
 from strata_events import BranchDeleted
-from strata_service import branch_service
+from strata_service import branch_name_index
 from strata_eventstore import EventStore, StreamNames
 from strata_eventstore.records import PendingEvent
+from strata_service.branch_service import BranchService
+from strata_service.branches import BranchDirectory
 from tests.e2e.test_branches_api import _create, _gql, _names
 from tests.e2e.test_graphql_api import ANIMALS
 from tests.e2e.conftest import TOKEN_HEADERS
@@ -86,7 +90,7 @@ async def test_a_name_freed_by_a_delete_not_yet_projected_can_be_taken_again(
 ) -> None:
     """The name check reads main's branch events past the read model's checkpoint: a delete
     there frees the name, a create there takes it. Past that many, it waits for the model."""
-    monkeypatch.setattr(branch_service, "_LOG_EVENTS_READ", log_events)
+    monkeypatch.setattr(branch_name_index, "_LOG_EVENTS_READ", log_events)
     store = EventStore(nc, StreamNames(prefix=settings.stream_prefix))
     create = 'mutation { BranchCreate(data: {name: "%s"}) { ok object { id } } }'
     for i in range(3):
@@ -100,3 +104,26 @@ async def test_a_name_freed_by_a_delete_not_yet_projected_can_be_taken_again(
         assert "already exists" in str(twice.json().get("errors")), twice.json()
     listed = await _gql(api, "query { Branch { name } }")
     assert all([b["name"] for b in listed["data"]["Branch"]].count(f"again-{i}") == 1 for i in range(3))
+
+
+async def test_another_replica_sees_names_taken_and_freed_after_its_index_was_loaded(
+    api: AsyncTestClient, nc: Client, settings: Settings, neo4j_driver: AsyncDriver  # type: ignore[type-arg]
+) -> None:
+    """Each API process keeps its own name index: creates and deletes made through another
+    process after it loaded must still count, from the log, as of the head it appends under."""
+    store = EventStore(nc, StreamNames(prefix=settings.stream_prefix))
+    directory = BranchDirectory(neo4j_driver, settings.neo4j_database)
+
+    async def wait_main(seq: int) -> None:
+        raise AssertionError("one or two branch events past the index are read from the log")
+
+    other = BranchService(store, directory, wait_main=wait_main)
+    await other.create("replica-first", actor=None)  # loads its index
+    await _gql(api, 'mutation { BranchCreate(data: {name: "replica-twice"}) { ok } }')
+    with pytest.raises(ValidationFailed, match="already exists"):
+        await other.create("replica-twice", actor=None)
+    await _gql(api, 'mutation { BranchDelete(data: {name: "replica-twice"}) { ok } }')
+    ref, _, _ = await other.create("replica-twice", actor=None)
+    assert ref.name == "replica-twice"
+    refused = await api.post("/graphql/main", headers=TOKEN_HEADERS, json={"query": 'mutation { BranchCreate(data: {name: "replica-first"}) { ok } }'})
+    assert "already exists" in str(refused.json().get("errors")), refused.json()
