@@ -214,3 +214,16 @@ async def test_what_the_planner_does_not_handle_runs_on_graphql_core(readers: Re
     assert result.data == {"TestingPerson": {"count": 3}}
     bad = await execute_document(resources.graphql_cache, ctx, "query { TestingPerson { nope } }", None, None, documents=cache)
     assert bad.errors and "nope" in bad.errors[0].message
+
+
+async def test_an_empty_document_cache_given_keeps_the_document(readers: Resources) -> None:
+    """An empty cache is falsy (it has a length): it was once swapped for a throw-away one, so
+    the API's cache stayed empty, and every query was parsed, validated and planned again."""
+    resources = readers
+    schema = (await _context(readers)).schema
+    cache = DocumentCache()
+    await execute_document(resources.graphql_cache, await _context(readers), LIST, None, None, documents=cache)
+    assert len(cache) == 1
+    first = cache.prepare(resources.graphql_cache.get(schema), schema.schema_hash, LIST, None)
+    await execute_document(resources.graphql_cache, await _context(readers), LIST, None, None, documents=cache)
+    assert len(cache) == 1 and cache.prepare(resources.graphql_cache.get(schema), schema.schema_hash, LIST, None) is first

@@ -32,7 +32,7 @@ async def execute_document(
 ) -> ExecutionResult:
     """`documents` keeps prepared documents between requests; `planned=False` forces graphql-core."""
     graphql_schema = cache.get(ctx.schema)
-    prepared = (documents or DocumentCache(1)).prepare(graphql_schema, ctx.schema.schema_hash, query, operation_name)
+    prepared = (documents if documents is not None else DocumentCache(1)).prepare(graphql_schema, ctx.schema.schema_hash, query, operation_name)
     if prepared.document is None or prepared.errors:
         return ExecutionResult(data=None, errors=prepared.errors)
     if planned and prepared.plan is not None:
