@@ -106,12 +106,19 @@ def profile_values(profiles: list[NodeRow]) -> dict[str, Any]:
 
 
 class _Layout:
-    """A kind's attributes and relationships by name, for shaping many of its objects."""
+    """A kind's attributes and relationships by name, for shaping many of its objects, with
+    what every object's attribute shares worked out once: its GraphQL type name, and for a
+    Dropdown the label, color and description of each choice."""
 
     def __init__(self, kind_schema: KindSchema) -> None:
         self.schema = kind_schema
         self.attributes = {a.name: a for a in kind_schema.attributes}
         self.relationships = {r.name: r for r in kind_schema.relationships}
+        self.type_names = {a.name: attribute_graphql(a.kind).query_type for a in kind_schema.attributes}
+        self.choices: dict[str, dict[Any, dict[str, Any]]] = {
+            a.name: {c.name: {"label": c.label, "color": c.color, "description": c.description} for c in a.choices or ()}
+            for a in kind_schema.attributes if a.kind == "Dropdown"
+        }  # fmt: skip
 
 
 class ShapedNode(dict[str, Any]):
@@ -135,7 +142,7 @@ class ShapedNode(dict[str, Any]):
         if layout is None:
             raise KeyError(key)
         if key in layout.attributes:
-            value: Any = _shaped_attribute(self._row, layout.attributes[key], self._profiles)
+            value: Any = _shaped_attribute(self._row, layout.attributes[key], self._profiles, layout)
         elif key in layout.relationships:
             value = RelPeers(layout.relationships[key], self._row)
         elif key == "display_label":
@@ -162,33 +169,40 @@ class ShapedNode(dict[str, Any]):
         )
 
 
-def _shaped_attribute(row: NodeRow, attr: AttributeSchema, from_profiles: dict[str, Any]) -> dict[str, Any]:
-    stored = row.attrs.get(attr.name)
-    unset = stored is None or stored.get("is_default") or stored.get("value") is None
-    if unset and attr.name in from_profiles:
+def _shaped_attribute(row: NodeRow, attr: AttributeSchema, from_profiles: dict[str, Any], layout: _Layout) -> dict[str, Any]:
+    name = attr.name
+    stored = row.attrs.get(name)
+    profiled = False
+    if stored is None:
+        if name in from_profiles:
+            profiled, value = True, from_profiles[name]
+        else:
+            value = attr.default_value
+    elif name in from_profiles and (stored.get("is_default") or stored.get("value") is None):
         stored = None  # nothing chosen on the object itself: the profile applies
-    profiled = stored is None and attr.name in from_profiles
-    if profiled:
-        value = from_profiles[attr.name]
+        profiled, value = True, from_profiles[name]
     else:
-        value = stored["value"] if stored is not None and "value" in stored else attr.default_value
-    shaped: dict[str, Any] = {
-        "__typename": attribute_graphql(attr.kind).query_type,
-        "id": f"{row.uid}:{attr.name}",
-        "value": value,
-        "is_default": (stored is None or bool(stored.get("is_default"))) and not profiled,
-        "is_inherited": False,
-        "is_protected": bool(stored and stored.get("is_protected")),
-        "is_visible": bool(stored.get("is_visible", True)) if stored else True,
-        "is_from_profile": profiled,
-        "updated_at": None,
-        "source": NodeRef(stored["source"]) if stored and stored.get("source") else None,
-        "owner": NodeRef(stored["owner"]) if stored and stored.get("owner") else None,
-    }
-    if attr.kind == "Dropdown":
-        for choice in attr.choices or ():
-            if choice.name == value:
-                shaped.update(label=choice.label, color=choice.color, description=choice.description)
+        value = stored["value"] if "value" in stored else attr.default_value
+    if stored is None:
+        shaped: dict[str, Any] = {
+            "__typename": layout.type_names[name], "id": f"{row.uid}:{name}", "value": value,
+            "is_default": not profiled, "is_inherited": False, "is_protected": False, "is_visible": True,
+            "is_from_profile": profiled, "updated_at": None, "source": None, "owner": None,
+        }  # fmt: skip
+    else:
+        source, owner = stored.get("source"), stored.get("owner")
+        shaped = {
+            "__typename": layout.type_names[name], "id": f"{row.uid}:{name}", "value": value,
+            "is_default": bool(stored.get("is_default")), "is_inherited": False,
+            "is_protected": bool(stored.get("is_protected")), "is_visible": bool(stored.get("is_visible", True)),
+            "is_from_profile": False, "updated_at": None,
+            "source": NodeRef(source) if source else None, "owner": NodeRef(owner) if owner else None,
+        }  # fmt: skip
+    choices = layout.choices.get(name)
+    if choices is not None:
+        choice = choices.get(value) if isinstance(value, (str, int, float, bool)) or value is None else None
+        if choice is not None:
+            shaped.update(choice)
     return shaped
 
 
