@@ -19,6 +19,7 @@ import structlog
 from graphql import ExecutionResult, GraphQLObjectType, GraphQLSchema, get_named_type
 from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 
+from strata_graphql.runtime.compiled_projection import compile_projection
 from strata_graphql.runtime.completion import Completion, compile_completion
 from strata_graphql.runtime.context import GraphQLContext
 from strata_graphql.runtime.field_values import (
@@ -141,15 +142,22 @@ class _Completer:
         self._args: dict[int, dict[str, Any]] = {}
 
     def project(self, parent: Any, selection: SelectionPlan, object_type: GraphQLObjectType) -> dict[str, Any]:
+        if isinstance(parent, dict):
+            projection = selection.projections.get(object_type.name)
+            if projection is None:
+                projection = compile_projection(object_type, selection.fields_for(object_type), _completion)
+                selection.projections[object_type.name] = projection
+            result: dict[str, Any] = projection(parent, self)
+            return result
         out: dict[str, Any] = {}
         for field in selection.fields_for(object_type):
             if field.definition is None:
                 out[field.key] = object_type.name
                 continue
-            out[field.key] = (field.completion or _completion(field))(self._resolve(parent, field), self)
+            out[field.key] = (field.completion or _completion(field))(self.resolve(parent, field), self)
         return out
 
-    def _resolve(self, parent: Any, field: FieldPlan) -> Any:
+    def resolve(self, parent: Any, field: FieldPlan) -> Any:
         """What `resolvers.resolve_field` gives for a field below the root."""
         value: Any = parent.get(field.name) if isinstance(parent, dict) else getattr(parent, field.name, None)
         special = type(value)

@@ -72,6 +72,8 @@ class SelectionPlan:
         self._fragments = fragments
         self._selection_sets = selection_sets
         self._by_type: dict[str, list[FieldPlan]] = {}
+        # per object type name: the generated function producing these fields (compiled_projection.py)
+        self.projections: dict[str, Any] = {}
 
     def fields_for(self, object_type: GraphQLObjectType) -> list[FieldPlan]:
         found = self._by_type.get(object_type.name)

@@ -1,0 +1,90 @@
+"""One generated Python function per selection set and object type: an object's fields in order.
+
+The planned executor completes a page of a thousand objects, each with its nested attribute,
+relationship and peer objects: about ten thousand selection sets per request. Walking each
+one field by field (a loop, a resolve call, a completion closure per leaf) was half the API's
+time of a list. The function generated here does the same work in straight-line code: a
+scalar field is read from the object and kept as it is when its type already says it is
+valid (a `str` for String and ID, an `int` in range for Int, a `bool` for Boolean); anything
+else goes through the field's completion closure and the executor's `resolve`, as before, so
+the result is the same (the planned executor's property test compares it with graphql-core's).
+
+The source is built from the plan only (response keys and field names enter as constants in
+the function's namespace, never as code), so a document cannot inject code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from graphql import (
+    GraphQLBoolean,
+    GraphQLID,
+    GraphQLInt,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLString,
+)
+
+from strata_graphql.runtime.completion import Completion
+from strata_graphql.runtime.selection_plan import FieldPlan
+from strata_graphql.runtime.shaping import HfidOf, NodeRef, RelPeers
+
+__all__ = ["FieldRunner", "Projection", "compile_projection"]
+
+_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
+# values `resolve` turns into something else (relationships, references, hfids)
+_SPECIAL = frozenset({RelPeers, NodeRef, HfidOf})
+
+
+class FieldRunner(Protocol):
+    def resolve(self, parent: Any, field: FieldPlan) -> Any: ...
+
+
+Projection = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
+def _exact_test(type_: GraphQLOutputType) -> str | None:
+    """Python for "`v` is already this scalar's serialized value" (None: no cheap test)."""
+    if isinstance(type_, GraphQLNonNull):
+        type_ = type_.of_type
+    if type_ is GraphQLString or type_ is GraphQLID:
+        return "type(v) is str"
+    if type_ is GraphQLBoolean:
+        return "type(v) is bool"
+    if type_ is GraphQLInt:
+        return "(type(v) is int and _INT_MIN <= v <= _INT_MAX)"
+    return None
+
+
+def compile_projection(
+    object_type: GraphQLObjectType, fields: list[FieldPlan], completion_of: Callable[[FieldPlan], Completion]
+) -> Projection:
+    """The function `(parent, runner) -> dict` producing `fields` of a dict-like `parent`."""
+    namespace: dict[str, Any] = {"_SPECIAL": _SPECIAL, "_INT_MIN": _INT_MIN, "_INT_MAX": _INT_MAX}
+    lines = ["def project(parent, run):", "    get = parent.get", "    resolve = run.resolve", "    out = {}"]
+    for index, field in enumerate(fields):
+        key = f"k{index}"
+        namespace[key] = field.key
+        if field.definition is None:  # __typename
+            namespace[f"t{index}"] = object_type.name
+            lines.append(f"    out[{key}] = t{index}")
+            continue
+        namespace[f"f{index}"], namespace[f"c{index}"] = field, completion_of(field)
+        test = _exact_test(field.definition.type) if field.sub is None else None
+        if test is None:
+            lines.append(f"    out[{key}] = c{index}(resolve(parent, f{index}), run)")
+            continue
+        namespace[f"n{index}"] = field.name
+        lines += [
+            f"    v = get(n{index})",
+            "    if type(v) in _SPECIAL:",
+            f"        v = resolve(parent, f{index})",
+            f"    out[{key}] = v if {test} else c{index}(v, run)",
+        ]
+    lines.append("    return out")
+    exec(compile("\n".join(lines), f"<projection of {object_type.name}>", "exec"), namespace)  # noqa: S102 - source built from the plan's shape only
+    projection: Projection = namespace["project"]
+    return projection
