@@ -88,3 +88,37 @@ async def test_an_order_key_that_is_not_an_identifier_is_never_put_in_a_query(ne
     assert not await indexes.usable(neo4j_driver, "neo4j", "v_name) DETACH DELETE r //")
     with pytest.raises(ValueError, match="not an order property"):
         await ordered_page(neo4j_driver, "neo4j", branch="main", kind=KIND, key="v_x`) //", offset=0, limit=1)
+
+
+def _thing(name: str) -> dict[str, Any]:
+    return {"uid": uuid.uuid4().hex, "kind": KIND, "from_seq": 1, "to_seq": OPEN, "deleted": False,
+            "attrs": "{}", "rels": "{}", "values": {"v_name": name}}  # fmt: skip
+
+
+async def test_the_total_is_counted_again_only_when_the_checkpoint_moves(neo4j_driver: AsyncDriver) -> None:
+    """The count is kept with the checkpoint it was taken at. A record written without moving
+    the checkpoint (which the projector never does) shows the count was kept, not taken."""
+    await GraphProjection(neo4j_driver, "neo4j").ensure_schema()
+    await OrderIndexes().usable(neo4j_driver, "neo4j", "v_name")
+    await read_records(neo4j_driver, "neo4j", "CALL db.awaitIndexes(120)")
+    branch = f"t{uuid.uuid4().hex[:10]}"
+    stream = f"S_{branch}"
+
+    async def write(rows: list[dict[str, Any]], checkpoint: int | None) -> None:
+        async with neo4j_driver.session(database="neo4j") as session:
+            await (await session.run(cypher.CREATE_RECORDS, rows=rows, branch=branch)).consume()
+            if checkpoint is not None:
+                await (await session.run(cypher.SET_CHECKPOINT, stream=stream, seq=checkpoint, branch=branch)).consume()
+
+    async def total(counted_by: str | None) -> tuple[int, int]:
+        found = await ordered_page(neo4j_driver, "neo4j", branch=branch, kind=KIND, key="v_name", offset=0,
+                                   limit=100, checkpoint_stream=counted_by)  # fmt: skip
+        return found.total, len(found.rows)
+
+    await write([_thing("a"), _thing("b"), _thing("c")], checkpoint=10)
+    assert await total(stream) == (3, 3)
+    await write([_thing("d")], checkpoint=None)
+    assert await total(stream) == (3, 4)  # the count taken at checkpoint 10
+    assert await total(None) == (4, 4)  # no checkpoint stream: counted every time
+    await write([_thing("e")], checkpoint=11)
+    assert await total(stream) == (5, 5)

@@ -42,10 +42,13 @@ def _row(record: Any) -> NodeRow:
 class GraphReader:
     """One per request: caches objects by id and batches id lookups made in the same tick."""
 
-    def __init__(self, driver: AsyncDriver, database: str, view: View) -> None:
+    def __init__(self, driver: AsyncDriver, database: str, view: View, *, checkpoint_stream: str | None = None) -> None:
         self._driver = driver
         self._database = database
         self.view = view
+        # the stream projected into the view's branch: a page's total may then come from the
+        # last count while its checkpoint has not moved (`strata_graph.ordered_pages`)
+        self._checkpoint_stream = checkpoint_stream
         self._cache: dict[str, NodeRow | None] = {}
         self._pending: dict[str, asyncio.Future[NodeRow | None]] = {}
         self._flush_scheduled = False
@@ -71,7 +74,8 @@ class GraphReader:
             assert limit is not None
             found = await ordered_page(self._driver, self._database, branch=self.view.branch, kind=kinds[0],
                                        key=order[0], offset=offset, limit=limit,
-                                       peers_through=self._peers_through.get(kinds[0], ()))  # fmt: skip
+                                       peers_through=self._peers_through.get(kinds[0], ()),
+                                       checkpoint_stream=self._checkpoint_stream)  # fmt: skip
             rows = [_row(r) for r in found.rows]
             self._cache.update((peer.uid, peer) for peer in map(_row, found.peers))
             self._cache.update((r.uid, r) for r in rows)

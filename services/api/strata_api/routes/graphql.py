@@ -89,7 +89,8 @@ async def _run(request: Request[Any, Any, Any], state: State, branch: str) -> Re
     idempotency_key = request.headers.get(IDEMPOTENCY_HEADER)
     ctx = GraphQLContext(
         schema=schema,
-        reader=GraphReader(resources.driver, resources.settings.neo4j_database, view),
+        reader=GraphReader(resources.driver, resources.settings.neo4j_database, view,
+                           checkpoint_stream=resources.names.stream(ref.id)),
         branch_name=ref.name,
         branch_id=ref.id,
         actor=actor,
