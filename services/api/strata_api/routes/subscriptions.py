@@ -77,9 +77,11 @@ class _Session:
                     raise _Closed(CloseCode.INIT_TIMEOUT) from None
                 await self._handle(_message(text))
         except _Closed as closed:
-            await self._stop_all()
+            # the close goes out first: stopping the running operations waits for their
+            # cleanup (their feed consumers removed), and the client should not wait for that
             with contextlib.suppress(Exception):
                 await self._socket.close(code=closed.code, reason=closed.reason)
+            await self._stop_all()
         except WebSocketDisconnect:
             await self._stop_all()
 
