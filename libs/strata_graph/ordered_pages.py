@@ -43,7 +43,7 @@ RETURN name, state
 # The count, the page and the current objects the page points to through the `r_` peer
 # properties `$peer_props` in one statement: one round trip. The count reads every index
 # entry of the kind (20-24 ms for 96,000 interfaces), so it is skipped when the stream's
-# checkpoint is still the one a count was taken at (`$cached_at`; see `CountCache`). The
+# checkpoint is still the one a count was taken at (`$cached_at`; see `OrderIndexes.counts`). The
 # checkpoint is read before and after: a count is kept only when both agree, since a
 # projector commit in between would move it (reads in a Neo4j transaction see each commit).
 _PAGE: Final = """

@@ -62,12 +62,6 @@ class BranchDirectory:
         self._database = database
         self._catch_up = catch_up
 
-    async def exists(self, name: str) -> bool:
-        if name == "main":
-            return True
-        records = await read_records(self._driver, self._database, _FIND_BRANCH, name=name)
-        return bool(records)
-
     async def live_names_at_checkpoint(self, stream: str) -> tuple[set[str], int]:
         """The names of the live branches in the read model, and the sequence of `stream`
         (main's) the model had reached when it was asked. The model may have moved on between
