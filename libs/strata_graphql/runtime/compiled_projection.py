@@ -19,6 +19,8 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from graphql import (
+    GRAPHQL_MAX_INT,
+    GRAPHQL_MIN_INT,
     GraphQLBoolean,
     GraphQLID,
     GraphQLInt,
@@ -34,7 +36,6 @@ from strata_graphql.runtime.shaping import HfidOf, NodeRef, RelPeers
 
 __all__ = ["FieldRunner", "Projection", "compile_projection"]
 
-_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 # values `resolve` turns into something else (relationships, references, hfids)
 _SPECIAL = frozenset({RelPeers, NodeRef, HfidOf})
 
@@ -43,7 +44,7 @@ class FieldRunner(Protocol):
     def resolve(self, parent: Any, field: FieldPlan) -> Any: ...
 
 
-Projection = Callable[[dict[str, Any], Any], dict[str, Any]]
+Projection = Callable[[dict[str, Any], FieldRunner], dict[str, Any]]
 
 
 def _exact_test(type_: GraphQLOutputType) -> str | None:
@@ -55,7 +56,7 @@ def _exact_test(type_: GraphQLOutputType) -> str | None:
     if type_ is GraphQLBoolean:
         return "type(v) is bool"
     if type_ is GraphQLInt:
-        return "(type(v) is int and _INT_MIN <= v <= _INT_MAX)"
+        return "(type(v) is int and GRAPHQL_MIN_INT <= v <= GRAPHQL_MAX_INT)"
     return None
 
 
@@ -63,7 +64,9 @@ def compile_projection(
     object_type: GraphQLObjectType, fields: list[FieldPlan], completion_of: Callable[[FieldPlan], Completion]
 ) -> Projection:
     """The function `(parent, runner) -> dict` producing `fields` of a dict-like `parent`."""
-    namespace: dict[str, Any] = {"_SPECIAL": _SPECIAL, "_INT_MIN": _INT_MIN, "_INT_MAX": _INT_MAX}
+    namespace: dict[str, Any] = {
+        "_SPECIAL": _SPECIAL, "GRAPHQL_MIN_INT": GRAPHQL_MIN_INT, "GRAPHQL_MAX_INT": GRAPHQL_MAX_INT,
+    }  # fmt: skip
     lines = ["def project(parent, run):", "    get = parent.get", "    resolve = run.resolve", "    out = {}"]
     for index, field in enumerate(fields):
         key = f"k{index}"

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from graphql import (
+    GRAPHQL_MAX_INT,
+    GRAPHQL_MIN_INT,
     GraphQLBoolean,
     GraphQLEnumType,
     GraphQLFloat,
@@ -43,7 +45,6 @@ class Projector(Protocol):
 
 Completion = Callable[[Any, Projector], Any]
 
-_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 
 
 def _exact(scalar: GraphQLScalarType) -> Callable[[Any], bool] | None:
@@ -51,7 +52,7 @@ def _exact(scalar: GraphQLScalarType) -> Callable[[Any], bool] | None:
     if scalar is GraphQLString or scalar is GraphQLID:
         return lambda v: type(v) is str
     if scalar is GraphQLInt:
-        return lambda v: type(v) is int and _INT_MIN <= v <= _INT_MAX
+        return lambda v: type(v) is int and GRAPHQL_MIN_INT <= v <= GRAPHQL_MAX_INT
     if scalar is GraphQLBoolean:
         return lambda v: type(v) is bool
     if scalar is GraphQLFloat:
