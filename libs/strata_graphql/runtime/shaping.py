@@ -184,20 +184,16 @@ def _shaped_attribute(row: NodeRow, attr: AttributeSchema, from_profiles: dict[s
     else:
         value = stored["value"] if "value" in stored else attr.default_value
     if stored is None:
-        shaped: dict[str, Any] = {
-            "__typename": layout.type_names[name], "id": f"{row.uid}:{name}", "value": value,
-            "is_default": not profiled, "is_inherited": False, "is_protected": False, "is_visible": True,
-            "is_from_profile": profiled, "updated_at": None, "source": None, "owner": None,
-        }  # fmt: skip
+        is_default, is_protected, is_visible, source, owner = not profiled, False, True, None, None
     else:
-        source, owner = stored.get("source"), stored.get("owner")
-        shaped = {
-            "__typename": layout.type_names[name], "id": f"{row.uid}:{name}", "value": value,
-            "is_default": bool(stored.get("is_default")), "is_inherited": False,
-            "is_protected": bool(stored.get("is_protected")), "is_visible": bool(stored.get("is_visible", True)),
-            "is_from_profile": False, "updated_at": None,
-            "source": NodeRef(source) if source else None, "owner": NodeRef(owner) if owner else None,
-        }  # fmt: skip
+        is_default, is_protected = bool(stored.get("is_default")), bool(stored.get("is_protected"))
+        is_visible, source, owner = bool(stored.get("is_visible", True)), stored.get("source"), stored.get("owner")
+    shaped: dict[str, Any] = {
+        "__typename": layout.type_names[name], "id": f"{row.uid}:{name}", "value": value,
+        "is_default": is_default, "is_inherited": False, "is_protected": is_protected, "is_visible": is_visible,
+        "is_from_profile": profiled, "updated_at": None,
+        "source": NodeRef(source) if source else None, "owner": NodeRef(owner) if owner else None,
+    }  # fmt: skip
     choices = layout.choices.get(name)
     if choices is not None:
         choice = choices.get(value) if isinstance(value, (str, int, float, bool)) or value is None else None
