@@ -67,6 +67,8 @@ async def _one_round(
             # a random point of the projection's progress, plus a random instant after it
             target = max(1, int(end * rng.uniform(0.05, 0.9)))
             if killed_at and target <= killed_at[-1]:
+                if killed_at[-1] >= end:
+                    break  # the last kill came after the whole load was projected: no later point
                 target = killed_at[-1] + 1
             await wait_checkpoint(driver, stream, target, timeout=120)
             await asyncio.sleep(rng.uniform(0, 0.08))
