@@ -28,7 +28,7 @@ from neo4j import AsyncDriver, Record
 from strata_graph.driver import create_schema_rule, read_records
 from strata_graph.records import OPEN
 
-__all__ = ["OrderIndexes", "OrderedPage", "order_indexes_for", "ordered_page"]
+__all__ = ["OrderIndexes", "OrderedPage", "order_indexes_for", "ordered_page", "statement_for_key"]
 
 _PROPERTY: Final = re.compile(r"^v_[a-z][a-z0-9_]*$")
 _INDEX_PREFIX: Final = "rec_open_order_"
@@ -96,7 +96,8 @@ RETURN size(rows) AS nulls,
 _CREATE_INDEX: Final = "CREATE INDEX %(name)s IF NOT EXISTS FOR (r:Rec) ON (r.branch, r.kind, r.to_seq, r.%(key)s)"
 
 
-def _text(template: str, key: str, name: str = "") -> LiteralString:
+def statement_for_key(template: str, key: str, name: str = "") -> LiteralString:
+    """`template` with the order property `key` (checked to be one) and an index `name` in place."""
     if not _PROPERTY.match(key):
         raise ValueError(f"not an order property: {key!r}")
     text: LiteralString = template % {"key": key, "name": name}
@@ -110,6 +111,11 @@ class OrderIndexes:
     def __init__(self) -> None:
         # (checkpoint stream, branch, kind) -> (checkpoint, count): see `_PAGE`
         self.counts: dict[tuple[str, str, str], tuple[int, int]] = {}
+        # (branch@fork point, kind) -> how many changed objects a branch page merged last time
+        # (`strata_graph.branch_pages`)
+        self.branch_changes: dict[tuple[str, str], int] = {}
+        # (origin, fork point, kind) -> objects of the kind the origin held then (final)
+        self.origin_counts: dict[tuple[str, int, str], int] = {}
         self._online: set[str] = set()
         self._requested: set[str] = set()
         self._checked_at = -_REFRESH_S
@@ -128,7 +134,7 @@ class OrderIndexes:
                 self._checked_at = time.monotonic()
             if key not in self._online and key not in self._requested:
                 self._requested.add(key)
-                await create_schema_rule(driver, database, _text(_CREATE_INDEX, key, _INDEX_PREFIX + key))
+                await create_schema_rule(driver, database, statement_for_key(_CREATE_INDEX, key, _INDEX_PREFIX + key))
         return key in self._online
 
 
@@ -164,7 +170,7 @@ async def ordered_page(
     counts = order_indexes_for(driver).counts
     count_key = (checkpoint_stream or "", branch, kind)
     cached = counts.get(count_key) if checkpoint_stream is not None else None
-    found = await read_records(driver, database, _text(_PAGE, key), offset=offset, limit=limit,
+    found = await read_records(driver, database, statement_for_key(_PAGE, key), offset=offset, limit=limit,
                                peer_props=[f"r_{name}" for name in peers_through], stream=checkpoint_stream,
                                cached_at=cached[0] if cached else -1, **params)  # fmt: skip
     record = found[0]
@@ -179,7 +185,7 @@ async def ordered_page(
     page, peers = list(record["page"]), list(record["peers"])
     if len(page) < limit and offset + len(page) < total:
         # the indexed values ran out: the objects without a value follow, by uid
-        tail = await read_records(driver, database, _text(_NULL_TAIL, key), offset=0, limit=total, **params)
+        tail = await read_records(driver, database, statement_for_key(_NULL_TAIL, key), offset=0, limit=total, **params)
         nulls = int(tail[0]["nulls"]) if tail else 0
         valued = total - nulls
         start = max(0, offset - valued)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 from neo4j import AsyncDriver
 
 from strata_graph import cypher
-from strata_graph.ordered_pages import order_indexes_for, ordered_page
+from strata_graph.branch_pages import branch_ordered_page, branch_pages_apply
+from strata_graph.ordered_pages import OrderedPage, order_indexes_for, ordered_page
 from strata_graph.views import CURRENT, View
 from strata_graph.driver import read_records
 
@@ -42,13 +43,18 @@ def _row(record: Any) -> NodeRow:
 class GraphReader:
     """One per request: caches objects by id and batches id lookups made in the same tick."""
 
-    def __init__(self, driver: AsyncDriver, database: str, view: View, *, checkpoint_stream: str | None = None) -> None:
+    def __init__(
+        self, driver: AsyncDriver, database: str, view: View, *, checkpoint_stream: str | None = None,
+        origin_checkpoint_stream: str | None = None,
+    ) -> None:
         self._driver = driver
         self._database = database
         self.view = view
-        # the stream projected into the view's branch: a page's total may then come from the
-        # last count while its checkpoint has not moved (`strata_graph.ordered_pages`)
+        # the streams projected into the view's branch and its origin: a page's total may then
+        # come from the last count while the branch's checkpoint has not moved
+        # (`strata_graph.ordered_pages`, `strata_graph.branch_pages`)
         self._checkpoint_stream = checkpoint_stream
+        self._origin_checkpoint_stream = origin_checkpoint_stream
         self._cache: dict[str, NodeRow | None] = {}
         self._pending: dict[str, asyncio.Future[NodeRow | None]] = {}
         self._flush_scheduled = False
@@ -70,12 +76,22 @@ class GraphReader:
         offset: int = 0,
         limit: int | None = None,
     ) -> tuple[int, list[NodeRow]]:
-        if await self._index_ordered(kinds, filters, ids, order, limit):
+        indexed = await self._index_ordered(kinds, filters, ids, order, limit)
+        found: OrderedPage | None = None
+        if indexed == "branch":
+            assert limit is not None
+            found = await branch_ordered_page(self._driver, self._database, self.view, kind=kinds[0], key=order[0],
+                                              offset=offset, limit=limit,
+                                              peers_through=self._peers_through.get(kinds[0], ()),
+                                              checkpoint_stream=self._checkpoint_stream,
+                                              origin_checkpoint_stream=self._origin_checkpoint_stream)  # fmt: skip
+        elif indexed == "main":
             assert limit is not None
             found = await ordered_page(self._driver, self._database, branch=self.view.branch, kind=kinds[0],
                                        key=order[0], offset=offset, limit=limit,
                                        peers_through=self._peers_through.get(kinds[0], ()),
                                        checkpoint_stream=self._checkpoint_stream)  # fmt: skip
+        if found is not None:
             rows = [_row(r) for r in found.rows]
             self._cache.update((peer.uid, peer) for peer in map(_row, found.peers))
             self._cache.update((r.uid, r) for r in rows)
@@ -105,15 +121,20 @@ class GraphReader:
     async def _index_ordered(
         self, kinds: Sequence[str], filters: Sequence[Filter], ids: Sequence[str] | None, order: Sequence[str],
         limit: int | None,
-    ) -> bool:
-        """Whether the page can be read in index order (see `strata_graph.ordered_pages`): one
-        kind, no filter, one order key, a bounded page, the current state of main."""
+    ) -> Literal["main", "branch", None]:
+        """Whether the page can be read in index order: one kind, no filter, one order key, a
+        bounded page, the current state of main (`strata_graph.ordered_pages`) or of a branch
+        (`strata_graph.branch_pages`)."""
         view = self.view
         if limit is None or filters or ids is not None or len(kinds) != 1 or len(order) != 1:
-            return False
-        if view.origin is not None or view.own_seq != CURRENT:
-            return False
-        return await order_indexes_for(self._driver).usable(self._driver, self._database, order[0])
+            return None
+        if view.origin is None and view.own_seq == CURRENT:
+            path: Literal["main", "branch"] = "main"
+        elif branch_pages_apply(view, kinds[0], limit):
+            path = "branch"
+        else:
+            return None
+        return path if await order_indexes_for(self._driver).usable(self._driver, self._database, order[0]) else None
 
     async def get_many(self, ids: Sequence[str]) -> dict[str, NodeRow]:
         missing = [i for i in dict.fromkeys(ids) if i not in self._cache]

@@ -90,7 +90,8 @@ async def _run(request: Request[Any, Any, Any], state: State, branch: str) -> Re
     ctx = GraphQLContext(
         schema=schema,
         reader=GraphReader(resources.driver, resources.settings.neo4j_database, view,
-                           checkpoint_stream=resources.names.stream(ref.id)),
+                           checkpoint_stream=resources.names.stream(ref.id),
+                           origin_checkpoint_stream=resources.names.stream(ref.origin) if ref.origin else None),
         branch_name=ref.name,
         branch_id=ref.id,
         actor=actor,
