@@ -103,11 +103,11 @@ async def _ready(driver: AsyncDriver) -> None:
 
 async def _general(driver: AsyncDriver, view: View, offset: int, limit: int) -> dict[str, Any]:
     shadow = (await read_records(driver, "neo4j", cypher.OWN_RECORD_IDS, branch=view.branch, own_seq=view.own_seq))[0]
-    found: dict[str, Any] = (await read_records(
+    found = (await read_records(
         driver, "neo4j", cypher.LIST_RECORDS, kinds=[KIND], filters=[], ids=None, shadow=shadow["uids"],
         o1="v_name", o2="", o3="", offset=offset, limit=limit, **view.params(),
     ))[0]  # fmt: skip
-    return found
+    return dict(found)
 
 
 @pytest.mark.parametrize("seed", [3, 11])
