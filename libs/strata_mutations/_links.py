@@ -60,6 +60,12 @@ def check_count(owner_kind: str, rel: RelationshipSchema, count: int, path: Path
         issues.add(path, f"Too many relationships, max {rel.max_count}")
 
 
+def _others(peer: NodeRecord, relationship: str, source_id: str) -> int:
+    """How many peers `peer` has through `relationship` besides `source_id`."""
+    peers = peer.rels.get(relationship, ())
+    return len(peers) - (source_id in peers)
+
+
 def link_peers(
     schema: BranchSchema,
     source_id: str,
@@ -75,8 +81,8 @@ def link_peers(
         side = peer_side(schema, rel, peer.kind)
         if side is None:
             continue
-        count = len([p for p in peer.peers(side.name) if p != source_id]) + 1
-        if side.max_count and count > side.max_count:
+        # counted only under a limit: a tag or a site may hold thousands of peers
+        if side.max_count and (count := _others(peer, side.name, source_id) + 1) > side.max_count:
             issues.add(path, f"{peer.kind} {peer.uid} would have {count} peers on {side.name}, "
                              f"at most {side.max_count} allowed")
         deltas.add(peer, side.name, source_id)
@@ -84,8 +90,7 @@ def link_peers(
         side = peer_side(schema, rel, peer.kind)
         if side is None:
             continue
-        count = len([p for p in peer.peers(side.name) if p != source_id])
-        if side.min_count and count < side.min_count:
+        if side.min_count and (count := _others(peer, side.name, source_id)) < side.min_count:
             issues.add(path, f"{peer.kind} {peer.uid} would have {count} peers on {side.name}, "
                              f"at least {side.min_count} required")
         deltas.remove(peer, side.name, source_id)

@@ -146,7 +146,7 @@ class BulkCreates:
             events = await decide_create(ctx.schema, kind, data, reader, new_id)
         reader.accept()
         await lay_over(ctx, self._pending, events)
-        reader.reindex([e.node_id for e in events])
+        reader.reindex(events)
         self._events += events
         self._ids.append(events[0].node_id)
         # pass 1's answers are thrown away: no object, so no selection under it is worked out

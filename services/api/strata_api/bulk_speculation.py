@@ -26,9 +26,11 @@ from typing import Any
 import msgspec
 from neo4j import AsyncDriver
 
+from strata_api.bulk_value_index import PendingValueIndex, value_key
 from strata_api.state_reader import GraphStateReader
 from strata_core.errors import ConcurrencyConflict
 from strata_graph import cypher
+from strata_graph.folding import NodeEvent
 from strata_graphql.runtime.context import GraphQLContext
 from strata_graphql.runtime.shaping import concrete_kinds
 from strata_mutations import NodeRecord
@@ -37,7 +39,6 @@ from strata_graph.driver import read_records
 __all__ = ["SpeculationFailed", "SpeculativeReader", "holds_values", "needs_exact_reads"]
 
 _CHUNK = 5000
-_NONE: frozenset[str] = frozenset()
 _EXACT: weakref.WeakSet[GraphQLContext] = weakref.WeakSet()  # requests whose speculation failed
 
 
@@ -49,10 +50,6 @@ def needs_exact_reads(ctx: GraphQLContext) -> bool:
     return ctx in _EXACT
 
 
-def _key(value: Any) -> bytes:
-    return msgspec.json.encode(value)
-
-
 def holds_values(record: NodeRecord, values: Mapping[str, Any]) -> bool:
     """Whether `record` holds every value: an attribute's value, or one of a relationship's peers."""
     return all(
@@ -62,13 +59,13 @@ def holds_values(record: NodeRecord, values: Mapping[str, Any]) -> bool:
 
 
 def _tuple_key(keys: tuple[str, ...], values: Mapping[str, Any]) -> bytes:
-    return _key([values[k] for k in keys])
+    return value_key([values[k] for k in keys])
 
 
 def _holder_keys(keys: tuple[str, ...], record: NodeRecord) -> list[bytes]:
     """Every tuple of `keys` the record holds: one per combination of a relationship's peers."""
     choices: list[list[Any]] = [list(record.rels.get(k, [])) if k in record.rels else [record.value(k)] for k in keys]
-    return [_key(list(combo)) for combo in itertools.product(*choices)]
+    return [value_key(list(combo)) for combo in itertools.product(*choices)]
 
 
 class SpeculativeReader(GraphStateReader):
@@ -84,9 +81,7 @@ class SpeculativeReader(GraphStateReader):
         self.assumed_unheld: list[tuple[str, dict[str, Any]]] = []
         self._trial_absent: set[str] = set()
         self._trial_unheld: list[tuple[str, dict[str, Any]]] = []
-        # (attribute, encoded value) or (relationship, peer id) -> the document's objects holding it
-        self._by_value: dict[tuple[str, bytes | str], set[str]] = {}
-        self._index_keys: dict[str, set[tuple[str, bytes | str]]] = {}
+        self._by_value = PendingValueIndex()
 
     def begin(self, *, speculate: bool) -> None:
         """Start deciding one create; assumptions made are kept only if it is accepted."""
@@ -119,32 +114,18 @@ class SpeculativeReader(GraphStateReader):
             fetched = await super().get(chunk)
             self._stored.update({i: fetched.get(i) for i in chunk})
 
-    def reindex(self, uids: Sequence[str]) -> None:
-        """Index the document's objects `uids` (just decided or changed) by their values and
-        peers, so a lookup by values does not scan every object decided so far. Only what
-        changed is re-indexed: a tag or a site gains a peer with nearly every create, and
-        re-indexing all its peers each time was a fifth of a bulk request's CPU."""
-        for uid in uids:
-            record = self._pending.get(uid)
-            indexed = self._index_keys.setdefault(uid, set())
-            wanted: set[tuple[str, bytes | str]] = set()
-            if record is not None:
-                wanted.update((name, _key(attr.get("value"))) for name, attr in record.attrs.items())
-                for name, peers in record.rels.items():
-                    wanted.update(zip(itertools.repeat(name), peers))  # a peer's key is its id
-            for key in indexed - wanted:
-                self._by_value[key].discard(uid)
-            for key in wanted - indexed:
-                self._by_value.setdefault(key, set()).add(uid)
-            self._index_keys[uid] = wanted
+    def reindex(self, events: Sequence[NodeEvent]) -> None:
+        """Follow the decided `events` (already laid over the pending objects) in the index of
+        the document's objects by value, so a lookup by values does not scan them all."""
+        self._by_value.update(events, self._pending)
 
     def _pending_matches(self, kind: str, values: Mapping[str, Any]) -> list[NodeRecord]:
         kinds = set(concrete_kinds(self._ctx.schema, kind))
         fewest: list[set[str] | frozenset[str]] | None = None
         for name, value in values.items():  # the fewest objects holding one of the values
-            holders: list[set[str] | frozenset[str]] = [self._by_value.get((name, _key(value)), _NONE)]  # an attribute's
+            holders = [self._by_value.holders((name, value_key(value)))]  # an attribute's
             if isinstance(value, str):
-                holders.append(self._by_value.get((name, value), _NONE))  # or a peer's
+                holders.append(self._by_value.holders((name, value)))  # or a peer's
             if fewest is None or sum(map(len, holders)) < sum(map(len, fewest)):
                 fewest = holders
         uids = set(self._pending) if fewest is None else set().union(*fewest)
@@ -185,7 +166,7 @@ class SpeculativeReader(GraphStateReader):
         rels = {r.name for r in schema.relationships} if schema is not None else set()
         probes = [
             {"key": f"r_{key}" if key in rels else f"v_{key}", "is_list": key in rels,
-             "values": list({_key(v[key]): v[key] for v in wanted}.values())}
+             "values": list({value_key(v[key]): v[key] for v in wanted}.values())}
             for key in keys
         ]  # fmt: skip
         records = await read_records(
