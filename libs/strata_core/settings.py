@@ -57,6 +57,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     otel_endpoint: str | None = None
     # Durable consumer name: a second projector feeding another Neo4j uses its own name.
     projector_name: str = "projector"
+    # Events one projector transaction applies at most (whole mutations; one larger mutation
+    # goes alone): larger projects a backlog faster, smaller keeps each transaction short.
+    projector_max_events_per_tx: int = 5000
     # The public change feed (stream <PREFIX>_FEED): how long its messages are kept, and the
     # durable consumer name the feed relay reads each branch stream with.
     feed_max_age_s: float = 7 * 86400.0
@@ -103,6 +106,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise SettingsError("STRATA_OTEL_EXPORTER: must be 'none', 'console' or 'otlp'")
         if self.otel_endpoint is not None and not self.otel_endpoint.startswith(("http://", "https://")):
             raise SettingsError("STRATA_OTEL_ENDPOINT: must be an http:// or https:// URL")
+        if self.projector_max_events_per_tx < 1:
+            raise SettingsError("STRATA_PROJECTOR_MAX_EVENTS_PER_TX: must be at least 1")
 
     @property
     def neo4j_auth(self) -> tuple[str, str] | None:

@@ -23,6 +23,7 @@ from strata_core.tracing import context_from_headers
 from strata_graph.projection import GraphProjection, OriginNotProjected, ProjectionBatch
 from strata_projection.batching import BatchAssembler, RawBatch
 from strata_projection.dead_letters import DeadLetters
+from strata_projection.read_ahead import DecodedBacklog, PendingBatch
 from strata_projection.status import StreamStatus
 
 __all__ = ["StreamWorker", "WorkerOptions"]
@@ -104,40 +105,38 @@ class StreamWorker:
         )
 
     async def run(self, stop: asyncio.Event, *, until_seq: int | None = None) -> None:
-        """Project until `stop` is set, or once the checkpoint reaches `until_seq` if given."""
+        """Project until `stop` is set, or once the checkpoint reaches `until_seq` if given.
+
+        A task pulls and decodes ahead (`read_ahead`) while the transactions apply what it read."""
         checkpoint = await self._projection.checkpoint(self.stream)
         self.status.checkpoint = checkpoint
         await self._prepare_consumer(checkpoint)
         puller = RawPuller(self._nc, self.stream, self._options.consumer_name)
-        assembler = BatchAssembler()
-        ready: list[RawBatch] = []
+        backlog = DecodedBacklog(2 * self._options.max_events_per_tx)
+        reader = asyncio.create_task(self._read_ahead(puller, backlog, stop))
         self._log.info("stream_worker_started", checkpoint=checkpoint)
         try:
             while not stop.is_set():
                 if until_seq is not None and self.status.checkpoint >= until_seq:
                     return
-                wait_s = self._options.idle_wait_s if not ready else 0
-                messages = await puller.pull(self._options.pull_batch, wait_s=wait_s, stop=stop)
-                ready.extend(assembler.feed(messages))
-                while ready:
-                    taken = self._take_for_tx(ready)
-                    await self._apply(taken)
-                    del ready[: len(taken)]
-                if not messages:
-                    await self._refresh_lag()
+                taken = await backlog.take(self._options.max_events_per_tx, reader)
+                if not taken:
+                    return  # the reader stopped (`stop` was set)
+                await self._apply(taken)
         finally:
+            reader.cancel()
+            await asyncio.gather(reader, return_exceptions=True)
             await puller.close()
 
-    def _take_for_tx(self, ready: list[RawBatch]) -> list[RawBatch]:
-        """Whole batches for one transaction, up to the event budget (at least one batch)."""
-        taken: list[RawBatch] = []
-        events = 0
-        for batch in ready:
-            if taken and events + len(batch.messages) > self._options.max_events_per_tx:
-                break
-            taken.append(batch)
-            events += len(batch.messages)
-        return taken
+    async def _read_ahead(self, puller: RawPuller, backlog: DecodedBacklog, stop: asyncio.Event) -> None:
+        assembler = BatchAssembler()
+        while not stop.is_set():
+            await backlog.wait_for_room()
+            messages = await puller.pull(self._options.pull_batch, wait_s=self._options.idle_wait_s, stop=stop)
+            for batch in assembler.feed(messages):
+                backlog.put(batch, await self._decode(batch))
+            if not messages:
+                await self._refresh_lag()
 
     async def _decode(self, batch: RawBatch) -> ProjectionBatch:
         events: list[StoredEvent] = []
@@ -158,8 +157,9 @@ class StreamWorker:
                 )
         return ProjectionBatch(last_seq=batch.last_seq, events=tuple(events))
 
-    async def _apply(self, batches: list[RawBatch]) -> None:
-        decoded = [await self._decode(b) for b in batches]
+    async def _apply(self, taken: list[PendingBatch]) -> None:
+        batches = [raw for raw, _ in taken]
+        decoded = [batch for _, batch in taken]
         started = time.perf_counter()
         parent, links = _trace_origins(decoded)
         correlation_ids = sorted({e.correlation_id for b in decoded for e in b.events if e.correlation_id})

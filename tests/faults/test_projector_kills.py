@@ -56,7 +56,9 @@ async def _one_round(
     round_settings = msgspec.structs.replace(settings, stream_prefix=prefix)
     # a short hold inside each transaction in some rounds makes a kill inside an open one likely
     hold = rng.choice(["0", "0.05"])
-    projector = ProjectorProcess(round_settings, log, STRATA_PROJECTOR_HOLD_IN_TX_S=hold)
+    # small transactions: the projection moves in many steps, so a kill can land between them
+    projector = ProjectorProcess(round_settings, log, STRATA_PROJECTOR_HOLD_IN_TX_S=hold,
+                                 STRATA_PROJECTOR_MAX_EVENTS_PER_TX="500")  # fmt: skip
     load = asyncio.create_task(
         append_workload(store, "main", mutations=MUTATIONS, per_mutation=PER_MUTATION, seed=rng.getrandbits(32))
     )

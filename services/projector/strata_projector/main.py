@@ -62,4 +62,6 @@ def run_projector(settings: Settings) -> None:
     configure_logging(log_format=settings.log_format, level=settings.log_level)
     configure_tracing("strata-projector", settings.otel_exporter, otlp_endpoint=settings.otel_endpoint)
     raise_collection_threshold()
-    asyncio.run(_serve(settings, WorkerOptions(consumer_name=settings.projector_name, hold_in_tx_s=settings.projector_hold_in_tx_s)))
+    asyncio.run(_serve(settings, WorkerOptions(consumer_name=settings.projector_name,
+                                                max_events_per_tx=settings.projector_max_events_per_tx,
+                                                hold_in_tx_s=settings.projector_hold_in_tx_s)))
