@@ -46,6 +46,8 @@ _NOT_SHADOWED: Final = """NOT EXISTS { MATCH (o:Rec {uid: r.uid, branch: $branch
 
 # The objects of the kind the origin held at the fork point (`at_fork`: `$at_fork` when known,
 # see `branch_ordered_page`), less those the branch has a record of, plus the branch's own.
+# The branch's records of every kind shadow: a schema migration may have renamed an object's
+# kind on the branch, and its record then hides the origin's under the old kind.
 _COUNT: Final = """
   CALL () {
     WITH 1 AS unknown WHERE $at_fork < 0
@@ -65,10 +67,10 @@ _COUNT: Final = """
     RETURN $at_fork AS at_fork
   }
   CALL () {
-    MATCH (o:Rec {branch: $branch, kind: $kind, to_seq: $open}) USING INDEX o:Rec(branch, kind, to_seq)
+    MATCH (o:Rec {branch: $branch, to_seq: $open}) USING INDEX o:Rec(branch, to_seq)
     OPTIONAL MATCH (m:Rec {uid: o.uid, branch: $origin}) USING INDEX m:Rec(uid, branch, to_seq)
-    WHERE m.to_seq > $origin_seq AND m.from_seq <= $origin_seq AND m.deleted = false
-    RETURN count(m) AS shadowed, count(CASE WHEN o.deleted = false THEN 1 END) AS own_live
+    WHERE m.to_seq > $origin_seq AND m.from_seq <= $origin_seq AND m.deleted = false AND m.kind = $kind
+    RETURN count(m) AS shadowed, count(CASE WHEN o.deleted = false AND o.kind = $kind THEN 1 END) AS own_live
   }
   RETURN at_fork - shadowed + own_live AS counted, at_fork
 """
@@ -103,7 +105,7 @@ CALL () {
   RETURN collect(r) AS own
 }
 CALL () {
-  MATCH (o:Rec {branch: $branch, kind: $kind, to_seq: $open}) USING INDEX o:Rec(branch, kind, to_seq)
+  MATCH (o:Rec {branch: $branch, to_seq: $open}) USING INDEX o:Rec(branch, to_seq)
   RETURN collect(o.uid) AS shadow
 }
 CALL (shadow) {

@@ -64,7 +64,9 @@ def _histories(seed: int, peers: list[str]) -> tuple[list[dict[str, Any]], list[
             origin.append(_record(uid, KIND, 1, at, name=name()))
             origin.append(_record(uid, KIND, at, OPEN, name=name(), owners=owners(),
                                   deleted=story == "deleted before"))  # fmt: skip
-        if story != "created after" and rng.random() < 0.35:  # the branch changes it too
+        if story != "created after" and rng.random() < 0.08:  # renamed to another kind on the branch
+            branch.append(_record(uid, "TestingRenamed", rng.randint(1, 30), OPEN, name=name()))
+        elif story != "created after" and rng.random() < 0.35:  # the branch changes it too
             at = rng.randint(1, 30)
             if rng.random() < 0.3:  # an earlier branch version, closed
                 branch.append(_record(uid, KIND, at, at + 5, name=name()))
