@@ -230,7 +230,9 @@ RETURN collect({uid: r.uid, kind: r.kind, attrs: r.attrs, rels: r.rels}) AS rows
 """
 
 SCHEMA_AT: Final = """
-MATCH (s:SchemaRec {branch: $branch})
+OPTIONAL MATCH (c:Checkpoint {branch: $branch})
+WITH max(c.seq) AS projected
+OPTIONAL MATCH (s:SchemaRec {branch: $branch})
 WHERE s.from_seq <= $seq AND s.to_seq > $seq
-RETURN s.body AS body, s.from_seq AS seq
+RETURN s.body AS body, s.from_seq AS seq, projected
 """

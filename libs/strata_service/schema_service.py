@@ -30,6 +30,7 @@ from strata_graph.driver import read_records
 __all__ = ["SchemaLoadResult", "SchemaRefused", "SchemaService", "concrete_kinds_of"]
 
 _ATTEMPTS = 5
+_SETTLED_SIZE = 1024
 
 
 class SchemaRefused(StrataError):
@@ -67,6 +68,7 @@ class SchemaService:
         self._driver = driver
         self._database = database
         self._cache: OrderedDict[tuple[str, int], BranchSchema] = OrderedDict()
+        self._settled: OrderedDict[tuple[str, int], BranchSchema | None] = OrderedDict()  # see `_at_or_none`
         self._cache_size = cache_size
         self._initial: BranchSchema | None = None
 
@@ -106,11 +108,21 @@ class SchemaService:
         return await self._at_or_none(branch_id, seq) or self._initial_schema()
 
     async def _at_or_none(self, branch_id: str, seq: int) -> BranchSchema | None:
+        """The schema `branch_id` had at `seq`. Once the branch is projected past `seq` that
+        answer is final, and kept: every read of a branch without a schema of its own asks for
+        its origin's at the fork point."""
+        if (key := (branch_id, seq)) in self._settled:
+            self._settled.move_to_end(key)
+            return self._settled[key]
         records = await read_records(self._driver, self._database, cypher.SCHEMA_AT, branch=branch_id, seq=seq)
-        if not records:
-            return None
-        body = records[0]["body"]
-        return self._cached((branch_id, int(records[0]["seq"])), lambda: msgspec.json.decode(body))
+        row = records[0]
+        body = row["body"]
+        found = None if body is None else self._cached((branch_id, int(row["seq"])), lambda: msgspec.json.decode(body))
+        if row["projected"] is not None and int(row["projected"]) >= seq:
+            self._settled[key] = found
+            if len(self._settled) > _SETTLED_SIZE:
+                self._settled.popitem(last=False)
+        return found
 
     def _cached(self, key: tuple[str, int], body: Callable[[], dict[str, Any]]) -> BranchSchema:
         cached = self._cache.get(key)
