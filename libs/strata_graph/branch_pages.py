@@ -8,15 +8,16 @@ interfaces. Here the page is merged from three ordered parts:
 - the origin's open records from before the fork that the branch has no record of (the ids
   of its own records are collected first: one list test per row, not an index seek), read in
   the order index of `strata_graph.ordered_pages`, a window of them around the page;
-- the origin's records replaced since the fork (still the branch's view of those objects);
+- the origin's records replaced since the fork (still the branch's view of those objects),
+  also those the branch has no record of;
 - the branch's own live records of the kind.
 
 The last two grow with the changes on either side, not with the origin: at most `changed` of
 them sort before the page, so a window of the first part from `offset - changed` to
 `offset + limit`, merged with them, holds the page exactly, provided the window is full. When it
 is not (the order values ran out: objects without a value, read last, may follow) the caller
-uses the general query. The objects the page points to are read in the same statement, as the
-view sees them.
+uses the general query. The objects the page points to are read in the same statement, as a
+read by id sees them (`cypher.RECORD_OF_ID`).
 
 The total is counted in the same statement and kept like main's (`OrderIndexes.counts`): the
 view of a kind on a branch changes only with the branch's own stream, since the origin's
@@ -33,6 +34,7 @@ from typing import Final
 
 from neo4j import AsyncDriver
 
+from strata_graph import cypher
 from strata_graph.driver import read_records
 from strata_graph.ordered_pages import OrderedPage, order_indexes_for, statement_for_key
 from strata_graph.records import OPEN
@@ -40,15 +42,18 @@ from strata_graph.views import CURRENT, View
 
 __all__ = ["branch_ordered_page"]
 
-# the branch has no record of its own of r's object at its sequence
-_NOT_SHADOWED: Final = """NOT EXISTS { MATCH (o:Rec {uid: r.uid, branch: $branch}) USING INDEX o:Rec(uid, branch, to_seq)
-                     WHERE o.to_seq > $own_seq AND o.from_seq <= $own_seq }"""
+# The origin's records of the kind valid at the fork point and replaced since, live then.
+_REPLACED_SINCE_FORK: Final = """
+  MATCH (r:Rec {branch: $origin, kind: $kind}) USING INDEX r:Rec(branch, kind, to_seq)
+  WHERE r.to_seq > $origin_seq AND r.to_seq < $open AND r.from_seq <= $origin_seq AND r.deleted = false
+"""
 
 # The objects of the kind the origin held at the fork point (`at_fork`: `$at_fork` when known,
 # see `branch_ordered_page`), less those the branch has a record of, plus the branch's own.
 # The branch's records of every kind shadow: a schema migration may have renamed an object's
 # kind on the branch, and its record then hides the origin's under the old kind.
-_COUNT: Final = """
+_COUNT: Final = (
+    """
   CALL () {
     WITH 1 AS unknown WHERE $at_fork < 0
     CALL () {
@@ -56,10 +61,9 @@ _COUNT: Final = """
       WHERE r.deleted = false AND r.from_seq <= $origin_seq
       RETURN count(r) AS still_open
     }
-    CALL () {
-      MATCH (r:Rec {branch: $origin, kind: $kind}) USING INDEX r:Rec(branch, kind, to_seq)
-      WHERE r.to_seq > $origin_seq AND r.to_seq < $open AND r.from_seq <= $origin_seq AND r.deleted = false
-      RETURN count(r) AS replaced
+    CALL () {"""
+    + _REPLACED_SINCE_FORK
+    + """      RETURN count(r) AS replaced
     }
     RETURN still_open + replaced AS at_fork
     UNION
@@ -74,6 +78,7 @@ _COUNT: Final = """
   }
   RETURN at_fork - shadowed + own_live AS counted, at_fork
 """
+)
 
 # `$stream` is the branch's checkpoint, read before and after (see `_PAGE` in ordered_pages);
 # `$origin_stream` the origin's, which must have reached the fork point for a count to be kept.
@@ -92,21 +97,18 @@ CALL (counted_at) {
   RETURN null AS counted, null AS at_fork
 }
 CALL () {
-  MATCH (r:Rec {branch: $origin, kind: $kind}) USING INDEX r:Rec(branch, kind, to_seq)
-  WHERE r.to_seq > $origin_seq AND r.to_seq < $open AND r.from_seq <= $origin_seq AND r.deleted = false
-    AND """
-    + _NOT_SHADOWED
-    + """
+  MATCH (o:Rec {branch: $branch, to_seq: $open}) USING INDEX o:Rec(branch, to_seq)
+  RETURN collect(o.uid) AS shadow
+}
+CALL (shadow) {"""
+    + _REPLACED_SINCE_FORK
+    + """    AND NOT r.uid IN shadow
   RETURN collect(r) AS replaced
 }
 CALL () {
   MATCH (r:Rec {branch: $branch, kind: $kind, to_seq: $open}) USING INDEX r:Rec(branch, kind, to_seq)
   WHERE r.deleted = false
   RETURN collect(r) AS own
-}
-CALL () {
-  MATCH (o:Rec {branch: $branch, to_seq: $open}) USING INDEX o:Rec(branch, to_seq)
-  RETURN collect(o.uid) AS shadow
 }
 CALL (shadow) {
   MATCH (r:Rec {branch: $origin, kind: $kind, to_seq: $open})
@@ -126,24 +128,12 @@ WITH counted_at, origin_at, counted, at_fork, still_open, replaced, own,
      CASE WHEN size(still_open) = 0 THEN 0
           ELSE [i IN range(0, size(merged) - 1) WHERE merged[i] = still_open[0]][0] END AS before_window
 CALL (rows) {
-  UNWIND rows AS r
+  UNWIND rows AS row
   UNWIND $peer_props AS prop
-  UNWIND coalesce(r[prop], []) AS id
-  WITH DISTINCT id
-  OPTIONAL MATCH (o:Rec {uid: id, branch: $branch, to_seq: $open}) USING INDEX o:Rec(uid, branch, to_seq)
-  CALL (id, o) {
-    WITH o WHERE o IS NOT NULL
-    RETURN o AS p
-    UNION
-    WITH id, o WHERE o IS NULL
-    MATCH (m:Rec {uid: id, branch: $origin}) USING INDEX m:Rec(uid, branch, to_seq)
-    WHERE m.to_seq > 0
-    WITH m, CASE WHEN m.kind IN $agnostic THEN $origin_now ELSE $origin_seq END AS at
-    WHERE m.from_seq <= at AND m.to_seq > at
-    RETURN m AS p
-  }
-  WITH p WHERE p.deleted = false
-  RETURN collect({uid: p.uid, kind: p.kind, attrs: p.attrs, rels: p.rels}) AS peers
+  UNWIND coalesce(row[prop], []) AS id
+  WITH DISTINCT id"""
+    + cypher.RECORD_OF_ID
+    + """  RETURN collect({uid: r.uid, kind: r.kind, attrs: r.attrs, rels: r.rels}) AS peers
 }
 OPTIONAL MATCH (after:Checkpoint {stream: $stream})
 RETURN counted_at, after.seq AS checked_at, origin_at, counted, at_fork, size(still_open) AS window_rows,
@@ -184,8 +174,9 @@ async def branch_ordered_page(
         skip = max(0, offset - changed)
         record = (await read_records(
             driver, database, statement_for_key(_PAGE, key), kind=kind, open=OPEN, offset=offset, limit=limit,
-            skip=skip, window=offset + limit - skip, peer_props=[f"r_{name}" for name in peers_through], stream=checkpoint_stream, origin_stream=origin_checkpoint_stream,
-            cached_at=cached[0] if cached else -1, at_fork=registry.origin_counts.get(origin_key, -1), **view.params(),
+            skip=skip, window=offset + limit - skip, peer_props=[f"r_{name}" for name in peers_through],
+            stream=checkpoint_stream, origin_stream=origin_checkpoint_stream, cached_at=cached[0] if cached else -1,
+            at_fork=registry.origin_counts.get(origin_key, -1), **view.params(),
         ))[0]  # fmt: skip
         changed = int(record["changed"])
         registry.branch_changes[count_key[1:]] = changed
@@ -195,15 +186,9 @@ async def branch_ordered_page(
             break
     else:
         return None
-    counted, counted_at = record["counted"], record["counted_at"]
-    if counted is None:  # the branch's checkpoint is the cached count's
-        assert cached is not None
-        total = cached[1]
-    else:
-        total = int(counted)
-        origin_at = record["origin_at"]
-        if origin_at is not None and int(origin_at) >= view.origin_seq:  # what the origin held then is final
-            registry.origin_counts[origin_key] = int(record["at_fork"])
-            if caching and counted_at is not None and counted_at == record["checked_at"]:
-                registry.counts[count_key] = (int(counted_at), total)
+    origin_at = record["origin_at"]
+    settled = origin_at is not None and int(origin_at) >= view.origin_seq  # what the origin held then is final
+    if settled and record["at_fork"] is not None:
+        registry.origin_counts[origin_key] = int(record["at_fork"])
+    total = registry.total(count_key, cached, record, keep=caching and settled)
     return OrderedPage(total, list(record["page"]), list(record["peers"]))

@@ -199,8 +199,9 @@ COUNT_RECORDS: Final = _FILTERED + "RETURN count(r) AS total"
 # true) lets the hint apply where the version test comes after a WITH.
 # Reads answering many rows return them as ONE record holding a list: the async driver costs
 # about 60 µs per record received (1,000 one-column records: 65 ms), a collected list 5 ms.
-RECORDS_BY_IDS: Final = """
-UNWIND $ids AS id
+# The object `id` as a view sees it, as `r` (no row when it has none or it is deleted): shared
+# by the read by ids and by the peers of a branch page (`strata_graph.branch_pages`).
+RECORD_OF_ID: Final = """
 CALL (id) {
   MATCH (r:Rec {uid: id, branch: $branch}) USING INDEX r:Rec(uid, branch, to_seq)
   WHERE r.from_seq <= $own_seq AND r.to_seq > $own_seq
@@ -215,8 +216,11 @@ CALL (id) {
   RETURN r
 }
 WITH r WHERE r.deleted = false
-RETURN collect({uid: r.uid, kind: r.kind, attrs: r.attrs, rels: r.rels}) AS rows
 """
+
+RECORDS_BY_IDS: Final = (
+    "UNWIND $ids AS id" + RECORD_OF_ID + "RETURN collect({uid: r.uid, kind: r.kind, attrs: r.attrs, rels: r.rels}) AS rows\n"
+)
 
 PROPERTY_VALUES: Final = _VISIBLE + "RETURN r.uid AS uid, r[$key] AS value"
 

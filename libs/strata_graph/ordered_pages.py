@@ -121,6 +121,20 @@ class OrderIndexes:
         self._checked_at = -_REFRESH_S
         self._lock = asyncio.Lock()
 
+    def total(self, count_key: tuple[str, str, str], cached: tuple[int, int] | None, record: Record, *,
+              keep: bool) -> int:  # fmt: skip
+        """A page statement's total: the cached count when the statement skipped counting
+        (`counted` null), else its count, kept under `count_key` when `keep` and the checkpoint
+        it read before and after counting agree."""
+        counted, counted_at = record["counted"], record["counted_at"]
+        if counted is None:  # the checkpoint is the cached count's
+            assert cached is not None
+            return cached[1]
+        total = int(counted)
+        if keep and counted_at is not None and counted_at == record["checked_at"]:
+            self.counts[count_key] = (int(counted_at), total)
+        return total
+
     async def usable(self, driver: AsyncDriver, database: str, key: str) -> bool:
         """True when `key`'s index is online; otherwise asks for it (once) and says False."""
         if not _PROPERTY.match(key):
@@ -167,21 +181,14 @@ async def ordered_page(
     whose projection writes `branch`, lets the total come from the last count while that
     stream's checkpoint has not moved (None: counted every time)."""
     params: dict[str, Any] = {"branch": branch, "kind": kind, "open": OPEN}
-    counts = order_indexes_for(driver).counts
+    registry = order_indexes_for(driver)
     count_key = (checkpoint_stream or "", branch, kind)
-    cached = counts.get(count_key) if checkpoint_stream is not None else None
+    cached = registry.counts.get(count_key) if checkpoint_stream is not None else None
     found = await read_records(driver, database, statement_for_key(_PAGE, key), offset=offset, limit=limit,
                                peer_props=[f"r_{name}" for name in peers_through], stream=checkpoint_stream,
                                cached_at=cached[0] if cached else -1, **params)  # fmt: skip
     record = found[0]
-    counted, counted_at = record["counted"], record["counted_at"]
-    if counted is None:  # the checkpoint is the cached count's
-        assert cached is not None
-        total = cached[1]
-    else:
-        total = int(counted)
-        if checkpoint_stream is not None and counted_at is not None and counted_at == record["checked_at"]:
-            counts[count_key] = (int(counted_at), total)
+    total = registry.total(count_key, cached, record, keep=checkpoint_stream is not None)
     page, peers = list(record["page"]), list(record["peers"])
     if len(page) < limit and offset + len(page) < total:
         # the indexed values ran out: the objects without a value follow, by uid
