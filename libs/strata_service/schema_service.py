@@ -15,6 +15,7 @@ import msgspec
 from neo4j import AsyncDriver
 
 from strata_core.errors import ConcurrencyConflict, StrataError
+from strata_core.recent import keep_recent
 from strata_events import SchemaLoaded
 from strata_eventstore import EventStore
 from strata_eventstore.records import PendingEvent
@@ -119,19 +120,14 @@ class SchemaService:
         body = row["body"]
         found = None if body is None else self._cached((branch_id, int(row["seq"])), lambda: msgspec.json.decode(body))
         if row["projected"] is not None and int(row["projected"]) >= seq:
-            self._settled[key] = found
-            if len(self._settled) > _SETTLED_SIZE:
-                self._settled.popitem(last=False)
+            keep_recent(self._settled, key, found, _SETTLED_SIZE)
         return found
 
     def _cached(self, key: tuple[str, int], body: Callable[[], dict[str, Any]]) -> BranchSchema:
         cached = self._cache.get(key)
         if cached is None:
             cached = BranchSchema.from_dict(body())
-            self._cache[key] = cached
-            if len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
-        self._cache.move_to_end(key)
+        keep_recent(self._cache, key, cached, self._cache_size)
         return cached
 
     async def check(self, branch: BranchRef, sources: Sequence[SchemaSource]) -> LoadOutcome:

@@ -18,18 +18,16 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple
 
 from graphql import DocumentNode, GraphQLError, GraphQLScalarType, GraphQLSchema, parse, validate
 from graphql.error import GraphQLSyntaxError
 
+from strata_core.recent import keep_recent
 from strata_graphql.limits import VALIDATION_RULES
 from strata_graphql.runtime.selection_plan import OperationPlan, Unsupported, compile_operation
 
 __all__ = ["DocumentCache", "PreparedDocument", "string_blind_shape"]
-
-_K = TypeVar("_K")
-_V = TypeVar("_V")
 
 # A GraphQL string literal on one line (block strings `"""` are not blanked: see the caller).
 # In a comment, a quote pair can only match within that comment's line, which changes nothing.
@@ -69,21 +67,13 @@ class DocumentCache:
         shape_key = (schema_hash, shape, operation_name) if shape is not None else None
         known_valid = shape_key is not None and shape_key in self._valid_shapes
         prepared = _prepare(schema, query, operation_name, validated=known_valid)
-        _keep_recent(self._entries, key, prepared, self.maxsize)
+        keep_recent(self._entries, key, prepared, self.maxsize)
         if shape_key is not None and prepared.document is not None and not prepared.errors:
-            _keep_recent(self._valid_shapes, shape_key, None, self.maxsize)
+            keep_recent(self._valid_shapes, shape_key, None, self.maxsize)
         return prepared
 
     def __len__(self) -> int:
         return len(self._entries)
-
-
-def _keep_recent(entries: OrderedDict[_K, _V], key: _K, value: _V, maxsize: int) -> None:
-    """`key` as the most recently used entry of `entries`, the least recent dropped past `maxsize`."""
-    entries[key] = value
-    entries.move_to_end(key)
-    if len(entries) > maxsize:
-        entries.popitem(last=False)
 
 
 def string_blind_shape(query: str) -> str | None:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from graphql import GraphQLSchema, assert_valid_schema, build_ast_schema, parse
 from strata_core.gc_pause import gc_paused
+from strata_core.recent import keep_recent
 from strata_schema import BranchSchema
 
 from .builder import build_sdl
@@ -58,9 +59,7 @@ class GraphQLSchemaCache:
                 return found
             # Built under the lock: two requests for a new hash build it once.
             built = self._build(schema)
-            self._schemas[key] = built
-            if len(self._schemas) > self.maxsize:
-                self._schemas.popitem(last=False)
+            keep_recent(self._schemas, key, built, self.maxsize)
             return built
 
     def __contains__(self, schema_hash: object) -> bool:
