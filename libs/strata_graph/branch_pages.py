@@ -34,9 +34,10 @@ from typing import Final
 
 from neo4j import AsyncDriver
 
+from strata_core.recent import keep_recent
 from strata_graph import cypher
 from strata_graph.driver import read_records
-from strata_graph.ordered_pages import OrderedPage, order_indexes_for, statement_for_key
+from strata_graph.ordered_pages import KEPT, OrderedPage, order_indexes_for, statement_for_key
 from strata_graph.records import OPEN
 from strata_graph.views import CURRENT, View
 
@@ -179,7 +180,7 @@ async def branch_ordered_page(
             at_fork=registry.origin_counts.get(origin_key, -1), **view.params(),
         ))[0]  # fmt: skip
         changed = int(record["changed"])
-        registry.branch_changes[count_key[1:]] = changed
+        keep_recent(registry.branch_changes, count_key[1:], changed, KEPT)
         if int(record["window_rows"]) < offset + limit - skip:
             return None  # the order values ran out before the page was full
         if skip == 0 or int(record["before_window"]) <= offset - skip:
@@ -189,6 +190,6 @@ async def branch_ordered_page(
     origin_at = record["origin_at"]
     settled = origin_at is not None and int(origin_at) >= view.origin_seq  # what the origin held then is final
     if settled and record["at_fork"] is not None:
-        registry.origin_counts[origin_key] = int(record["at_fork"])
+        keep_recent(registry.origin_counts, origin_key, int(record["at_fork"]), KEPT)
     total = registry.total(count_key, cached, record, keep=caching and settled)
     return OrderedPage(total, list(record["page"]), list(record["peers"]))

@@ -20,18 +20,21 @@ import asyncio
 import re
 import time
 import weakref
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any, Final, LiteralString, NamedTuple
 
 from neo4j import AsyncDriver, Record
 
+from strata_core.recent import keep_recent
 from strata_graph.driver import create_schema_rule, read_records
 from strata_graph.records import OPEN
 
-__all__ = ["OrderIndexes", "OrderedPage", "order_indexes_for", "ordered_page", "statement_for_key"]
+__all__ = ["KEPT", "OrderIndexes", "OrderedPage", "order_indexes_for", "ordered_page", "statement_for_key"]
 
 _PROPERTY: Final = re.compile(r"^v_[a-z][a-z0-9_]*$")
 _INDEX_PREFIX: Final = "rec_open_order_"
+KEPT: Final = 4096
 _REFRESH_S: Final = 5.0
 
 _LIST_INDEXES: Final = """
@@ -110,12 +113,14 @@ class OrderIndexes:
 
     def __init__(self) -> None:
         # (checkpoint stream, branch, kind) -> (checkpoint, count): see `_PAGE`
-        self.counts: dict[tuple[str, str, str], tuple[int, int]] = {}
+        self.counts: OrderedDict[tuple[str, str, str], tuple[int, int]] = OrderedDict()
         # (branch@fork point, kind) -> how many changed objects a branch page merged last time
         # (`strata_graph.branch_pages`)
-        self.branch_changes: dict[tuple[str, str], int] = {}
+        self.branch_changes: OrderedDict[tuple[str, str], int] = OrderedDict()
         # (origin, fork point, kind) -> objects of the kind the origin held then (final)
-        self.origin_counts: dict[tuple[str, int, str], int] = {}
+        self.origin_counts: OrderedDict[tuple[str, int, str], int] = OrderedDict()
+        # each of the three keeps the `KEPT` entries written last (one per branch and kind
+        # listed: a long-lived API would otherwise keep every branch it ever listed)
         self._online: set[str] = set()
         self._requested: set[str] = set()
         self._checked_at = -_REFRESH_S
@@ -132,7 +137,7 @@ class OrderIndexes:
             return cached[1]
         total = int(counted)
         if keep and counted_at is not None and counted_at == record["checked_at"]:
-            self.counts[count_key] = (int(counted_at), total)
+            keep_recent(self.counts, count_key, (int(counted_at), total), KEPT)
         return total
 
     async def usable(self, driver: AsyncDriver, database: str, key: str) -> bool:
