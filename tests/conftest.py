@@ -20,14 +20,15 @@ from strata_stack.nats_runtime import NatsConfig, free_port, start_nats, stop_pr
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
+def own_nats_config(store_dir: Path) -> NatsConfig:
+    """The project's server configuration on free ports, storing under store_dir."""
+    return NatsConfig(config_file=REPO_ROOT / "nats" / "nats-server.conf", store_dir=store_dir,
+                      port=free_port(), monitor_port=free_port())  # fmt: skip
+
+
 @pytest.fixture(scope="session")
 def nats_config(tmp_path_factory: pytest.TempPathFactory) -> NatsConfig:
-    return NatsConfig(
-        config_file=REPO_ROOT / "nats" / "nats-server.conf",
-        store_dir=tmp_path_factory.mktemp("nats-store"),
-        port=free_port(),
-        monitor_port=free_port(),
-    )
+    return own_nats_config(tmp_path_factory.mktemp("nats-store"))
 
 
 @pytest.fixture(scope="session")

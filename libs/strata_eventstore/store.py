@@ -20,6 +20,7 @@ from nats.js.api import (
     StreamConfig,
 )
 
+import structlog
 from opentelemetry import trace
 
 from strata_core.correlation import current_correlation_id
@@ -32,10 +33,12 @@ from strata_eventstore.batch_publish import BatchMessage, publish_atomic_batch
 from strata_eventstore.js_errors import JsErrorCode
 from strata_eventstore.naming import StreamNames
 from strata_eventstore.raw_pull import RawPuller
-from strata_eventstore.stream_listing import all_stream_names
+from strata_eventstore.stream_listing import StreamListingRefused, all_stream_names
 from strata_eventstore.records import AppendResult, PendingEvent, StoredEvent
 
 __all__ = ["EventStore"]
+
+_log = structlog.get_logger("strata.eventstore")
 
 _PAGE = 1000
 _tracer = trace.get_tracer("strata.eventstore")
@@ -88,13 +91,27 @@ class EventStore:
         return config.name or ""
 
     async def branch_ids(self) -> list[str]:
-        """Ids of every branch stream present on the server."""
+        """Ids of every branch stream present on the server; StoreUnavailable while NATS is away
+        (a restart, a leader election), so that a caller polling the listing can try again."""
+        try:
+            names = await all_stream_names(self._nc)
+        except (nats.errors.Error, StreamListingRefused) as exc:
+            raise StoreUnavailable(f"cannot list the branch streams: {exc!r}") from exc
         out: list[str] = []
-        for name in await all_stream_names(self._nc):
+        for name in names:
             bid = self.names.branch_id_of_stream(name)
             if bid is not None:
                 out.append(bid)
         return out
+
+    async def branch_ids_if_reachable(self) -> list[str] | None:
+        """branch_ids, or None (logged) while NATS is away: for the loops that list again soon
+        and must outlive an outage rather than end with it."""
+        try:
+            return await self.branch_ids()
+        except StoreUnavailable as exc:
+            _log.warning("stream_listing_unavailable", error=str(exc))
+            return None
 
     async def head(self, branch_id: str) -> int:
         """Sequence of the branch's last mutation (its head message), 0 when it has none."""

@@ -14,9 +14,13 @@ from nats.aio.client import Client
 from nats.js.api import StreamInfo
 from nats.js.client import JetStreamContext
 
-__all__ = ["all_stream_infos", "all_stream_names"]
+__all__ = ["StreamListingRefused", "all_stream_infos", "all_stream_names"]
 
 _NAMES_SUBJECT = "$JS.API.STREAM.NAMES"
+
+
+class StreamListingRefused(RuntimeError):
+    """JetStream answered the listing with an error (for example while it is not ready yet)."""
 
 
 async def all_stream_names(nc: Client, timeout_s: float = 5.0) -> list[str]:
@@ -25,7 +29,7 @@ async def all_stream_names(nc: Client, timeout_s: float = 5.0) -> list[str]:
         reply = await nc.request(_NAMES_SUBJECT, json.dumps({"offset": len(names)}).encode(), timeout=timeout_s)
         body = json.loads(reply.data)
         if "error" in body:
-            raise RuntimeError(f"stream listing refused: {body['error']}")
+            raise StreamListingRefused(f"stream listing refused: {body['error']}")
         page = body.get("streams") or []
         names.extend(page)
         if not page or len(names) >= int(body.get("total", 0)):

@@ -226,7 +226,8 @@ class FeedRelay:
                 if exc is not None:
                     _log.error("feed_relay_failed", branch_id=branch_id, error=repr(exc))
                 del self._relays[branch_id]  # started again below, from its durable consumer
-        for branch_id in await self._store.branch_ids():
+        listed = await self._store.branch_ids_if_reachable()  # None: the relays found go on
+        for branch_id in listed or ():
             if branch_id in self._relays:
                 continue
             relay = BranchRelay(self._nc, self._store, self._catalog, self._waiter, self.publisher,

@@ -84,7 +84,8 @@ class ProjectorSupervisor:
                 if exc is not None:
                     _log.error("stream_worker_failed", branch_id=branch_id, error=repr(exc))
                 del self._workers[branch_id]
-        for branch_id in await self._store.branch_ids():
+        listed = await self._store.branch_ids_if_reachable()  # None: the workers found go on
+        for branch_id in listed or ():
             if branch_id not in self._workers:
                 self._start_worker(branch_id, stop)
 

@@ -16,9 +16,9 @@ import pytest
 
 from strata_core.settings import Settings
 from strata_events import NodeCreated
-from strata_stack.nats_runtime import NatsConfig, free_port, start_nats, stop_process, wait_for_nats
+from strata_stack.nats_runtime import free_port, start_nats, stop_process, wait_for_nats
 from strata_stack.neo4j_runtime import Neo4jConfig, ensure_neo4j_jars, start_neo4j, stop_neo4j, wait_for_bolt
-from tests.conftest import NEO4J_DEPLOY, REPO_ROOT
+from tests.conftest import NEO4J_DEPLOY, own_nats_config
 from tests.e2e.test_graphql_api import ANIMALS
 from tests.faults.conftest import TOKEN_HEADERS
 from tests.faults.figures import Figures, fault_rounds
@@ -34,8 +34,7 @@ class Servers:
     """A NATS and a Neo4j of this test's own, so that they can be stopped and started."""
 
     def __init__(self, tmp: Path) -> None:
-        self.nats = NatsConfig(config_file=REPO_ROOT / "nats" / "nats-server.conf", store_dir=tmp / "nats",
-                               port=free_port(), monitor_port=free_port())  # fmt: skip
+        self.nats = own_nats_config(tmp / "nats")
         self.neo4j = Neo4jConfig(home=tmp / "neo4j", bolt_port=free_port(), heap="512m", pagecache="256m")
         self._lib = ensure_neo4j_jars(NEO4J_DEPLOY, NEO4J_DEPLOY / "lib")
         self._tmp = tmp

@@ -15,8 +15,8 @@ from strata_core.errors import StrataError
 from strata_events import AttributeValue, NodeCreated
 from strata_eventstore import EventStore, StreamNames
 from strata_eventstore.records import PendingEvent
-from strata_stack.nats_runtime import NatsConfig, free_port, start_nats, stop_process, wait_for_nats
-from tests.conftest import REPO_ROOT
+from strata_stack.nats_runtime import start_nats, stop_process, wait_for_nats
+from tests.conftest import own_nats_config
 
 pytestmark = pytest.mark.integration
 
@@ -25,12 +25,7 @@ pytestmark = pytest.mark.integration
 async def test_acknowledged_mutations_survive_a_nats_restart(
     tmp_path: Path, stop_signal: signal.Signals
 ) -> None:
-    config = NatsConfig(
-        config_file=REPO_ROOT / "nats" / "nats-server.conf",
-        store_dir=tmp_path / "store",
-        port=free_port(),
-        monitor_port=free_port(),
-    )
+    config = own_nats_config(tmp_path / "store")
     proc = start_nats(config, tmp_path / "nats.log")
     wait_for_nats(config)
     nc = await nats.connect(config.url, max_reconnect_attempts=-1, reconnect_time_wait=0.1)
