@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable, Callable
 
 import nats.errors
 import nats.js.errors
@@ -14,7 +15,7 @@ from opentelemetry import trace
 from opentelemetry.context import Context
 from opentelemetry.trace import Link
 
-from strata_events import DecodeError, NewerEventVersion
+from strata_events import BranchCreated, DecodeError, NewerEventVersion
 from strata_eventstore import StreamNames
 from strata_eventstore.raw_pull import RawPuller
 from strata_eventstore.records import StoredEvent
@@ -60,8 +61,14 @@ class StreamWorker:
         dead_letters: DeadLetters,
         branch_id: str,
         options: WorkerOptions,
+        *,
+        make_stream: Callable[[str], Awaitable[str]] | None = None,
     ) -> None:
+        """`make_stream` (the live projector's `EventStore.ensure_branch_stream`) makes the
+        stream of each branch created in this stream before its creation is projected: a branch
+        the read model holds always has its stream (see `strata_service.branch_service`)."""
         self._nc = nc
+        self._make_stream = make_stream
         self._js = nc.jetstream()
         self._names = names
         self._projection = projection
@@ -171,6 +178,9 @@ class StreamWorker:
             span.set_attribute("strata.batches", len(decoded))
             if correlation_ids:
                 span.set_attribute("strata.correlation_ids", correlation_ids)
+            if self._make_stream is not None:
+                for branch_id in _branches_created(decoded):
+                    await self._make_stream(branch_id)
             while True:
                 try:
                     checkpoint = await self._projection.apply(
@@ -204,6 +214,10 @@ class StreamWorker:
             return
         self.status.last_seq = int(info.state.last_seq)
         self.status.lag = max(0, self.status.last_seq - self.status.checkpoint)
+
+
+def _branches_created(decoded: list[ProjectionBatch]) -> list[str]:
+    return [e.event.branch_id for b in decoded for e in b.events if isinstance(e.event, BranchCreated)]
 
 
 def _trace_origins(decoded: list[ProjectionBatch]) -> tuple[Context | None, list[Link]]:

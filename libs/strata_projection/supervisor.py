@@ -90,9 +90,8 @@ class ProjectorSupervisor:
                 self._start_worker(branch_id, stop)
 
     def _start_worker(self, branch_id: str, stop: asyncio.Event) -> None:
-        worker = StreamWorker(
-            self._nc, self._store.names, self._projection, self._dead_letters, branch_id, self._options
-        )
+        worker = StreamWorker(self._nc, self._store.names, self._projection, self._dead_letters, branch_id,
+                              self._options, make_stream=self._store.ensure_branch_stream)  # fmt: skip
         self._workers[branch_id] = (worker, asyncio.create_task(worker.run(stop)))
         _log.info("stream_discovered", branch_id=branch_id, stream=worker.stream)
 

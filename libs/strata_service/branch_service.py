@@ -1,9 +1,12 @@
 """Creating and deleting branches: O(1) events, whatever the size of the data.
 
-Create: the branch's (empty) stream first, then ONE append: a `branch.created` event on main
-recording the fork point (main's head sequence and time) under main's head OCC. That event is
-what makes the branch; a crash before it leaves only an empty stream that no branch names
-(harmless: nothing lists, reads or merges it, and the name stays free).
+Create: ONE append, a `branch.created` event on main recording the fork point (main's head
+sequence and time) under main's head OCC. That event is what makes the branch. Its stream is
+made by the projector as it folds the event, before the branch enters the read model; every
+request naming a branch resolves it there first (`BranchDirectory`), so none meets a branch
+without its stream, and a crash right after the append leaves nothing to repair. (Making the
+stream here cost the create a JetStream round trip, and the projector's and the feed relay's
+reaction to the new stream slowed the append that followed: 11.2 ms against 6 ms.)
 
 The name is checked as of the very head the append is guarded by, so two creates of one name,
 however close, cannot both land: `BranchNameIndex` holds the live names as of a sequence of
@@ -47,14 +50,10 @@ class BranchService:
         if reason:
             raise ValidationFailed(f"invalid branch name {name!r}: {reason}", field="name")
         branch_id = uuid.uuid4().hex
-        stream_made = False
         for _ in range(_ATTEMPTS):
             head = await self._store.head("main")
             if await self._names.taken(name, head):
                 raise ValidationFailed(f"The branch {name} already exists", field="name")
-            if not stream_made:  # after the name check: a refused name makes no stream
-                await self._store.ensure_branch_stream(branch_id)
-                stream_made = True
             event = BranchCreated(
                 branch_id=branch_id, name=name, description=description, origin="main",
                 fork_seq=head, fork_time=datetime.now(UTC).isoformat(), sync_with_git=sync_with_git,

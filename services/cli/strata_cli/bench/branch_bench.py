@@ -37,6 +37,14 @@ async def _gql(client: httpx.AsyncClient, query: str, branch: str = "main") -> d
     return body
 
 
+async def created_branch(client: httpx.AsyncClient, name: str) -> str:
+    """The id of a branch made through the API, once the read model holds it (and so its stream,
+    made by the projector) for the benchmark's appends straight to that stream."""
+    body = await _gql(client, 'mutation { BranchCreate(data: {name: "%s"}) { object { id } } }' % name)
+    await _gql(client, "query { Branch { name } }", name)  # naming the branch waits for its projection
+    return str(body["data"]["BranchCreate"]["object"]["id"])
+
+
 async def _timed(coro: Any) -> tuple[float, Any]:
     started = time.perf_counter()
     result = await coro
@@ -98,8 +106,7 @@ async def bench_branches(nats_url: str, neo4j_uri: str, *, main_sizes: list[int]
             used = 0
             for count in changes:
                 name = f"bench-{count}"
-                body = await _gql(client, 'mutation { BranchCreate(data: {name: "%s"}) { object { id } } }' % name)
-                branch_id = body["data"]["BranchCreate"]["object"]["id"]
+                branch_id = await created_branch(client, name)
                 head = await store.head(branch_id)
                 # objects no earlier case changed (wrapping round when main holds fewer than asked)
                 targets = [ids[(used + i) % len(ids)] for i in range(count)]

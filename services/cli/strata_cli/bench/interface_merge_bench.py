@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 
 from strata_cli.bench.api_harness import strata_with_base_schemas
-from strata_cli.bench.branch_bench import _gql, _timed
+from strata_cli.bench.branch_bench import _gql, _timed, created_branch
 from strata_cli.bench.dataset import generate
 from strata_cli.bench.figures import print_row, print_title
 from strata_cli.bench.list_bench import _barrier, append_objects
@@ -33,8 +33,7 @@ async def bench_interface_merge(nats_url: str, neo4j_uri: str, *, main_size: int
         used = 0
         for count in changes:
             name = f"interfaces-{count}"
-            body = await _gql(client, 'mutation { BranchCreate(data: {name: "%s"}) { object { id } } }' % name)
-            branch_id = body["data"]["BranchCreate"]["object"]["id"]
+            branch_id = await created_branch(client, name)
             targets = [interfaces[(used + i) % len(interfaces)] for i in range(count)]
             used += count
             events = [PendingEvent(store.names.node_subject(branch_id, o.uid), NodeUpdated(

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 
 from strata_cli.bench.api_harness import TOKEN_HEADERS, strata_with_base_schemas
+from strata_cli.bench.branch_bench import created_branch
 from strata_cli.bench.dataset import SeedObject, generate, node_created
 from strata_cli.bench.figures import percentile, record
 from strata_events import AttributeValue, NodeUpdated
@@ -80,8 +81,7 @@ async def bench_list(nats_url: str, neo4j_uri: str, *, sizes: list[int], reads: 
             await _measure(client, GraphReader(driver, "neo4j", (await directory.resolve("main")).current_view()),
                            "main", reads, size, "on main", expected)  # fmt: skip
             name = f"list-{size}"
-            branch_id = (await _gql(client, 'mutation { BranchCreate(data: {name: "%s"}) { object { id } } }' % name))[
-                "data"]["BranchCreate"]["object"]["id"]  # fmt: skip
+            branch_id = await created_branch(client, name)
             interfaces = [o for o in objects[:size] if o.kind == KIND][:branch_changes]
             head = await store.head(branch_id)
             for start in range(0, len(interfaces), 1000):
