@@ -7,8 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from strata_events import AttributeValue, NodeCreated, NodeDeleted, NodeUpdated
-from strata_graph.folding import NodeEvent, fold_versions
-from strata_graph.records import OPEN, RecordState
+from strata_graph.folding import NodeEvent, apply_node_event, flatten_peers, flatten_values, fold_versions
+from strata_graph.records import OPEN, RecordState, VersionRow
 
 
 def _created(uid: str, name: str) -> NodeCreated:
@@ -89,3 +89,34 @@ def test_peer_deltas_add_once_and_remove() -> None:
     ])  # fmt: skip
     assert [msgspec.json.decode(r.rels) for r in rows] == [{"members": ["a", "b", "c"]}, {"members": ["b", "c"]}]
     assert rows[-1].values == {"r_members": ["b", "c"]}
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
+    max_leaves=6,
+)
+_ATTRIBUTES = st.dictionaries(st.sampled_from(["name", "mtu", "meta", "tags_text"]), st.builds(
+    AttributeValue, value=_JSON_VALUES, is_default=st.booleans(), is_protected=st.booleans(),
+    source=st.none() | st.sampled_from(["", "acct-1"]), owner=st.none() | st.sampled_from(["", "acct-2"]),
+), max_size=4)  # fmt: skip
+_RELATIONSHIPS = st.dictionaries(st.sampled_from(["device", "tags"]), st.lists(st.sampled_from(["p1", "p2", "p3"]), max_size=3), max_size=2)
+
+
+@given(st.lists(st.tuples(_ATTRIBUTES, _RELATIONSHIPS), min_size=1, max_size=5))
+def test_a_row_made_straight_from_a_creation_equals_the_one_made_through_its_state(
+    created: list[tuple[dict[str, AttributeValue], dict[str, list[str]]]],
+) -> None:
+    """Objects created once and not changed again get their row from the event itself; it must
+    be the row the general fold makes through `apply_node_event` (values as decoded from JSON)."""
+    events = [NodeCreated(node_id=f"n{i}", kind="K", attributes=attrs, relationships=rels)
+              for i, (attrs, rels) in enumerate(created)]  # fmt: skip
+    rows = fold_versions({}, [(7, e) for e in events])
+    expected = []
+    for event in events:
+        state = apply_node_event(None, event)
+        expected.append(VersionRow(uid=event.node_id, kind="K", from_seq=7, to_seq=OPEN, deleted=False,
+                                   attrs=msgspec.json.encode(state.attrs).decode(),
+                                   rels=msgspec.json.encode(state.rels).decode(),
+                                   values=flatten_values(state.attrs) | flatten_peers(state.rels)))  # fmt: skip
+    assert rows == expected
