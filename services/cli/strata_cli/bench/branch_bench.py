@@ -27,7 +27,7 @@ from strata_graph.projection import GraphProjection
 __all__ = ["bench_branches"]
 
 _BATCH = 10_000  # events per atomic batch when filling (the store's limit is 19,999)
-_CREATES = 10  # BranchCreate round trips timed per size (the p50 is printed)
+_CREATES = 40  # BranchCreate round trips timed per size, back to back (the p50 is printed; 10 were too few for a steady one)
 
 
 async def _gql(client: httpx.AsyncClient, query: str, branch: str = "main") -> dict[str, Any]:
