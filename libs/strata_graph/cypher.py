@@ -8,9 +8,8 @@ __all__ = [
     "CLOSE_OPEN_RECORDS",
     "CREATE_RECORDS",
     "FETCH_CURRENT_RECORDS",
-    "GET_BRANCH",
-    "GET_BRANCH_CHECKPOINT",
     "GET_CHECKPOINT",
+    "GET_CHECKPOINT_AND_FORK",
     "MARK_BRANCH_DELETED",
     "MARK_BRANCH_MERGED",
     "MOVE_FORK_POINT",
@@ -43,13 +42,17 @@ MERGE (c:Checkpoint {stream: $stream})
 SET c.seq = $seq, c.branch = $branch, c.updated_at = datetime()
 """
 
-GET_BRANCH_CHECKPOINT: Final = (
-    "MATCH (c:Checkpoint {branch: $branch}) RETURN max(c.seq) AS seq"
-)
-
-GET_BRANCH: Final = """
-MATCH (b:Branch {id: $id})
-RETURN b.origin AS origin, b.fork_seq AS fork_seq
+# What a projector transaction reads first, in one round trip: the stream's checkpoint and, for
+# a branch, its fork point and how far its origin is projected (a branch's records are read
+# against the origin's at the fork point).
+GET_CHECKPOINT_AND_FORK: Final = """
+OPTIONAL MATCH (c:Checkpoint {stream: $stream})
+OPTIONAL MATCH (b:Branch {id: $branch})
+CALL (b) {
+  OPTIONAL MATCH (o:Checkpoint {branch: b.origin})
+  RETURN max(o.seq) AS origin_seq
+}
+RETURN c.seq AS seq, b IS NOT NULL AS known, b.origin AS origin, b.fork_seq AS fork_seq, origin_seq
 """
 
 UPSERT_BRANCH: Final = """

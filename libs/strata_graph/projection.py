@@ -75,13 +75,18 @@ class GraphProjection:
         """Apply `batches` (in stream order) in one transaction; returns the new checkpoint."""
 
         async def work(tx: AsyncManagedTransaction) -> int:
-            result = await tx.run(cypher.GET_CHECKPOINT, stream=stream)
+            result = await tx.run(cypher.GET_CHECKPOINT_AND_FORK, stream=stream, branch=branch_id)
             row = await result.single()
-            checkpoint = int(row["seq"]) if row else 0
+            assert row is not None  # OPTIONAL MATCH: always one row
+            checkpoint = int(row["seq"] or 0)
             fresh = [b for b in batches if b.last_seq > checkpoint]
             if not fresh:
                 return checkpoint
-            writes = await _apply_batches(tx, branch_id, fresh)
+            fork = None if branch_id == "main" else _Fork(
+                known=bool(row["known"]), origin=row["origin"], fork_seq=int(row["fork_seq"] or 0),
+                origin_seq=int(row["origin_seq"] or 0),
+            )  # fmt: skip
+            writes = await _apply_batches(tx, branch_id, fresh, fork)
             new_checkpoint = fresh[-1].last_seq
             await tx.run(
                 cypher.WRITE_VERSIONS, closes=writes.closes, rows=writes.rows, commits=writes.commits,
@@ -103,8 +108,18 @@ class _VersionWrites(msgspec.Struct):
     commits: list[dict[str, Any]] = msgspec.field(default_factory=list)
 
 
+class _Fork(msgspec.Struct):
+    """A branch's fork point as the transaction began (moved by a rebase in it), and how far
+    its origin was projected then."""
+
+    known: bool  # the branch's creation is projected
+    origin: str | None
+    fork_seq: int
+    origin_seq: int
+
+
 async def _apply_batches(
-    tx: AsyncManagedTransaction, branch_id: str, batches: Sequence[ProjectionBatch]
+    tx: AsyncManagedTransaction, branch_id: str, batches: Sequence[ProjectionBatch], fork: _Fork | None
 ) -> _VersionWrites:
     node_changes: list[tuple[int, NodeEvent]] = []
     writes = _VersionWrites()
@@ -146,13 +161,15 @@ async def _apply_batches(
                                  branch_head=event.branch_head)  # fmt: skip
                 case BranchRebased():
                     if node_changes:  # changes before the rebase belong to the old fork point
-                        early = await _node_versions(tx, branch_id, node_changes)
+                        early = await _node_versions(tx, branch_id, node_changes, fork)
                         await tx.run(cypher.CLOSE_OPEN_RECORDS, closes=early.closes, branch=branch_id, open=OPEN)
                         await tx.run(cypher.CREATE_RECORDS, rows=early.rows, branch=branch_id)
                         node_changes = []
                     await tx.run(cypher.MOVE_FORK_POINT, id=event.branch_id, fork_seq=event.fork_seq,
                                  fork_time=event.fork_time, previous_fork_seq=event.previous_fork_seq,
                                  seq=version_seq)  # fmt: skip
+                    if fork is not None:
+                        fork.fork_seq = event.fork_seq
                     await tx.run(cypher.CLOSE_BRANCH_RECORDS, branch=branch_id, open=OPEN, seq=version_seq)
                 case ConflictResolved():
                     pass  # read by the branch services from the stream
@@ -166,29 +183,23 @@ async def _apply_batches(
                         body=_json.encode(event.schema).decode(),
                     )
     if node_changes:
-        versions = await _node_versions(tx, branch_id, node_changes)
+        versions = await _node_versions(tx, branch_id, node_changes, fork)
         writes.closes, writes.rows = versions.closes, versions.rows
     return writes
 
 
 async def _node_versions(
-    tx: AsyncManagedTransaction, branch_id: str, changes: list[tuple[int, NodeEvent]]
+    tx: AsyncManagedTransaction, branch_id: str, changes: list[tuple[int, NodeEvent]], fork: _Fork | None
 ) -> _VersionWrites:
     """The versions `changes` close and create (read from the graph, not written yet)."""
     origin: str | None = None
     fork_seq = 0
-    if branch_id != "main":
-        result = await tx.run(cypher.GET_BRANCH, id=branch_id)
-        row = await result.single()
-        if row is None:
+    if fork is not None:
+        if not fork.known:
             raise OriginNotProjected(f"branch {branch_id} has no fork point projected yet")
-        origin, fork_seq = row["origin"], int(row["fork_seq"] or 0)
-        if origin is not None:
-            origin_stream_checkpoint = await _origin_checkpoint(tx, origin)
-            if origin_stream_checkpoint < fork_seq:
-                raise OriginNotProjected(
-                    f"origin {origin} projected to {origin_stream_checkpoint} < fork {fork_seq}"
-                )
+        origin, fork_seq = fork.origin, fork.fork_seq
+        if origin is not None and fork.origin_seq < fork_seq:
+            raise OriginNotProjected(f"origin {origin} projected to {fork.origin_seq} < fork {fork_seq}")
     first_change: dict[str, NodeEvent] = {}
     for _, event in changes:
         first_change.setdefault(event.node_id, event)
@@ -220,9 +231,3 @@ async def _node_versions(
         first_seq.setdefault(version.uid, version.from_seq)
     closes = [{"uid": uid, "seq": first_seq[uid]} for uid in owned if uid in first_seq]
     return _VersionWrites(closes=closes, rows=[msgspec.to_builtins(r) for r in rows])
-
-
-async def _origin_checkpoint(tx: AsyncManagedTransaction, origin_branch: str) -> int:
-    result = await tx.run(cypher.GET_BRANCH_CHECKPOINT, branch=origin_branch)
-    row = await result.single()
-    return int(row["seq"] or 0) if row else 0
