@@ -195,20 +195,20 @@ class FeedRelay:
         self.publisher = FeedPublisher(nc.jetstream(), names)
         self._options = options
         self._relays: dict[str, tuple[BranchRelay, asyncio.Task[None]]] = {}
-        self._wake = asyncio.Event()
+        self._stop: asyncio.Event | None = None
 
     @property
     def relays(self) -> dict[str, BranchRelay]:
         return {bid: relay for bid, (relay, _) in self._relays.items()}
 
     async def run(self, stop: asyncio.Event) -> None:
+        self._stop = stop
         sub = await self._nc.subscribe("$JS.EVENT.ADVISORY.STREAM.CREATED.>", cb=self._on_advisory)
         try:
             while not stop.is_set():
                 await self._discover(stop)
-                self._wake.clear()
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout=self._options.discover_interval_s)
+                    await asyncio.wait_for(stop.wait(), timeout=self._options.discover_interval_s)
         finally:
             with contextlib.suppress(nats.errors.Error):
                 await sub.unsubscribe()
@@ -217,7 +217,11 @@ class FeedRelay:
             await asyncio.gather(*(t for _, t in self._relays.values()), return_exceptions=True)
 
     async def _on_advisory(self, msg: Msg) -> None:
-        self._wake.set()
+        """A new stream starts its relay at once; the advisory names it, so no listing of every
+        stream is needed (listing them on each new branch made a create cost O(branches))."""
+        branch_id = self._store.names.branch_id_of_stream(msg.subject.rpartition(".")[2])
+        if branch_id is not None and self._stop is not None and branch_id not in self._relays:
+            self._start(branch_id, self._stop)
 
     async def _discover(self, stop: asyncio.Event) -> None:
         for branch_id, (_, task) in list(self._relays.items()):
@@ -228,12 +232,14 @@ class FeedRelay:
                 del self._relays[branch_id]  # started again below, from its durable consumer
         listed = await self._store.branch_ids_if_reachable()  # None: the relays found go on
         for branch_id in listed or ():
-            if branch_id in self._relays:
-                continue
-            relay = BranchRelay(self._nc, self._store, self._catalog, self._waiter, self.publisher,
-                                branch_id, self._options)  # fmt: skip
-            self._relays[branch_id] = (relay, asyncio.create_task(relay.run(stop)))
-            _log.info("feed_stream_discovered", branch_id=branch_id, stream=relay.stream)
+            if branch_id not in self._relays:
+                self._start(branch_id, stop)
+
+    def _start(self, branch_id: str, stop: asyncio.Event) -> None:
+        relay = BranchRelay(self._nc, self._store, self._catalog, self._waiter, self.publisher,
+                            branch_id, self._options)  # fmt: skip
+        self._relays[branch_id] = (relay, asyncio.create_task(relay.run(stop)))
+        _log.info("feed_stream_discovered", branch_id=branch_id, stream=relay.stream)
 
 
 def _seq(msg: Msg) -> int:
