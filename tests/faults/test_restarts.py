@@ -102,12 +102,12 @@ class Client:
                                            headers={"Idempotency-Key": f"create-{name}"})  # fmt: skip
             except httpx.TransportError as exc:
                 self.errors.append(f"transport: {type(exc).__name__}")
-                continue
-            body = response.json()
-            if response.status_code == 200 and not body.get("errors"):
-                self.acked[name] = body["data"]["TestingPersonCreate"]["object"]["id"]
-                return
-            self.errors.append(f"{response.status_code} {str(body.get('errors') or body)[:200]}")
+            else:
+                body = response.json()
+                if response.status_code == 200 and not body.get("errors"):
+                    self.acked[name] = body["data"]["TestingPersonCreate"]["object"]["id"]
+                    return
+                self.errors.append(f"{response.status_code} {str(body.get('errors') or body)[:200]}")
             if stop.is_set() and attempt > 40:
                 return  # the run is over; this one may stay unacknowledged (checked: at most once)
 
@@ -156,7 +156,11 @@ async def _round(live: LiveApi, servers: Servers, round_no: int, figures: Figure
         await _acked_grows(clients, before_neo4j)
     finally:
         stop.set()
-        await asyncio.wait_for(asyncio.gather(*tasks), timeout=300)
+        try:
+            await asyncio.wait_for(asyncio.gather(*tasks), timeout=300)
+        except TimeoutError:
+            errors = [e for c in clients for e in c.errors][-5:]
+            raise AssertionError(f"the clients' last mutations got no answer within 300 s (last errors {errors})") from None
     acked = {name: uid for c in clients for name, uid in c.acked.items()}
     errors = [e for c in clients for e in c.errors]
     unclear = [e for e in errors if "internal error" in e or e.startswith("5") and "store.unavailable" not in e]
