@@ -12,7 +12,6 @@ The relay is its own component (house rule 9: projectors never publish).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 
 import msgspec
 import nats.errors
@@ -25,6 +24,7 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from strata_core.errors import StoreUnavailable
 from strata_events import BranchCreated, BranchRebased, DecodeError, EventHeaders, NewerEventVersion, SchemaLoaded
 from strata_eventstore import EventStore
+from strata_eventstore.branch_stream_tasks import BranchStreamTasks
 from strata_eventstore.raw_pull import RawPuller
 from strata_eventstore.store import stored_event_from_msg
 from strata_feed.branch_catalog import BranchCatalog
@@ -194,52 +194,23 @@ class FeedRelay:
         self._waiter = waiter
         self.publisher = FeedPublisher(nc.jetstream(), names)
         self._options = options
-        self._relays: dict[str, tuple[BranchRelay, asyncio.Task[None]]] = {}
-        self._stop: asyncio.Event | None = None
+        # a relay that failed starts again from its durable consumer
+        self._tasks: BranchStreamTasks[BranchRelay] = BranchStreamTasks(
+            nc, store, self._start, interval_s=options.discover_interval_s, log=_log, failed_event="feed_relay_failed"
+        )
 
     @property
     def relays(self) -> dict[str, BranchRelay]:
-        return {bid: relay for bid, (relay, _) in self._relays.items()}
+        return {bid: relay for bid, (relay, _) in self._tasks.running.items()}
 
     async def run(self, stop: asyncio.Event) -> None:
-        self._stop = stop
-        sub = await self._nc.subscribe("$JS.EVENT.ADVISORY.STREAM.CREATED.>", cb=self._on_advisory)
-        try:
-            while not stop.is_set():
-                await self._discover(stop)
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), timeout=self._options.discover_interval_s)
-        finally:
-            with contextlib.suppress(nats.errors.Error):
-                await sub.unsubscribe()
-            for _, task in self._relays.values():
-                task.cancel()
-            await asyncio.gather(*(t for _, t in self._relays.values()), return_exceptions=True)
+        await self._tasks.run(stop)
 
-    async def _on_advisory(self, msg: Msg) -> None:
-        """A new stream starts its relay at once; the advisory names it, so no listing of every
-        stream is needed (listing them on each new branch made a create cost O(branches))."""
-        branch_id = self._store.names.branch_id_of_stream(msg.subject.rpartition(".")[2])
-        if branch_id is not None and self._stop is not None and branch_id not in self._relays:
-            self._start(branch_id, self._stop)
-
-    async def _discover(self, stop: asyncio.Event) -> None:
-        for branch_id, (_, task) in list(self._relays.items()):
-            if task.done():
-                exc = task.exception() if not task.cancelled() else None
-                if exc is not None:
-                    _log.error("feed_relay_failed", branch_id=branch_id, error=repr(exc))
-                del self._relays[branch_id]  # started again below, from its durable consumer
-        listed = await self._store.branch_ids_if_reachable()  # None: the relays found go on
-        for branch_id in listed or ():
-            if branch_id not in self._relays:
-                self._start(branch_id, stop)
-
-    def _start(self, branch_id: str, stop: asyncio.Event) -> None:
+    def _start(self, branch_id: str, stop: asyncio.Event) -> tuple[BranchRelay, asyncio.Task[None]]:
         relay = BranchRelay(self._nc, self._store, self._catalog, self._waiter, self.publisher,
                             branch_id, self._options)  # fmt: skip
-        self._relays[branch_id] = (relay, asyncio.create_task(relay.run(stop)))
         _log.info("feed_stream_discovered", branch_id=branch_id, stream=relay.stream)
+        return relay, asyncio.create_task(relay.run(stop))
 
 
 def _seq(msg: Msg) -> int:

@@ -14,10 +14,10 @@ import contextlib
 import msgspec
 import structlog
 from nats.aio.client import Client
-from nats.aio.msg import Msg
 from nats.js.kv import KeyValue
 
 from strata_eventstore import EventStore
+from strata_eventstore.branch_stream_tasks import BranchStreamTasks
 from strata_graph.projection import GraphProjection
 from strata_projection.dead_letters import DeadLetters
 from strata_projection.stream_worker import StreamWorker, WorkerOptions
@@ -44,61 +44,32 @@ class ProjectorSupervisor:
         self._dead_letters = dead_letters
         self._options = options
         self._status_kv = status_kv
-        self._interval = discover_interval_s
-        self._workers: dict[str, tuple[StreamWorker, asyncio.Task[None]]] = {}
         self._published: dict[str, bytes] = {}  # the status last put per branch
-        self._stop: asyncio.Event | None = None
+        # a new worker's status is put at the next round
+        self._tasks: BranchStreamTasks[StreamWorker] = BranchStreamTasks(
+            nc, store, self._start_worker, interval_s=discover_interval_s, log=_log,
+            failed_event="stream_worker_failed", after_round=self._publish_status,
+        )  # fmt: skip
 
     @property
     def workers(self) -> dict[str, StreamWorker]:
-        return {bid: worker for bid, (worker, _) in self._workers.items()}
+        return {bid: worker for bid, (worker, _) in self._tasks.running.items()}
 
     async def run(self, stop: asyncio.Event) -> None:
         await self._projection.ensure_schema()
         await self._dead_letters.ensure_stream()
-        self._stop = stop
-        sub = await self._nc.subscribe("$JS.EVENT.ADVISORY.STREAM.CREATED.>", cb=self._on_advisory)
-        try:
-            while not stop.is_set():
-                await self._discover(stop)
-                await self._publish_status()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), timeout=self._interval)
-        finally:
-            await sub.unsubscribe()
-            for _, task in self._workers.values():
-                task.cancel()
-            await asyncio.gather(*(t for _, t in self._workers.values()), return_exceptions=True)
+        await self._tasks.run(stop)
 
-    async def _on_advisory(self, msg: Msg) -> None:
-        branch_id = self._store.names.branch_id_of_stream(msg.subject.rpartition(".")[2])
-        if branch_id is None or self._stop is None:
-            return
-        if branch_id not in self._workers:  # its status is put at the next round
-            self._start_worker(branch_id, self._stop)
-
-    async def _discover(self, stop: asyncio.Event) -> None:
-        for branch_id, (_, task) in list(self._workers.items()):
-            if task.done():
-                exc = task.exception() if not task.cancelled() else None
-                if exc is not None:
-                    _log.error("stream_worker_failed", branch_id=branch_id, error=repr(exc))
-                del self._workers[branch_id]
-        listed = await self._store.branch_ids_if_reachable()  # None: the workers found go on
-        for branch_id in listed or ():
-            if branch_id not in self._workers:
-                self._start_worker(branch_id, stop)
-
-    def _start_worker(self, branch_id: str, stop: asyncio.Event) -> None:
+    def _start_worker(self, branch_id: str, stop: asyncio.Event) -> tuple[StreamWorker, asyncio.Task[None]]:
         worker = StreamWorker(self._nc, self._store.names, self._projection, self._dead_letters, branch_id,
                               self._options, make_stream=self._store.ensure_branch_stream)  # fmt: skip
-        self._workers[branch_id] = (worker, asyncio.create_task(worker.run(stop)))
         _log.info("stream_discovered", branch_id=branch_id, stream=worker.stream)
+        return worker, asyncio.create_task(worker.run(stop))
 
     async def _publish_status(self) -> None:
         if self._status_kv is None:
             return
-        for branch_id, (worker, _) in list(self._workers.items()):
+        for branch_id, worker in self.workers.items():
             status = msgspec.json.encode(worker.status)
             if self._published.get(branch_id) == status:
                 continue
