@@ -20,8 +20,16 @@ from strata_eventstore.status_bucket import open_status_bucket
 __all__ = ["collect_status", "projector_caught_up"]
 
 
+async def _quiet(_: Exception) -> None:
+    """The probe reports a refused connection itself; nats-py's default logs each attempt."""
+
+
 async def _projector_report(settings: Settings) -> dict[str, Any]:
-    nc = await connect_nats(settings, connect_timeout=2, max_reconnect_attempts=0)
+    # One attempt and no reconnection: nats-py reads max_reconnect_attempts=0 as "forever",
+    # which made `strata dev status` hang while NATS was down.
+    nc = await connect_nats(
+        settings, connect_timeout=2, allow_reconnect=False, max_reconnect_attempts=1, error_cb=_quiet
+    )
     try:
         js = nc.jetstream()
         names = StreamNames(prefix=settings.stream_prefix)
