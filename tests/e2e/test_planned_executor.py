@@ -43,7 +43,8 @@ ZOO["schemas"][0]["nodes"].append(
     {"name": "Cat", "namespace": "Testing", "inherit_from": ["TestingAnimal"],
      "attributes": [{"name": "color", "kind": "Dropdown", "optional": True,
                      "choices": [{"name": "black", "label": "Black", "color": "#000000"},
-                                 {"name": "white", "label": "White"}]}]}
+                                 {"name": "white", "label": "White"}]},
+                    {"name": "lives", "kind": "Number", "default_value": 9}]}
 )  # fmt: skip
 
 ROOTS = ["TestingPerson", "TestingDog", "TestingCat", "TestingAnimal", "BuiltinTag", "ProfileTestingPerson"]
@@ -116,7 +117,10 @@ def _selection(draw: st.DrawFn, schema: GraphQLSchema, type_: GraphQLOutputType,
     named = get_named_type(type_)
     assert isinstance(named, (GraphQLObjectType, GraphQLInterfaceType))
     fields = sorted(n for n, f in named.fields.items() if not any(is_required_argument(a) for a in f.args.values()))
-    chosen = draw(st.lists(st.sampled_from(fields), min_size=1, max_size=5, unique=True))
+    if "value" in fields and draw(st.booleans()):
+        chosen = ["value"]  # an attribute asked for its value alone, as lists ask (a path of its own)
+    else:
+        chosen = draw(st.lists(st.sampled_from(fields), min_size=1, max_size=5, unique=True))
     parts = []
     nested = 0  # composite fields expanded here: few, so documents stay small at depth
     for name in chosen:
@@ -185,18 +189,22 @@ LIST = """query { TestingPerson { count edges { node { id display_label __typena
   animals { edges { node { id hfid ... on TestingCat { color { value label color } } owner { node { id } } } } } } } } }"""
 
 
-async def test_the_common_list_query_is_planned_and_equal(readers: Resources) -> None:
-    resources = readers
-    ctx = await _context(readers)
+async def _planned_and_reference(resources: Resources, query: str) -> dict[str, Any]:
+    """The planned executor's data for `query`, checked equal to graphql-core's, byte for byte."""
+    ctx = await _context(resources)
     graphql_schema = resources.graphql_cache.get(ctx.schema)
-    prepared = DocumentCache().prepare(graphql_schema, ctx.schema.schema_hash, LIST, None)
+    prepared = DocumentCache().prepare(graphql_schema, ctx.schema.schema_hash, query, None)
     assert prepared.plan is not None
     planned = await execute_planned(prepared.plan, graphql_schema, ctx, None)
-    reference = await execute_document(resources.graphql_cache, await _context(readers), LIST, None, None, planned=False)
-    assert planned is not None and reference.errors is None
-    assert planned.data == reference.data
-    assert planned.data is not None
-    people = {e["node"]["name"]["value"]: e["node"] for e in planned.data["TestingPerson"]["edges"]}
+    reference = await execute_document(resources.graphql_cache, await _context(resources), query, None, None, planned=False)
+    assert planned is not None and reference.errors is None and planned.data is not None
+    assert msgspec.json.encode(planned.data) == msgspec.json.encode(reference.data)
+    return planned.data
+
+
+async def test_the_common_list_query_is_planned_and_equal(readers: Resources) -> None:
+    data = await _planned_and_reference(readers, LIST)
+    people = {e["node"]["name"]["value"]: e["node"] for e in data["TestingPerson"]["edges"]}
     assert people["bob"]["height"]["value"] == 190 and people["bob"]["height"]["is_from_profile"]
     assert people["alice"]["tags"]["count"] == 2
     assert {e["node"]["hfid"][1] for e in people["alice"]["animals"]["edges"]} == {"pet0", "pet2"}
@@ -227,3 +235,19 @@ async def test_an_empty_document_cache_given_keeps_the_document(readers: Resourc
     first = cache.prepare(resources.graphql_cache.get(schema), schema.schema_hash, LIST, None)
     await execute_document(resources.graphql_cache, await _context(readers), LIST, None, None, documents=cache)
     assert len(cache) == 1 and cache.prepare(resources.graphql_cache.get(schema), schema.schema_hash, LIST, None) is first
+
+
+VALUES = """query { TestingPerson { edges { node { name { value } height { value __typename } tall: height { value } } } }
+  TestingAnimal { edges { node { name { value } ... on TestingCat { color { value } lives { value } } } } } }"""
+
+
+async def test_attributes_asked_for_their_value_alone_are_equal(readers: Resources) -> None:
+    """Values from the object, from a profile and from the schema's default, through the path
+    that reads an attribute's value without shaping the attribute."""
+    data = await _planned_and_reference(readers, VALUES)
+    people = {e["node"]["name"]["value"]: e["node"] for e in data["TestingPerson"]["edges"]}
+    assert people["bob"]["height"] == {"value": 190, "__typename": "NumberAttribute"}  # from the profile
+    assert people["carol"]["tall"] == {"value": 160} and people["alice"]["tall"] == {"value": None}
+    cats = [e["node"] for e in data["TestingAnimal"]["edges"] if "lives" in e["node"]]
+    assert [c["lives"] for c in cats] == [{"value": 9}, {"value": 9}]  # the schema's default
+    assert sorted(str(c["color"]["value"]) for c in cats) == ["None", "black"]

@@ -32,7 +32,7 @@ from graphql import (
 
 from strata_graphql.runtime.completion import Completion
 from strata_graphql.runtime.selection_plan import FieldPlan
-from strata_graphql.runtime.shaping import HfidOf, NodeRef, RelPeers
+from strata_graphql.runtime.shaping import NOT_AN_ATTRIBUTE, HfidOf, NodeRef, RelPeers, attribute_field_value
 
 __all__ = ["FieldRunner", "Projection", "compile_projection"]
 
@@ -60,14 +60,46 @@ def _exact_test(type_: GraphQLOutputType) -> str | None:
     return None
 
 
+def _value_only(
+    field: FieldPlan, completion_of: Callable[[FieldPlan], Completion], namespace: dict[str, Any], index: int
+) -> str | None:
+    """For a field whose sub-selection asks only `value` (and `__typename`) of an object type,
+    as lists ask attributes: the Python building that sub-object from `v`, the attribute's
+    value (`shaping.attribute_field_value`); None for any other field."""
+    if field.sub is None or field.definition is None:
+        return None
+    type_ = field.definition.type
+    if isinstance(type_, GraphQLNonNull):
+        type_ = type_.of_type
+    if not isinstance(type_, GraphQLObjectType):
+        return None
+    sub_fields = field.sub.fields_for(type_)
+    if not any(f.name == "value" for f in sub_fields) or any(f.name not in ("value", "__typename") for f in sub_fields):
+        return None
+    entries = []
+    for position, sub in enumerate(sub_fields):
+        key = f"k{index}_{position}"
+        namespace[key] = sub.key
+        if sub.definition is None:
+            namespace[f"t{index}_{position}"] = type_.name
+            entries.append(f"{key}: t{index}_{position}")
+            continue
+        completion = f"c{index}_{position}"
+        namespace[completion] = completion_of(sub)
+        test = _exact_test(sub.definition.type)
+        entries.append(f"{key}: v if {test} else {completion}(v, run)" if test else f"{key}: {completion}(v, run)")
+    return "{" + ", ".join(entries) + "}"
+
+
 def compile_projection(
     object_type: GraphQLObjectType, fields: list[FieldPlan], completion_of: Callable[[FieldPlan], Completion]
 ) -> Projection:
     """The function `(parent, runner) -> dict` producing `fields` of a dict-like `parent`."""
     namespace: dict[str, Any] = {
         "_SPECIAL": _SPECIAL, "GRAPHQL_MIN_INT": GRAPHQL_MIN_INT, "GRAPHQL_MAX_INT": GRAPHQL_MAX_INT,
+        "attribute_value": attribute_field_value, "NOT_AN_ATTRIBUTE": NOT_AN_ATTRIBUTE,
     }  # fmt: skip
-    lines = ["def project(parent, run):", "    get = parent.get", "    resolve = run.resolve", "    out = {}"]
+    lines = ["def project(parent, run):", "    resolve = run.resolve", "    out = {}"]
     for index, field in enumerate(fields):
         key = f"k{index}"
         namespace[key] = field.key
@@ -76,13 +108,28 @@ def compile_projection(
             lines.append(f"    out[{key}] = t{index}")
             continue
         namespace[f"f{index}"], namespace[f"c{index}"] = field, completion_of(field)
+        value_only = _value_only(field, completion_of, namespace, index)
+        if value_only is not None:
+            namespace[f"n{index}"] = field.name
+            lines += [
+                f"    v = attribute_value(parent, n{index})",
+                "    if v is NOT_AN_ATTRIBUTE:",
+                f"        out[{key}] = c{index}(resolve(parent, f{index}), run)",
+                "    else:",
+                f"        out[{key}] = {value_only}",
+            ]
+            continue
         test = _exact_test(field.definition.type) if field.sub is None else None
         if test is None:
             lines.append(f"    out[{key}] = c{index}(resolve(parent, f{index}), run)")
             continue
         namespace[f"n{index}"] = field.name
         lines += [
-            f"    v = get(n{index})",
+            # `parent.get(name)`, without a Python call for a shaped object's `get`
+            "    try:",
+            f"        v = parent[n{index}]",
+            "    except KeyError:",
+            "        v = None",
             "    if type(v) in _SPECIAL:",
             f"        v = resolve(parent, f{index})",
             f"    out[{key}] = v if {test} else c{index}(v, run)",

@@ -8,7 +8,8 @@ not loaded yet are noted by the lookup; the caller loads them and computes again
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Final
 
 from graphql import GraphQLNonNull, GraphQLOutputType
 
@@ -34,7 +35,7 @@ __all__ = [
     "shape",
 ]
 
-_PROPERTIES: dict[str, Any] = {"is_visible": True, "is_protected": False, "updated_at": None, "source": None, "owner": None}
+_PROPERTIES: Final[Mapping[str, Any]] = {"is_visible": True, "is_protected": False, "updated_at": None, "source": None, "owner": None}
 
 
 def shape(ctx: GraphQLContext, row: NodeRow, lookup: RowLookup) -> dict[str, Any]:
@@ -52,9 +53,10 @@ def shape(ctx: GraphQLContext, row: NodeRow, lookup: RowLookup) -> dict[str, Any
 
 def _profile_peers(rel: RelPeers, lookup: RowLookup) -> tuple[list[str], str | None]:
     """Peers an object's profiles give a relationship it leaves empty: (peer ids, profile id)."""
+    own = rel.peer_ids
     profile_ids = rel.row.rels.get("profiles", [])
-    if rel.peer_ids or not profile_ids or rel.schema.name == "profiles":
-        return list(rel.peer_ids), None
+    if own or not profile_ids or rel.schema.name == "profiles":
+        return own, None
     for profile in sorted(lookup.rows(profile_ids), key=profile_priority):
         peers = profile.rels.get(rel.schema.name, [])
         if peers:
@@ -66,9 +68,11 @@ def relationship_value(ctx: GraphQLContext, rel: RelPeers, args: dict[str, Any],
     """A relationship field: `{node, properties}` for cardinality one, a page for many."""
     peer_ids, from_profile = _profile_peers(rel, lookup)
     nodes = [shape(ctx, row, lookup) for row in lookup.rows(peer_ids)]
-    properties = dict(_PROPERTIES)
+    # read-only from here on: every relationship and edge without a profile shares one dict
+    properties = _PROPERTIES
     if from_profile is not None:
-        properties["source"] = NodeRef(from_profile)  # the SDK reads "from a profile" off the source's kind
+        # the SDK reads "from a profile" off the source's kind
+        properties = {**_PROPERTIES, "source": NodeRef(from_profile)}
     if rel.schema.cardinality == "one":
         # the field is non-null in Infrahub's dialect: an empty relationship has a null node
         return {"node": nodes[0] if nodes else None, "properties": properties, "node_metadata": None}
@@ -78,7 +82,7 @@ def relationship_value(ctx: GraphQLContext, rel: RelPeers, args: dict[str, Any],
     offset = int(args.get("offset") or 0)
     limit = args.get("limit")
     page = nodes[offset : offset + limit if limit is not None else None]
-    edges = [{"node": n, "properties": dict(properties), "node_metadata": None} for n in page]
+    edges = [{"node": n, "properties": properties, "node_metadata": None} for n in page]
     return {"count": len(nodes), "edges": edges}
 
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 import msgspec
 
@@ -12,7 +12,7 @@ from strata_graphql.sdl import attribute_graphql
 from strata_schema import BranchSchema
 from strata_schema.model import AttributeSchema, KindSchema, RelationshipSchema
 
-__all__ = ["HfidOf", "NodeRef", "RelPeers", "ShapedNode", "agnostic_kinds", "attribute_value", "concrete_kinds", "profile_priority", "profile_values", "shape_node"]
+__all__ = ["NOT_AN_ATTRIBUTE", "HfidOf", "NodeRef", "RelPeers", "ShapedNode", "agnostic_kinds", "attribute_field_value", "attribute_value", "concrete_kinds", "profile_priority", "profile_values", "shape_node"]
 
 
 class RelPeers(msgspec.Struct, frozen=True):
@@ -169,20 +169,43 @@ class ShapedNode(dict[str, Any]):
         )
 
 
-def _shaped_attribute(row: NodeRow, attr: AttributeSchema, from_profiles: dict[str, Any], layout: _Layout) -> dict[str, Any]:
+def _attribute_state(
+    row: NodeRow, attr: AttributeSchema, from_profiles: dict[str, Any]
+) -> tuple[dict[str, Any] | None, bool, Any]:
+    """(the object's own record, or None when it has none or a profile overrides it; whether
+    the value comes from a profile; the value): the object's own value, else its profiles',
+    else the schema's default."""
     name = attr.name
     stored = row.attrs.get(name)
-    profiled = False
     if stored is None:
         if name in from_profiles:
-            profiled, value = True, from_profiles[name]
-        else:
-            value = attr.default_value
-    elif name in from_profiles and (stored.get("is_default") or stored.get("value") is None):
-        stored = None  # nothing chosen on the object itself: the profile applies
-        profiled, value = True, from_profiles[name]
-    else:
-        value = stored["value"] if "value" in stored else attr.default_value
+            return None, True, from_profiles[name]
+        return None, False, attr.default_value
+    if name in from_profiles and (stored.get("is_default") or stored.get("value") is None):
+        return None, True, from_profiles[name]  # nothing chosen on the object itself: the profile applies
+    return stored, False, stored["value"] if "value" in stored else attr.default_value
+
+
+NOT_AN_ATTRIBUTE: Final = object()
+
+
+def attribute_field_value(parent: Any, name: str) -> Any:
+    """The `value` of attribute `name` of a shaped object, as its shaped attribute holds it,
+    without shaping the attribute; `NOT_AN_ATTRIBUTE` when `parent` is not a shaped object
+    with that attribute. A list asks `value` alone of most attributes of every object: the
+    full shaped attribute (ten fields) cost more than the rest of the object."""
+    if type(parent) is not ShapedNode:
+        return NOT_AN_ATTRIBUTE
+    layout = parent._layout
+    attr = layout.attributes.get(name) if layout is not None else None
+    if attr is None:
+        return NOT_AN_ATTRIBUTE
+    return _attribute_state(parent._row, attr, parent._profiles)[2]
+
+
+def _shaped_attribute(row: NodeRow, attr: AttributeSchema, from_profiles: dict[str, Any], layout: _Layout) -> dict[str, Any]:
+    name = attr.name
+    stored, profiled, value = _attribute_state(row, attr, from_profiles)
     if stored is None:
         is_default, is_protected, is_visible, source, owner = not profiled, False, True, None, None
     else:
