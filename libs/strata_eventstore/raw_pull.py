@@ -24,6 +24,10 @@ from nats.aio.subscription import Subscription
 
 __all__ = ["RawPuller"]
 
+# A long wait (a quiet stream's pull) checks this often whether the connection was re-made:
+# a request the server held is lost with the connection, and would otherwise be waited out.
+_RECONNECT_CHECK_S = 5.0
+
 
 class RawPuller:
     def __init__(self, nc: Client, stream: str, consumer: str) -> None:
@@ -58,7 +62,8 @@ class RawPuller:
         expires, which would add the whole expiry to the latency of a quiet stream: so the
         wait asks for one message, and the rest are taken without waiting. After a pull that
         found nothing, the next one waits without asking first: a quiet stream costs one
-        request per `wait_s`.
+        request per `wait_s`. A reconnection ends a wait early (its request died with the old
+        connection): the caller pulls again.
         """
         out: list[Msg] = []
         if not (self._quiet and wait_s > 0):
@@ -88,6 +93,7 @@ class RawPuller:
 
     async def _request(self, request: dict[str, object], batch: int, timeout_s: float) -> list[Msg]:
         await self._ensure_sub()
+        reconnects = self._nc.stats["reconnects"]
         await self._nc.publish(self._subject, json.dumps(request).encode(), reply=self._inbox)
         out: list[Msg] = []
         deadline = asyncio.get_running_loop().time() + timeout_s
@@ -104,12 +110,14 @@ class RawPuller:
             remaining = deadline - asyncio.get_running_loop().time()
             if remaining <= 0:
                 return out
+            if self._nc.stats["reconnects"] != reconnects:
+                return out  # the server held the request on a connection that is gone: ask again
             self._waiter = asyncio.get_running_loop().create_future()
             self._waiter_needs = batch - len(out)
             try:
-                await asyncio.wait_for(self._waiter, remaining)
+                await asyncio.wait_for(self._waiter, min(remaining, _RECONNECT_CHECK_S))
             except TimeoutError:
-                return out
+                continue  # past the deadline, or reconnected meanwhile: both end the loop above
             finally:
                 self._waiter = None
 

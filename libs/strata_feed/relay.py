@@ -44,7 +44,7 @@ class RelayOptions(msgspec.Struct, frozen=True, kw_only=True):
     ack_wait_s: float = 300.0
     discover_interval_s: float = 2.0
     retry_delay_s: float = 1.0
-    idle_wait_s: float = 5.0  # one pull of a caught-up stream; a new message ends it at once
+    idle_wait_s: float = 30.0  # one pull of a caught-up stream; a new message ends it at once
 
 
 class BranchRelay:

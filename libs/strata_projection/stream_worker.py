@@ -41,11 +41,13 @@ class WorkerOptions:
         pull_batch: int = 1000,
         max_events_per_tx: int = 5000,
         hold_in_tx_s: float = 0.0,
-        idle_wait_s: float = 5.0,
+        idle_wait_s: float = 30.0,
     ) -> None:
         self.consumer_name = consumer_name
         # how long one pull of a caught-up stream waits for a message; a new message ends the
-        # wait at once, so this sets only how many requests a quiet stream costs
+        # wait at once, so this sets only how many requests a quiet stream costs (with a
+        # thousand open branches, 5 s kept nats-server and the projector at ~14 % of a core
+        # doing nothing); a reconnection ends the wait early (`RawPuller`)
         self.idle_wait_s = idle_wait_s
         self.pull_batch = pull_batch
         self.max_events_per_tx = max_events_per_tx

@@ -20,12 +20,12 @@ from strata_eventstore import EventStore, StreamNames
 from strata_eventstore.records import PendingEvent
 from strata_graph.projection import GraphProjection
 from strata_projection.dead_letters import DeadLetters
-from strata_projection.stream_worker import WorkerOptions
+from strata_projection.stream_worker import StreamWorker, WorkerOptions
 from strata_projection.supervisor import ProjectorSupervisor
 from strata_stack.nats_runtime import start_nats, stop_process, wait_for_nats
 from tests.conftest import own_nats_config
 
-pytestmark = [pytest.mark.integration, pytest.mark.timeout(180)]
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(400)]
 
 OPEN_TAG = "MATCH (r:Rec {uid: $uid, branch: 'main'}) WHERE r.to_seq = 4611686018427387904 RETURN count(r) AS n"
 OUTAGE_S = 6.0  # longer than the listing's 5 s request timeout: a listing sent into it fails
@@ -54,36 +54,78 @@ async def _projected(driver: AsyncDriver, uid: str, timeout: float = 60) -> bool
     return False
 
 
+class _PrivateNats:
+    """A NATS server of the test's own, which it may kill and start again, and a store on it."""
+
+    def __init__(self, tmp_path: Path, prefix: str) -> None:
+        self.config = own_nats_config(tmp_path / "store")
+        self.log = tmp_path / "nats.log"
+        self.proc = start_nats(self.config, self.log)
+        wait_for_nats(self.config)
+        self.names = StreamNames(prefix=prefix)
+
+    async def connect(self) -> EventStore:
+        self.nc = await nats.connect(self.config.url, max_reconnect_attempts=-1, reconnect_time_wait=0.2)
+        self.store = EventStore(self.nc, self.names)
+        await self.store.ensure_branch_stream("main")
+        return self.store
+
+    async def restart(self, outage_s: float) -> None:
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(30)
+        await asyncio.sleep(outage_s)
+        self.proc = start_nats(self.config, self.log)
+        wait_for_nats(self.config)
+
+    async def close(self, stop: asyncio.Event, task: asyncio.Task[None]) -> None:
+        stop.set()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(task, timeout=30)
+        await self.nc.close()
+        with contextlib.suppress(Exception):
+            stop_process(self.proc)
+
+
+async def test_a_quiet_worker_pulls_again_when_nats_comes_back_not_when_its_wait_ends(
+    tmp_path: Path, neo4j_driver: AsyncDriver
+) -> None:
+    """A caught-up worker's pull waits long (`idle_wait_s`); the server held that request on a
+    connection that died with it, so the worker must ask again once reconnected, not wait out
+    its 300 s."""
+    server = _PrivateNats(tmp_path, "QUIET")
+    store = await server.connect()
+    worker = StreamWorker(server.nc, server.names, GraphProjection(neo4j_driver, "neo4j"),
+                          DeadLetters(server.nc.jetstream(), server.names), "main",
+                          WorkerOptions(idle_wait_s=300.0))  # fmt: skip
+    stop = asyncio.Event()
+    task = asyncio.create_task(worker.run(stop))
+    try:
+        before = await _append_tag(store, server.names)
+        assert await _projected(neo4j_driver, before), "projected before the restart"
+        await asyncio.sleep(1.0)  # caught up: the worker's pull now waits on the server
+        await server.restart(1.0)
+        after = await _append_tag(store, server.names)
+        assert await _projected(neo4j_driver, after, timeout=60), "projected long before the 300 s wait ends"
+    finally:
+        await server.close(stop, task)
+
+
 async def test_the_supervisor_goes_on_projecting_after_a_nats_outage(
     tmp_path: Path, neo4j_driver: AsyncDriver
 ) -> None:
-    config = own_nats_config(tmp_path / "store")
-    proc = start_nats(config, tmp_path / "nats.log")
-    wait_for_nats(config)
-    nc = await nats.connect(config.url, max_reconnect_attempts=-1, reconnect_time_wait=0.2)
-    names = StreamNames(prefix="OUTAGE")
-    store = EventStore(nc, names)
-    await store.ensure_branch_stream("main")
-    supervisor = ProjectorSupervisor(nc, store, GraphProjection(neo4j_driver, "neo4j"),
-                                     DeadLetters(nc.jetstream(), names), WorkerOptions(),
+    server = _PrivateNats(tmp_path, "OUTAGE")
+    store = await server.connect()
+    supervisor = ProjectorSupervisor(server.nc, store, GraphProjection(neo4j_driver, "neo4j"),
+                                     DeadLetters(server.nc.jetstream(), server.names), WorkerOptions(),
                                      discover_interval_s=0.1)  # fmt: skip
     stop = asyncio.Event()
     task = asyncio.create_task(supervisor.run(stop))
     try:
-        before = await _append_tag(store, names)
+        before = await _append_tag(store, server.names)
         assert await _projected(neo4j_driver, before), "projected before the outage"
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(30)
-        await asyncio.sleep(OUTAGE_S)
-        proc = start_nats(config, tmp_path / "nats.log")
-        wait_for_nats(config)
-        after = await _append_tag(store, names)
+        await server.restart(OUTAGE_S)
+        after = await _append_tag(store, server.names)
         assert await _projected(neo4j_driver, after), "a write after the outage is projected"
         assert not task.done(), "the supervisor still runs"
     finally:
-        stop.set()
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(task, timeout=30)
-        await nc.close()
-        with contextlib.suppress(Exception):
-            stop_process(proc)
+        await server.close(stop, task)
