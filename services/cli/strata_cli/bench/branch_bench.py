@@ -1,5 +1,5 @@
 """Branches: create with 1k and 100k objects on main; diff and merge of 1k and 10k changes;
-server memory with many open branches.
+server memory and CPU with many open branches (the CPU while they are quiet).
 
 Objects are written straight to the event store in atomic batches of 10,000 events (one
 GraphQL request each would take longer than the figures measured)."""
@@ -7,6 +7,7 @@ GraphQL request each would take longer than the figures measured)."""
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import time
 from typing import Any
@@ -28,6 +29,8 @@ __all__ = ["bench_branches"]
 
 _BATCH = 10_000  # events per atomic batch when filling (the store's limit is 19,999)
 _CREATES = 40  # BranchCreate round trips timed per size, back to back (the p50 is printed; 10 were too few for a steady one)
+_SETTLE_S = 3.0  # after the last create, before the quiet CPU is measured
+_QUIET_S = 10.0  # seconds of quiet CPU measured with the open branches
 
 
 async def _gql(client: httpx.AsyncClient, query: str, branch: str = "main") -> dict[str, Any]:
@@ -72,6 +75,22 @@ async def _wipe(neo4j_uri: str) -> None:
         await wipe_graph(driver, "neo4j")
     finally:
         await driver.close()
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used so far."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def _quiet_cpu_percent(server_pids: dict[str, int], seconds: float) -> dict[str, float]:
+    """Each server's CPU use while nothing is asked of Strata, in % of one core: what the
+    projector's idle pulls and stream listings cost it."""
+    await asyncio.sleep(_SETTLE_S)  # the streams and consumers the last creates set off
+    before = {name: _cpu_seconds(pid) for name, pid in server_pids.items()}
+    await asyncio.sleep(seconds)
+    return {name: (_cpu_seconds(pid) - before[name]) * 100 / seconds for name, pid in server_pids.items()}
 
 
 def _rss_mib(pid: int) -> float:
@@ -139,3 +158,5 @@ async def bench_branches(nats_url: str, neo4j_uri: str, *, main_sizes: list[int]
         print_row("branch creates per second", open_branches / elapsed, "/s")
         for name, pid in server_pids.items():
             print_row(f"{name} RSS before -> after (MiB)", _rss_mib(pid), "MiB", floor=before[name])
+        for name, share in (await _quiet_cpu_percent(server_pids, _QUIET_S)).items():
+            print_row(f"{name} CPU with the branches quiet ({_QUIET_S:.0f} s)", share, "% of a core")
