@@ -11,7 +11,9 @@ the indexed ones, by uid.
 One index per order property (`rec_open_order_<property>`), created on first use by whoever
 reads (an index is a derived structure like the rest of the read model). Until Neo4j reports it
 online the general query answers. The query text names the property: it is checked against
-`_PROPERTY` first (an identifier from the schema, never a value from a request).
+`_PROPERTY` first (an identifier from the schema, never a value from a request). The same
+registry keeps the indexes on the properties of a uniqueness constraint
+(`rec_open_order_<property>__<property>`, see `strata_graph.value_seeks`).
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ from strata_graph.records import OPEN
 __all__ = ["KEPT", "OrderIndexes", "OrderedPage", "order_indexes_for", "ordered_page", "statement_for_key"]
 
 _PROPERTY: Final = re.compile(r"^v_[a-z][a-z0-9_]*$")
+# an index property: an attribute's value (`v_`) or a relationship's peers (`r_`); without `__`,
+# which joins the properties in an index name
+_INDEX_PROPERTY: Final = re.compile(r"^[vr]_(?!.*__)[a-z0-9_]+$")
 _INDEX_PREFIX: Final = "rec_open_order_"
 KEPT: Final = 4096
 _REFRESH_S: Final = 5.0
@@ -96,7 +101,14 @@ RETURN size(rows) AS nulls,
        [x IN rows[$offset..($offset + $limit)] | {uid: x.uid, kind: x.kind, attrs: x.attrs, rels: x.rels}] AS page
 """
 
-_CREATE_INDEX: Final = "CREATE INDEX %(name)s IF NOT EXISTS FOR (r:Rec) ON (r.branch, r.kind, r.to_seq, r.%(key)s)"
+_CREATE_INDEX: Final = "CREATE INDEX %(name)s IF NOT EXISTS FOR (r:Rec) ON (r.branch, r.kind, r.to_seq, %(keys)s)"
+
+
+def _create_index(keys: Sequence[str]) -> LiteralString:
+    """The statement creating the index on `keys` (checked by the caller: identifiers only)."""
+    text: LiteralString = _CREATE_INDEX % {"name": _INDEX_PREFIX + "__".join(keys),
+                                           "keys": ", ".join(f"r.{k}" for k in keys)}  # fmt: skip
+    return text
 
 
 def statement_for_key(template: str, key: str, name: str = "") -> LiteralString:
@@ -140,21 +152,25 @@ class OrderIndexes:
             keep_recent(self.counts, count_key, (int(counted_at), total), KEPT)
         return total
 
-    async def usable(self, driver: AsyncDriver, database: str, key: str) -> bool:
-        """True when `key`'s index is online; otherwise asks for it (once) and says False."""
-        if not _PROPERTY.match(key):
+    async def usable(self, driver: AsyncDriver, database: str, key: str, *more: str) -> bool:
+        """True when the index on `(branch, kind, to_seq, key, *more)` is online; otherwise asks
+        for it (once) and says False. One key is an order property; several, the properties of
+        a uniqueness constraint."""
+        keys = (key, *more)
+        if not all(_INDEX_PROPERTY.match(k) for k in keys):
             return False
-        if key in self._online:
+        name = "__".join(keys)
+        if name in self._online:
             return True
         async with self._lock:
             if time.monotonic() - self._checked_at >= _REFRESH_S:
                 records = await read_records(driver, database, _LIST_INDEXES)
                 self._online = {str(r["name"])[len(_INDEX_PREFIX) :] for r in records if r["state"] == "ONLINE"}
                 self._checked_at = time.monotonic()
-            if key not in self._online and key not in self._requested:
-                self._requested.add(key)
-                await create_schema_rule(driver, database, statement_for_key(_CREATE_INDEX, key, _INDEX_PREFIX + key))
-        return key in self._online
+            if name not in self._online and name not in self._requested:
+                self._requested.add(name)
+                await create_schema_rule(driver, database, _create_index(keys))
+        return name in self._online
 
 
 _BY_DRIVER: weakref.WeakKeyDictionary[AsyncDriver, OrderIndexes] = weakref.WeakKeyDictionary()

@@ -12,6 +12,7 @@ from neo4j import AsyncDriver
 from strata_graph import cypher
 from strata_graph.branch_pages import branch_ordered_page, branch_pages_apply
 from strata_graph.ordered_pages import OrderedPage, order_indexes_for, ordered_page
+from strata_graph.value_seeks import holders_by_seek
 from strata_graph.views import CURRENT, View
 from strata_graph.driver import read_records
 
@@ -108,6 +109,22 @@ class GraphReader:
         for r in rows:
             self._cache[r.uid] = r
         return int(row["total"]), rows
+
+    async def holders(
+        self, kinds: Sequence[str], keys: Sequence[str], tuples: Sequence[Sequence[Any]]
+    ) -> list[NodeRow] | None:
+        """The objects of `kinds` whose properties `keys` (`v_` values, `r_` one-peer lists)
+        hold one of `tuples`, read by index seeks (`strata_graph.value_seeks`); None when that
+        read does not apply: a view other than the current state of main, or no index online."""
+        if self.view.origin is not None or self.view.own_seq != CURRENT:
+            return None
+        found = await holders_by_seek(self._driver, self._database, branch=self.view.branch, kinds=kinds,
+                                      keys=keys, tuples=tuples)  # fmt: skip
+        if found is None:
+            return None
+        rows = [_row(r) for r in found]
+        self._cache.update((r.uid, r) for r in rows)
+        return rows
 
     async def _own_record_ids(self) -> list[str]:
         """The objects the branch has its own record of at its sequence: they hide the origin's."""

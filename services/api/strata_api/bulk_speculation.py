@@ -169,6 +169,9 @@ class SpeculativeReader(GraphStateReader):
     ) -> list[NodeRecord]:
         """Stored objects of `kind` holding, for each key, one of its wanted values (a superset
         of the real matches; the caller compares whole tuples)."""
+        sought = await self.stored_holders(kind, wanted)  # exact, by index seeks, where they apply
+        if sought is not None:
+            return sought
         schema = self._ctx.schema.get(kind)
         rels = {r.name for r in schema.relationships} if schema is not None else set()
         probes = [

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import msgspec
+
 from strata_graphql.runtime.filters import QueryPlan, plan_query
 from strata_graphql.runtime.reader import Filter, GraphReader, NodeRow
 from strata_graphql.runtime.shaping import concrete_kinds
@@ -12,6 +14,12 @@ from strata_mutations import NodeRecord
 from strata_schema import BranchSchema
 
 __all__ = ["GraphStateReader"]
+
+
+def _indexed_value(value: Any) -> bool:
+    """Whether the graph stores `value` as itself (`strata_graph.folding`), so an index finds it."""
+    scalar = (str, int, float, bool)
+    return isinstance(value, scalar) or (isinstance(value, list) and all(isinstance(v, scalar) for v in value))
 
 
 def _record(row: NodeRow) -> NodeRecord:
@@ -37,6 +45,9 @@ class GraphStateReader:
         kind_schema = self._schema.get(kind)
         if kind_schema is None:
             return []
+        sought = await self.stored_holders(kind, [values])
+        if sought is not None:
+            return sought
         rels = {r.name for r in kind_schema.relationships}
         filters = [
             Filter(f"r_{k}", "any_in", [v]) if k in rels else Filter(f"v_{k}", "eq", v)
@@ -44,6 +55,31 @@ class GraphStateReader:
         ]
         _, rows = await self._reader.page(concrete_kinds(self._schema, kind), filters=filters)
         return [_record(r) for r in rows]
+
+    async def stored_holders(self, kind: str, wanted: Sequence[Mapping[str, Any]]) -> list[NodeRecord] | None:
+        """The stored objects of `kind` (a generic: its node kinds) holding one of the `wanted`
+        value sets (each: field -> an attribute's value or a peer's id, the same fields in
+        each), read by index seeks; None when those do not apply (see `GraphReader.holders`,
+        and a field that is not one value: a relationship of cardinality many, a value that
+        is not a scalar or a list of scalars)."""
+        kind_schema = self._schema.get(kind)
+        if kind_schema is None or not wanted:
+            return None
+        names = sorted(wanted[0])
+        keys: list[str] = []
+        for name in names:
+            rel = kind_schema.relationship(name)
+            if rel is not None and rel.cardinality != "one":
+                return None
+            keys.append(f"r_{name}" if rel is not None else f"v_{name}")
+        tuples: dict[bytes, list[Any]] = {}
+        for values in wanted:
+            row = [[values[n]] if k.startswith("r_") else values[n] for n, k in zip(names, keys, strict=True)]
+            if not all(_indexed_value(v) for v in row):
+                return None
+            tuples[msgspec.json.encode(row)] = row
+        rows = await self._reader.holders(concrete_kinds(self._schema, kind), keys, list(tuples.values()))
+        return None if rows is None else [_record(r) for r in rows]
 
     async def _first(self, kind: str, plan: QueryPlan) -> NodeRecord | None:
         if plan.empty:

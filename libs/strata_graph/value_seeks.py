@@ -1,0 +1,63 @@
+"""Which current objects hold given values, read by index seeks: the cost follows the values
+asked, not the size of the kind.
+
+A uniqueness check asks whether a stored object already holds a tuple of values (an interface's
+device and name, an address and its namespace). The general filtered read (`cypher.LIST_RECORDS`)
+and the bulk path's `cypher.HOLDERS_OF_VALUES` test every record of the kinds: at 100,000
+objects each check read ~96,000 interfaces, and one check's value alone (a name such as
+`Ethernet1`) matches thousands of them. A range index on `(branch, kind, to_seq, <keys>)` finds
+the holders of each tuple directly.
+
+Only the current state of a branch's own records is in such an index (`to_seq` open), so the
+caller asks only for a view of the current state of a branch without an origin (main), and
+only with single values: an attribute's value, or the one peer of a relationship of
+cardinality one, which a record stores as a one-element list. Until Neo4j reports the index
+online (it is created on first use, `OrderIndexes.usable`), `holders_by_seek` answers None and
+the caller reads the general way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Final, LiteralString
+
+from neo4j import AsyncDriver, Record
+
+from strata_graph.driver import read_records
+from strata_graph.ordered_pages import order_indexes_for
+from strata_graph.records import OPEN
+
+__all__ = ["holders_by_seek"]
+
+_HOLDERS: Final = """
+UNWIND $kinds AS kind
+UNWIND $tuples AS t
+MATCH (r:Rec {branch: $branch, kind: kind, to_seq: $open})
+USING INDEX r:Rec(branch, kind, to_seq, %(keys)s)
+WHERE %(equal)s AND r.deleted = false
+RETURN collect({uid: r.uid, kind: r.kind, attrs: r.attrs, rels: r.rels}) AS rows
+"""
+
+
+def _statement(keys: Sequence[str]) -> LiteralString:
+    """`_HOLDERS` for `keys` (identifiers `OrderIndexes.usable` accepted, never request values)."""
+    equal = " AND ".join(f"r.{k} = t[{i}]" for i, k in enumerate(keys))
+    text: LiteralString = _HOLDERS % {"keys": ", ".join(keys), "equal": equal}
+    return text
+
+
+async def holders_by_seek(
+    driver: AsyncDriver, database: str, *, branch: str, kinds: Sequence[str], keys: Sequence[str],
+    tuples: Sequence[Sequence[Any]],
+) -> list[Record] | None:
+    """The current objects of `kinds` on `branch` whose properties `keys` hold one of `tuples`
+    (each in the order of `keys`), as rows of uid, kind, attrs and rels; None while the index
+    on `keys` is not online (or `keys` are not index properties)."""
+    if not keys or not await order_indexes_for(driver).usable(driver, database, *keys):
+        return None
+    if not tuples or not kinds:
+        return []
+    records = await read_records(driver, database, _statement(keys), branch=branch, kinds=list(kinds),
+                                 tuples=[list(t) for t in tuples], open=OPEN)  # fmt: skip
+    rows: list[Record] = records[0]["rows"]
+    return rows
