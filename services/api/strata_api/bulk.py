@@ -38,7 +38,10 @@ from strata_api.idempotency import committed_seq, events_of_commit
 from strata_api.bulk_speculation import SpeculativeReader, holds_values, needs_exact_reads
 from strata_mutations import MutationError, NodeEvent, NodeRecord, decide_create
 
-__all__ = ["BulkCreates", "OverlayReader", "is_bulk_create", "lay_over", "root_operation", "selects_object", "split_document"]
+__all__ = [
+    "BulkCreates", "OverlayReader", "is_bulk_create", "lay_over", "ok_only_answer", "root_operation", "selects_object",
+    "split_document",
+]
 
 _PREFETCH = 2000  # ids per read when pass 2 loads the created objects
 
@@ -66,6 +69,24 @@ def selects_object(document: DocumentNode) -> bool:
             if not isinstance(selection, FieldNode) or selection.name.value == "object":
                 return True
     return False
+
+
+def ok_only_answer(document: DocumentNode) -> dict[str, Any] | None:
+    """The answer of an accepted bulk document whose creates each select `ok` and nothing else
+    (what most bulk clients ask), built without executing the document again: pass 2 through
+    graphql-core coerced every argument a second time, ~a fifth of a 1,000-create request's CPU.
+    None when any create selects more, or carries a directive (pass 2 then answers)."""
+    data: dict[str, Any] = {}
+    for field in root_operation(document).selection_set.selections:
+        if not isinstance(field, FieldNode) or field.directives or field.selection_set is None:
+            return None
+        answer: dict[str, Any] = {}
+        for selection in field.selection_set.selections:
+            if not isinstance(selection, FieldNode) or selection.directives or selection.name.value != "ok":
+                return None
+            answer[(selection.alias or selection.name).value] = True
+        data[(field.alias or field.name).value] = answer
+    return data
 
 
 async def lay_over(ctx: GraphQLContext, pending: dict[str, NodeRecord], events: Sequence[NodeEvent]) -> None:

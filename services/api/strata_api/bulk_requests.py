@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 from graphql import DocumentNode, ExecutionResult, GraphQLError, GraphQLSchema, parse
 from graphql.error import GraphQLSyntaxError
 
-from strata_api.bulk import BulkCreates, is_bulk_create, root_operation, selects_object, split_document
+from strata_api.bulk import BulkCreates, is_bulk_create, ok_only_answer, root_operation, selects_object, split_document
 from strata_api.bulk_references import referenced_ids
 from strata_api.idempotency import committed_seq, mutation_id_for
 from strata_api.resources import Resources
@@ -31,6 +31,7 @@ _LARGE = 20_000  # characters: a document this long is parsed and validated apar
 
 class _Run(NamedTuple):
     parts: list[DocumentNode]
+    ok_only: dict[str, Any] | None  # the answer once accepted, when every create selects `ok` alone
     fields: int  # the document's creates
     variables: dict[str, Any] | None
     answers_objects: bool
@@ -51,7 +52,8 @@ async def run_bulk_request(
     if document is None:
         return None
     mutation_id = mutation_id_for(ctx.actor, idempotency_key, "bulk.create", 0) if idempotency_key and ctx.actor else None
-    run = _Run(split_document(document, _PART), len(root_operation(document).selection_set.selections), variables,
+    run = _Run(split_document(document, _PART), ok_only_answer(document),
+               len(root_operation(document).selection_set.selections), variables,
                selects_object(document), referenced_ids(document, ctx.schema, variables), mutation_id)  # fmt: skip
     result, appended = await _execute(resources, ctx, run, operation)
     if not appended and result.errors:
@@ -107,6 +109,8 @@ async def _execute(
             except ConcurrencyConflict:
                 ctx.reader.forget()
                 continue
+        if run.ok_only is not None:
+            return ExecutionResult(data=run.ok_only), True
         data: dict[str, Any] = {}
         errors: list[GraphQLError] = []
         for part in parts:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from graphql import OperationDefinitionNode, parse, print_ast
 
-from strata_api.bulk import selects_object, split_document
+from strata_api.bulk import ok_only_answer, selects_object, split_document
 
 
 def test_parts_keep_order_fragments_and_only_their_variables() -> None:
@@ -36,3 +36,17 @@ def test_created_objects_are_read_back_only_when_a_create_asks_for_them() -> Non
     assert selects('mutation { a: TagCreate(data: {}) { ok } b: TagCreate(data: {}) { ok object { id } } }')
     assert selects("mutation { a: TagCreate(data: {}) { ...out } } fragment out on TagCreate { ok }")
     assert selects("mutation { a: TagCreate(data: {}) { ... on TagCreate { object { id } } } }")
+
+
+def test_a_document_of_ok_alone_is_answered_without_executing_it_again() -> None:
+    def answer(text: str) -> object:
+        return ok_only_answer(parse(text))
+
+    assert answer('mutation { a: TagCreate(data: {name: {value: "x"}}) { ok } TagCreate(data: {}) { done: ok ok } }') == {
+        "a": {"ok": True}, "TagCreate": {"done": True, "ok": True},
+    }  # fmt: skip
+    assert answer("mutation { a: TagCreate(data: {}) { ok } b: TagCreate(data: {}) { ok object { id } } }") is None
+    assert answer("mutation { a: TagCreate(data: {}) { ok __typename } }") is None
+    assert answer("mutation { a: TagCreate(data: {}) { ...out } } fragment out on TagCreate { ok }") is None
+    assert answer("mutation { a: TagCreate(data: {}) { ok @skip(if: true) } }") is None
+    assert answer("mutation { a: TagCreate(data: {}) @include(if: false) { ok } }") is None
