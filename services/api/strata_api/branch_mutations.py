@@ -41,7 +41,7 @@ async def run_branch_mutation(resources: Resources, ctx: GraphQLContext, field: 
         return {"ok": True, "object": created, "task": {"id": mutation_id}}
     if field == "BranchDelete":
         seq = await resources.branch_service.delete(name, actor=ctx.actor)
-        await resources.wait_projected("main", seq)
+        await resources.wait_projected("main", seq, appended=True)
         return {"ok": True}
     ref = await resources.branches.resolve(name)
     schema = await resources.schemas.current(ref)
@@ -57,10 +57,10 @@ async def run_branch_mutation(resources: Resources, ctx: GraphQLContext, field: 
     if field == "BranchMerge":
         main_schema = await resources.schemas.current(await resources.branches.resolve("main"))
         seq = await resources.merges.merge(ref, schema, main_schema, merged_seq=ref.merged_seq, actor=ctx.actor)
-        await resources.wait_projected("main", seq)
+        await resources.wait_projected("main", seq, appended=True)
         return {"ok": True, "object": await _branch_object(resources, name)}
     if field == "BranchRebase":
         seq = await resources.merges.rebase(ref, schema, actor=ctx.actor)
-        await resources.wait_projected(ref.id, seq)
+        await resources.wait_projected(ref.id, seq, appended=True)
         return {"ok": True, "object": await _branch_object(resources, name)}
     raise ValidationFailed(f"{field} is not supported")

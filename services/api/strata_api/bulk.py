@@ -197,7 +197,7 @@ class BulkCreates:
         # raises ConcurrencyConflict when the head moved since the decisions: the caller decides again
         result = await store.append(ctx.branch_id, pending, expected_head=self._head, actor=ctx.actor,
                                     operation=f"bulk.create({len(self._ids)})", mutation_id=self._mutation_id)  # fmt: skip
-        await self._resources.wait_projected(ctx.branch_id, result.head_seq)
+        await self._resources.wait_projected(ctx.branch_id, result.head_seq, appended=True)
         if result.duplicate:  # the same key's batch was stored meanwhile: answer with its objects
             stored = await committed_seq(self._resources, ctx.branch_id, self._mutation_id or "")
             if stored is not None:

@@ -108,7 +108,7 @@ class ApiMutations:
                 )
             except ConcurrencyConflict:
                 continue
-            await self._resources.wait_projected(ctx.branch_id, result.head_seq)
+            await self._resources.wait_projected(ctx.branch_id, result.head_seq, appended=True)
             ctx.reader.forget()
             if result.duplicate:  # the same key's mutation was stored meanwhile: answer from it
                 seq = await committed_seq(self._resources, ctx.branch_id, mutation_id)

@@ -125,9 +125,10 @@ class Resources:
         view = msgspec.structs.replace(ref.current_view(), agnostic=agnostic_kinds(schema))
         return GraphDataProbe(self._sync_driver, self.settings.neo4j_database, view, concrete_kinds_of(schema))
 
-    async def wait_projected(self, branch_id: str, seq: int) -> None:
+    async def wait_projected(self, branch_id: str, seq: int, *, appended: bool = False) -> None:
+        """Read-your-writes; `appended`: the caller has just appended `seq` (see `ProjectionWaiter.wait`)."""
         waiter: ProjectionWaiter = self._services["waiter"]
-        await waiter.wait(branch_id, seq, self.settings.read_your_writes_timeout_s)
+        await waiter.wait(branch_id, seq, self.settings.read_your_writes_timeout_s, appended=appended)
 
     def warm_graphql_schema(self, schema: BranchSchema) -> None:
         """Build `schema`'s GraphQL schema in a thread now (0.8 s for the base schemas), so the

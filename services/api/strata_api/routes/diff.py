@@ -40,7 +40,7 @@ async def resolve_conflict(request: Request[Any, Any, Any], state: State, confli
         ref.id, [PendingEvent(resources.names.branch_event_subject(ref.id), event)],
         expected_head=None, actor=actor_of(request), operation="conflict.resolve",
     )  # fmt: skip
-    await resources.wait_projected(ref.id, result.head_seq)
+    await resources.wait_projected(ref.id, result.head_seq, appended=True)
     return {"ok": True, "conflict_id": conflict_id, "keep": keep}
 
 

@@ -84,7 +84,7 @@ async def load_schema(request: Request[Any, Any, Any], state: State, branch: str
         actor=actor_of(request),
     )
     if result.changed:
-        await resources.wait_projected(branch_id, result.head_seq)
+        await resources.wait_projected(branch_id, result.head_seq, appended=True)
         resources.warm_graphql_schema(await resources.schemas.current(ref))
     return {"hash": result.hash, "previous_hash": result.previous_hash, "warnings": result.warnings}
 
