@@ -22,10 +22,13 @@ async def test_the_import_scenario_prints_one_json_figure_per_line(
 ) -> None:
     report = Report(as_json=True)
     with scenario(report, "import"):
-        await bench_import(settings.nats_url, settings.neo4j_uri, totals=[40], per_request=[1, 20], single_cap=3)
-    lines = [line for line in capsys.readouterr().out.splitlines() if line.strip()]
+        await bench_import(settings.nats_url, settings.neo4j_uri, totals=[40], per_request=[1, 20], single_cap=3,
+                           warm_up=20)  # fmt: skip
+    captured = capsys.readouterr()
+    assert "warm-up, not measured: 18 objects at 1,000 per request, then 2 one per request" in captured.err
+    lines = [line for line in captured.out.splitlines() if line.strip()]
     figures = [json.loads(line) for line in lines]
-    assert len(figures) == 10  # five figures for each of the two request sizes
+    assert len(figures) == 10  # five figures for each of the two request sizes, none from the warm-up
     assert all(set(f) == FIELDS and f["scenario"] == "import" for f in figures)
     rates = [f for f in figures if f["unit"] == "obj/s"]
     assert [f["size"] for f in rates] == [3, 40]

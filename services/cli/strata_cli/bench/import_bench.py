@@ -12,7 +12,7 @@ from neo4j import AsyncDriver
 
 from strata_cli.bench.api_harness import TOKEN_HEADERS, strata_with_base_schemas
 from strata_cli.bench.dataset import generate, mutation_document
-from strata_cli.bench.figures import percentile, record
+from strata_cli.bench.figures import percentile, print_title, record
 from strata_cli.bench.floors import mutations_of, raw_publish_seconds, raw_unwind_seconds
 from strata_graph.driver import open_driver_at
 from strata_graph.maintenance import wipe_graph
@@ -54,11 +54,29 @@ async def _case(nats_url: str, driver: AsyncDriver, neo4j_uri: str, total: int, 
     record(f"floor, {label}: raw UNWIND write of their rows", events / unwind_s, "events/s", size=total)
 
 
-async def bench_import(nats_url: str, neo4j_uri: str, *, totals: list[int], per_request: list[int], single_cap: int) -> None:
+async def _warm_up(nats_url: str, driver: AsyncDriver, neo4j_uri: str, *, total: int, singles: int) -> None:
+    """The same work once, not measured: a Neo4j just started compiles its hot code and the
+    plans of each statement while it runs, and the first cases paid for it (on a fresh
+    server, Neo4j spent 45-60 ms of CPU per single create for the first few hundred, ~6 ms
+    once warm). Also warms the API's and the projector's caches of a fresh process."""
+    print_title(f"warm-up, not measured: {total:,} objects at 1,000 per request, then {singles:,} one per request")
+    await wipe_graph(driver, "neo4j")
+    async with strata_with_base_schemas(nats_url, neo4j_uri) as (client, _):
+        objects = generate(total + singles)
+        await import_objects(client, objects[:total], 1000)
+        await import_objects(client, objects[total:], 1)
+
+
+async def bench_import(
+    nats_url: str, neo4j_uri: str, *, totals: list[int], per_request: list[int], single_cap: int, warm_up: int = 0,
+) -> None:
     """Every total with every request size; one object per request is capped at `single_cap`
-    objects (a request each: the larger totals add nothing but time)."""
+    objects (a request each: the larger totals add nothing but time). `warm_up` objects are
+    created first and not measured (a tenth of them one per request)."""
     driver = open_driver_at(neo4j_uri)
     try:
+        if warm_up:
+            await _warm_up(nats_url, driver, neo4j_uri, total=warm_up - warm_up // 10, singles=warm_up // 10)
         for per in per_request:
             for total in sorted({min(t, single_cap) if per == 1 else t for t in totals}):
                 await _case(nats_url, driver, neo4j_uri, total, per)

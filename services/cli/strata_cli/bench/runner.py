@@ -36,7 +36,8 @@ def _store(s: BenchServers, quick: bool) -> Coroutine[Any, Any, None]:
 
 def _import(s: BenchServers, quick: bool) -> Coroutine[Any, Any, None]:
     return bench_import(s.nats_url, _neo4j(s), totals=[1_000] if quick else [1_000, 10_000, 100_000],
-                        per_request=[1, 100, 1_000], single_cap=100 if quick else 1_000)  # fmt: skip
+                        per_request=[1, 100, 1_000], single_cap=100 if quick else 1_000,
+                        warm_up=200 if quick else 5_000)  # fmt: skip
 
 
 def _list(s: BenchServers, quick: bool) -> Coroutine[Any, Any, None]:
