@@ -13,7 +13,9 @@ __all__ = ["GraphQLContext", "MutationPort"]
 class MutationPort(Protocol):
     """Executes one root mutation field; implemented by the API over the event store."""
 
-    async def execute(self, ctx: GraphQLContext, field: str, args: dict[str, Any]) -> Any: ...
+    async def execute(self, ctx: GraphQLContext, field: str, args: dict[str, Any], *, answer_object: bool = True) -> Any:
+        """`answer_object`: whether the field's selection may read `object` (or a pool's `node`); else
+        the object is not read back."""
 
 
 class GraphQLContext:

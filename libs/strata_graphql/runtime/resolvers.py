@@ -9,10 +9,10 @@ values from the same functions in `field_values.py`.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from graphql import GraphQLAbstractType, GraphQLResolveInfo
+from graphql import FieldNode, GraphQLAbstractType, GraphQLResolveInfo
 
 from strata_graphql.runtime.context import GraphQLContext
 from strata_graphql.runtime.field_values import (
@@ -51,7 +51,7 @@ def resolve_field(parent: Any, info: GraphQLResolveInfo[Any], **args: Any) -> An
     if parent_type == "Mutation":
         if ctx.mutations is None:
             raise PermissionError("mutations are not available on this endpoint")
-        return ctx.mutations.execute(ctx, field, args)
+        return ctx.mutations.execute(ctx, field, args, answer_object=_may_select(info.field_nodes, ("object", "node")))
     value = parent.get(field) if isinstance(parent, dict) else getattr(parent, field, None)
     if isinstance(value, RelPeers):
         return settle(ctx, lambda lookup: relationship_value(ctx, value, args, lookup))
@@ -62,6 +62,15 @@ def resolve_field(parent: Any, info: GraphQLResolveInfo[Any], **args: Any) -> An
     if value is None and is_empty_page_type(info.return_type):
         return empty_page()
     return value
+
+
+def _may_select(nodes: Sequence[FieldNode], names: tuple[str, ...]) -> bool:
+    """Whether the selection of `nodes` may read one of their fields `names` (the object a
+    mutation answers with; a pool's `node`); a fragment may: assumed so."""
+    return any(
+        not isinstance(selection, FieldNode) or selection.name.value in names
+        for node in nodes for selection in (node.selection_set.selections if node.selection_set else ())
+    )  # fmt: skip
 
 
 async def settle(ctx: GraphQLContext, compute: Callable[[RowLookup], T]) -> T:

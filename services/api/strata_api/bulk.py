@@ -144,7 +144,9 @@ class BulkCreates:
         self._reader: SpeculativeReader | None = None
         self._answered = 0
 
-    async def execute(self, ctx: GraphQLContext, field: str, args: dict[str, Any]) -> Any:
+    async def execute(self, ctx: GraphQLContext, field: str, args: dict[str, Any], *, answer_object: bool = True) -> Any:
+        """One create of the document (`answer_object` is decided for the whole document:
+        `answers_objects`)."""
         if ctx.actor is None:
             raise AuthRequired("Authentication is required to perform this operation")
         if self._replaying:

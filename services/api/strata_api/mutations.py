@@ -51,13 +51,15 @@ class ApiMutations:
             branch_name="main", branch_id="main", actor=ctx.actor, mutations=ctx.mutations, roots=ctx.roots,
         )  # fmt: skip
 
-    async def execute(self, ctx: GraphQLContext, field: str, args: dict[str, Any]) -> Any:
-        """Run one root mutation; counted in strata_mutations_total by field and outcome."""
+    async def execute(self, ctx: GraphQLContext, field: str, args: dict[str, Any], *, answer_object: bool = True) -> Any:
+        """Run one root mutation; counted in strata_mutations_total by field and outcome.
+        `answer_object`: whether the field selects `object` (else it is not read back: a Neo4j
+        read and the shaping, for a create that asks `ok` alone)."""
         outcome = "error"
         with _tracer.start_as_current_span(f"mutation {field}") as span:
             span.set_attribute("strata.branch_id", ctx.branch_id)
             try:
-                answer = await self._execute(ctx, field, args)
+                answer = await self._execute(ctx, field, args, answer_object)
                 outcome = "ok"
                 return answer
             except StrataError as exc:
@@ -67,7 +69,7 @@ class ApiMutations:
                 span.set_attribute("strata.outcome", outcome)
                 MUTATIONS.labels(operation=field, outcome=outcome).inc()
 
-    async def _execute(self, ctx: GraphQLContext, field: str, args: dict[str, Any]) -> Any:
+    async def _execute(self, ctx: GraphQLContext, field: str, args: dict[str, Any], answer_object: bool) -> Any:
         if ctx.actor is None:
             raise AuthRequired("Authentication is required to perform this operation")
         if field in BRANCH_MUTATIONS:
@@ -75,13 +77,15 @@ class ApiMutations:
         self._calls += 1
         mutation_id = mutation_id_for(ctx.actor, self._key, field, self._calls) if self._key else uuid.uuid4().hex
         try:
-            return await self._decide_and_append(self._target(ctx, field), field, args, mutation_id)
+            return await self._decide_and_append(self._target(ctx, field), field, args, mutation_id, answer_object)
         except (nats.errors.Error, neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError) as exc:
             # the store or the graph is down or restarting: say so; the client may retry (with
             # an Idempotency-Key, a retry of a mutation that was in fact stored is not applied twice)
             raise StoreUnavailable(f"{field}: the event store or the graph is unavailable, retry later ({type(exc).__name__})") from exc
 
-    async def _decide_and_append(self, ctx: GraphQLContext, field: str, args: dict[str, Any], mutation_id: str) -> Any:
+    async def _decide_and_append(
+        self, ctx: GraphQLContext, field: str, args: dict[str, Any], mutation_id: str, answer_object: bool
+    ) -> Any:
         from strata_api.mutation_dispatch import dispatch  # the table of root mutation fields
 
         for _ in range(_ATTEMPTS):
@@ -93,7 +97,7 @@ class ApiMutations:
                 return await self._replay(ctx, field, seq)
             decision = await dispatch(ctx, field, args)
             if not decision.events:
-                row = await ctx.reader.get(decision.object_id) if decision.object_id else None
+                row = await ctx.reader.get(decision.object_id) if decision.object_id and answer_object else None
                 return decision.payload((await shape_rows(ctx, [row]))[0] if row else None)
             names = self._resources.names
             pending = [PendingEvent(names.node_subject(ctx.branch_id, e.node_id), e) for e in decision.events]
@@ -115,7 +119,7 @@ class ApiMutations:
                 if seq is not None:
                     return await self._replay(ctx, field, seq)
             shaped = None
-            if decision.object_id:
+            if decision.object_id and answer_object:
                 row = await ctx.reader.get(decision.object_id)
                 shaped = (await shape_rows(ctx, [row]))[0] if row else {"id": decision.object_id}
             return decision.payload(shaped)
