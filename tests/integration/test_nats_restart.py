@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import signal
 import uuid
 from pathlib import Path
@@ -13,10 +12,8 @@ import pytest
 
 from strata_core.errors import StrataError
 from strata_events import AttributeValue, NodeCreated
-from strata_eventstore import EventStore, StreamNames
 from strata_eventstore.records import PendingEvent
-from strata_stack.nats_runtime import start_nats, stop_process, wait_for_nats
-from tests.conftest import own_nats_config
+from tests.private_nats import PrivateNats
 
 pytestmark = pytest.mark.integration
 
@@ -25,13 +22,9 @@ pytestmark = pytest.mark.integration
 async def test_acknowledged_mutations_survive_a_nats_restart(
     tmp_path: Path, stop_signal: signal.Signals
 ) -> None:
-    config = own_nats_config(tmp_path / "store")
-    proc = start_nats(config, tmp_path / "nats.log")
-    wait_for_nats(config)
-    nc = await nats.connect(config.url, max_reconnect_attempts=-1, reconnect_time_wait=0.1)
-    names = StreamNames(prefix="RESTART")
-    store = EventStore(nc, names)
-    await store.ensure_branch_stream("main")
+    server = PrivateNats(tmp_path, "RESTART")
+    store = await server.connect(reconnect_wait_s=0.1)
+    names = server.names
     acked: list[str] = []
     stop = asyncio.Event()
 
@@ -52,20 +45,14 @@ async def test_acknowledged_mutations_survive_a_nats_restart(
     try:
         await asyncio.sleep(1.0)
         before = len(acked)
-        proc.send_signal(stop_signal)
-        proc.wait(30)
-        await asyncio.sleep(0.5)
-        proc = start_nats(config, tmp_path / "nats.log")
-        wait_for_nats(config)
+        await server.restart(0.5, stop_signal)
         await asyncio.sleep(1.5)
-    finally:
         stop.set()
         await task
-    assert before > 0 and len(acked) > before, "writes went on across the restart"
-    stored = [e.mutation_id for e in await store.read_range("main") if e.subject.endswith(".head")]
+        assert before > 0 and len(acked) > before, "writes went on across the restart"
+        stored = [e.mutation_id for e in await store.read_range("main") if e.subject.endswith(".head")]
+    finally:
+        await server.close(stop, task)
     missing = set(acked) - set(stored)
     assert not missing, f"{len(missing)} acknowledged mutations lost"
     assert len(stored) == len(set(stored)), "a mutation was stored twice"
-    await nc.close()
-    with contextlib.suppress(Exception):
-        stop_process(proc)

@@ -5,8 +5,6 @@ vain for its projection)."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import signal
 import uuid
 from pathlib import Path
 
@@ -22,8 +20,7 @@ from strata_graph.projection import GraphProjection
 from strata_projection.dead_letters import DeadLetters
 from strata_projection.stream_worker import StreamWorker, WorkerOptions
 from strata_projection.supervisor import ProjectorSupervisor
-from strata_stack.nats_runtime import start_nats, stop_process, wait_for_nats
-from tests.conftest import own_nats_config
+from tests.private_nats import PrivateNats
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(400)]
 
@@ -54,45 +51,13 @@ async def _projected(driver: AsyncDriver, uid: str, timeout: float = 60) -> bool
     return False
 
 
-class _PrivateNats:
-    """A NATS server of the test's own, which it may kill and start again, and a store on it."""
-
-    def __init__(self, tmp_path: Path, prefix: str) -> None:
-        self.config = own_nats_config(tmp_path / "store")
-        self.log = tmp_path / "nats.log"
-        self.proc = start_nats(self.config, self.log)
-        wait_for_nats(self.config)
-        self.names = StreamNames(prefix=prefix)
-
-    async def connect(self) -> EventStore:
-        self.nc = await nats.connect(self.config.url, max_reconnect_attempts=-1, reconnect_time_wait=0.2)
-        self.store = EventStore(self.nc, self.names)
-        await self.store.ensure_branch_stream("main")
-        return self.store
-
-    async def restart(self, outage_s: float) -> None:
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(30)
-        await asyncio.sleep(outage_s)
-        self.proc = start_nats(self.config, self.log)
-        wait_for_nats(self.config)
-
-    async def close(self, stop: asyncio.Event, task: asyncio.Task[None]) -> None:
-        stop.set()
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(task, timeout=30)
-        await self.nc.close()
-        with contextlib.suppress(Exception):
-            stop_process(self.proc)
-
-
 async def test_a_quiet_worker_pulls_again_when_nats_comes_back_not_when_its_wait_ends(
     tmp_path: Path, neo4j_driver: AsyncDriver
 ) -> None:
     """A caught-up worker's pull waits long (`idle_wait_s`); the server held that request on a
     connection that died with it, so the worker must ask again once reconnected, not wait out
     its 300 s."""
-    server = _PrivateNats(tmp_path, "QUIET")
+    server = PrivateNats(tmp_path, "QUIET")
     store = await server.connect()
     worker = StreamWorker(server.nc, server.names, GraphProjection(neo4j_driver, "neo4j"),
                           DeadLetters(server.nc.jetstream(), server.names), "main",
@@ -113,7 +78,7 @@ async def test_a_quiet_worker_pulls_again_when_nats_comes_back_not_when_its_wait
 async def test_the_supervisor_goes_on_projecting_after_a_nats_outage(
     tmp_path: Path, neo4j_driver: AsyncDriver
 ) -> None:
-    server = _PrivateNats(tmp_path, "OUTAGE")
+    server = PrivateNats(tmp_path, "OUTAGE")
     store = await server.connect()
     supervisor = ProjectorSupervisor(server.nc, store, GraphProjection(neo4j_driver, "neo4j"),
                                      DeadLetters(server.nc.jetstream(), server.names), WorkerOptions(),
