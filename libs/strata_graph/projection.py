@@ -75,18 +75,25 @@ class GraphProjection:
         """Apply `batches` (in stream order) in one transaction; returns the new checkpoint."""
 
         async def work(tx: AsyncManagedTransaction) -> int:
-            result = await tx.run(cypher.GET_CHECKPOINT_AND_FORK, stream=stream, branch=branch_id)
+            prefetched: list[Any] | None = None
+            if branch_id == "main":  # the records it updates are read with the checkpoint
+                result = await tx.run(cypher.GET_CHECKPOINT_AND_RECORDS, stream=stream, branch=branch_id,
+                                      uids=_updated_uids(batches), open=OPEN)  # fmt: skip
+            else:
+                result = await tx.run(cypher.GET_CHECKPOINT_AND_FORK, stream=stream, branch=branch_id)
             row = await result.single()
             assert row is not None  # OPTIONAL MATCH: always one row
             checkpoint = int(row["seq"] or 0)
             fresh = [b for b in batches if b.last_seq > checkpoint]
             if not fresh:
                 return checkpoint
-            fork = None if branch_id == "main" else _Fork(
-                known=bool(row["known"]), origin=row["origin"], fork_seq=int(row["fork_seq"] or 0),
-                origin_seq=int(row["origin_seq"] or 0),
-            )  # fmt: skip
-            writes = await _apply_batches(tx, branch_id, fresh, fork)
+            if branch_id == "main":
+                fork = None
+                prefetched = list(row["rows"])
+            else:
+                fork = _Fork(known=bool(row["known"]), origin=row["origin"], fork_seq=int(row["fork_seq"] or 0),
+                             origin_seq=int(row["origin_seq"] or 0))  # fmt: skip
+            writes = await _apply_batches(tx, branch_id, fresh, fork, prefetched)
             new_checkpoint = fresh[-1].last_seq
             await tx.run(
                 cypher.WRITE_VERSIONS, closes=writes.closes, rows=writes.rows, commits=writes.commits,
@@ -118,9 +125,20 @@ class _Fork(msgspec.Struct):
     origin_seq: int
 
 
+def _updated_uids(batches: Sequence[ProjectionBatch]) -> list[str]:
+    """Every object a node event of `batches` updates or deletes: a superset of those whose
+    current record the versions need (whichever batches turn out to be new)."""
+    return list(dict.fromkeys(
+        stored.event.node_id for batch in batches for stored in batch.events
+        if isinstance(stored.event, (NodeUpdated, NodeDeleted))
+    ))  # fmt: skip
+
+
 async def _apply_batches(
-    tx: AsyncManagedTransaction, branch_id: str, batches: Sequence[ProjectionBatch], fork: _Fork | None
+    tx: AsyncManagedTransaction, branch_id: str, batches: Sequence[ProjectionBatch], fork: _Fork | None,
+    prefetched: list[Any] | None = None,
 ) -> _VersionWrites:
+    """`prefetched`: rows of `FETCH_CURRENT_RECORDS` already read for these batches (main)."""
     node_changes: list[tuple[int, NodeEvent]] = []
     writes = _VersionWrites()
     commits = writes.commits
@@ -183,15 +201,17 @@ async def _apply_batches(
                         body=_json.encode(event.schema).decode(),
                     )
     if node_changes:
-        versions = await _node_versions(tx, branch_id, node_changes, fork)
+        versions = await _node_versions(tx, branch_id, node_changes, fork, prefetched)
         writes.closes, writes.rows = versions.closes, versions.rows
     return writes
 
 
 async def _node_versions(
-    tx: AsyncManagedTransaction, branch_id: str, changes: list[tuple[int, NodeEvent]], fork: _Fork | None
+    tx: AsyncManagedTransaction, branch_id: str, changes: list[tuple[int, NodeEvent]], fork: _Fork | None,
+    prefetched: list[Any] | None = None,
 ) -> _VersionWrites:
-    """The versions `changes` close and create (read from the graph, not written yet)."""
+    """The versions `changes` close and create (read from the graph, not written yet), from
+    the `prefetched` current records when they cover every object read."""
     origin: str | None = None
     fork_seq = 0
     if fork is not None:
@@ -207,13 +227,17 @@ async def _node_versions(
     uids = [uid for uid, event in first_change.items() if not isinstance(event, NodeCreated)]
     current: dict[str, RecordState | None] = {}
     owned: set[str] = set()
-    record = None
-    if uids:  # objects created by these changes only: nothing to read
+    rows: list[Any] = []
+    wanted = set(uids)
+    if prefetched is not None and wanted <= {r[0] for r in prefetched}:
+        rows = [r for r in prefetched if r[0] in wanted]
+    elif uids:  # objects created by these changes only: nothing to read
         result = await tx.run(
             cypher.FETCH_CURRENT_RECORDS, uids=uids, branch=branch_id, origin=origin, fork_seq=fork_seq, open=OPEN
         )
         record = await result.single()
-    for uid, is_owned, kind, deleted, attrs, rels in record["rows"] if record else ():
+        rows = list(record["rows"]) if record else []
+    for uid, is_owned, kind, deleted, attrs, rels in rows:
         if is_owned:
             owned.add(uid)
         if kind is None:

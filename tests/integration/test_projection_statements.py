@@ -1,0 +1,64 @@
+"""A projector transaction on main reads its checkpoint and the records it updates in one
+statement: an update costs two statements (read, write), and folds as before; a batch
+already applied writes nothing."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import msgspec
+import pytest
+from neo4j import AsyncDriver, AsyncManagedTransaction
+
+from strata_events import AttributeValue, MutationCommitted, NodeCreated, NodeUpdated
+from strata_eventstore.records import StoredEvent
+from strata_graph.driver import read_records
+from strata_graph.projection import GraphProjection, ProjectionBatch
+
+pytestmark = pytest.mark.integration
+
+_OPEN_AND_CLOSED = """
+MATCH (r:Rec {uid: $uid, branch: 'main'})
+RETURN r.from_seq AS from_seq, r.to_seq AS to_seq, r.attrs AS attrs ORDER BY r.from_seq
+"""
+
+
+def _batch(seq: int, *events: Any) -> ProjectionBatch:
+    now = datetime.now(UTC)
+    stored = [StoredEvent(seq=seq - len(events) + i, subject="s", event=e, time=now) for i, e in enumerate(events)]
+    head = StoredEvent(seq=seq, subject="h", event=MutationCommitted(mutation_id=uuid.uuid4().hex, event_count=len(events)),
+                       time=now)  # fmt: skip
+    return ProjectionBatch(last_seq=seq, events=(*stored, head))
+
+
+async def test_an_update_on_main_is_two_statements_and_folds_as_before(
+    neo4j_driver: AsyncDriver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    projection = GraphProjection(neo4j_driver, "neo4j")
+    await projection.ensure_schema()
+    stream = f"S{uuid.uuid4().hex[:8]}"
+    uid = uuid.uuid4().hex
+    created = NodeCreated(node_id=uid, kind="TestingThing", attributes={"name": AttributeValue(value="a")})
+    assert await projection.apply(stream, "main", [_batch(2, created)]) == 2
+
+    statements: list[str] = []
+    run = AsyncManagedTransaction.run
+
+    async def counting_run(self: AsyncManagedTransaction, query: Any, *args: Any, **kwargs: Any) -> Any:
+        statements.append(str(query))
+        return await run(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(AsyncManagedTransaction, "run", counting_run)
+    updated = NodeUpdated(node_id=uid, kind="TestingThing", attributes={"name": AttributeValue(value="b")})
+    assert await projection.apply(stream, "main", [_batch(4, updated)]) == 4
+    assert len(statements) == 2, statements
+    versions = await read_records(neo4j_driver, "neo4j", _OPEN_AND_CLOSED, uid=uid)
+    assert [(v["from_seq"], v["to_seq"]) for v in versions] == [(2, 4), (4, 2**62)]
+    assert msgspec.json.decode(versions[1]["attrs"])["name"]["value"] == "b"
+
+    statements.clear()  # the same batch again: already applied, read only
+    assert await projection.apply(stream, "main", [_batch(4, updated)]) == 4
+    assert len(statements) == 1
+    assert len(await read_records(neo4j_driver, "neo4j", _OPEN_AND_CLOSED, uid=uid)) == 2
