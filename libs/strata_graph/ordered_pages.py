@@ -36,8 +36,9 @@ __all__ = ["KEPT", "OrderIndexes", "OrderedPage", "order_indexes_for", "ordered_
 
 _PROPERTY: Final = re.compile(r"^v_[a-z][a-z0-9_]*$")
 # an index property: an attribute's value (`v_`) or a relationship's peers (`r_`); without `__`,
-# which joins the properties in an index name
-_INDEX_PROPERTY: Final = re.compile(r"^[vr]_(?!.*__)[a-z0-9_]+$")
+# which joins the properties in an index name. A `v_` key it accepts `_PROPERTY` accepts too
+# (an order key must have a statement).
+_INDEX_PROPERTY: Final = re.compile(r"^[vr]_[a-z](?!.*__)[a-z0-9_]*$")
 _INDEX_PREFIX: Final = "rec_open_order_"
 KEPT: Final = 4096
 _REFRESH_S: Final = 5.0

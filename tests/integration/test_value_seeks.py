@@ -92,5 +92,5 @@ async def test_holders_by_seek_are_the_live_current_records_holding_a_tuple(neo4
 
 
 async def test_keys_that_are_not_properties_are_never_put_in_a_statement(neo4j_driver: AsyncDriver) -> None:
-    for keys in (["v_name) DETACH DELETE r //"], ["name"], ["v_Name"], ["v_a__b"], ["x_name"], []):
+    for keys in (["v_name) DETACH DELETE r //"], ["name"], ["v_Name"], ["v_a__b"], ["v_1st"], ["x_name"], []):
         assert await holders_by_seek(neo4j_driver, "neo4j", branch="main", kinds=KINDS, keys=keys, tuples=[["a"]]) is None

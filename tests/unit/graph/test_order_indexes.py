@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from neo4j import Record
+import pytest
+from neo4j import AsyncDriver, Record
 
-from strata_graph.ordered_pages import KEPT, OrderIndexes
+from strata_graph.ordered_pages import KEPT, OrderIndexes, statement_for_key
 
 
 def _record(counted: int | None, counted_at: int | None, checked_at: int | None) -> Record:
@@ -34,3 +35,16 @@ def test_at_most_kept_counts_are_held_the_oldest_dropped_first() -> None:
     assert len(registry.counts) == KEPT
     assert ("S", "b0", "K") not in registry.counts
     assert registry.counts[("S", f"b{KEPT + 9}", "K")] == (1, KEPT + 9)
+
+
+async def test_a_key_without_an_order_statement_is_never_usable() -> None:
+    """`usable` refuses, before any I/O, every key `statement_for_key` refuses (a page in index
+    order would otherwise fail), and a key whose index name would be ambiguous."""
+    no_driver = cast(AsyncDriver, None)
+    for key in ("v_1st", "v__x", "name", "v_Name", "v_name) //"):
+        with pytest.raises(ValueError):
+            statement_for_key("%(key)s", key)
+        assert not await OrderIndexes().usable(no_driver, "neo4j", key)
+    assert statement_for_key("%(key)s", "v_a__b") == "v_a__b"
+    assert not await OrderIndexes().usable(no_driver, "neo4j", "v_a__b")
+    assert not await OrderIndexes().usable(no_driver, "neo4j", "v_name", "r_x__y")
