@@ -12,8 +12,8 @@ One index per order property (`rec_open_order_<property>`), created on first use
 reads (an index is a derived structure like the rest of the read model). Until Neo4j reports it
 online the general query answers. The query text names the property: it is checked against
 `_PROPERTY` first (an identifier from the schema, never a value from a request). The same
-registry keeps the indexes on the properties of a uniqueness constraint
-(`rec_open_order_<property>__<property>`, see `strata_graph.value_seeks`).
+registry keeps the indexes a lookup by values seeks in (`rec_open_order_<property>__<property>`,
+see `strata_graph.value_seeks`).
 """
 
 from __future__ import annotations
@@ -112,11 +112,11 @@ def _create_index(keys: Sequence[str]) -> LiteralString:
     return text
 
 
-def statement_for_key(template: str, key: str, name: str = "") -> LiteralString:
-    """`template` with the order property `key` (checked to be one) and an index `name` in place."""
+def statement_for_key(template: str, key: str) -> LiteralString:
+    """`template` with the order property `key` (checked to be one) in place."""
     if not _PROPERTY.match(key):
         raise ValueError(f"not an order property: {key!r}")
-    text: LiteralString = template % {"key": key, "name": name}
+    text: LiteralString = template % {"key": key}
     return text
 
 
@@ -155,8 +155,8 @@ class OrderIndexes:
 
     async def usable(self, driver: AsyncDriver, database: str, key: str, *more: str) -> bool:
         """True when the index on `(branch, kind, to_seq, key, *more)` is online; otherwise asks
-        for it (once) and says False. One key is an order property; several, the properties of
-        a uniqueness constraint."""
+        for it (once) and says False. The keys are an order property, or the properties a lookup
+        by values names (`strata_graph.value_seeks`)."""
         keys = (key, *more)
         if not all(_INDEX_PROPERTY.match(k) for k in keys):
             return False

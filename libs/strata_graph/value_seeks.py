@@ -6,7 +6,9 @@ device and name, an address and its namespace). The general filtered read (`cyph
 and the bulk path's `cypher.HOLDERS_OF_VALUES` test every record of the kinds: at 100,000
 objects each check read ~96,000 interfaces, and one check's value alone (a name such as
 `Ethernet1`) matches thousands of them. A range index on `(branch, kind, to_seq, <keys>)` finds
-the holders of each tuple directly.
+the holders of each tuple directly. Every lookup by values of the mutation layer asks here
+first (`GraphStateReader.stored_holders`): uniqueness, a peer's default filter, an upsert's
+lookup, the references to an object being deleted.
 
 Only the current state of a branch's own records is in such an index (`to_seq` open), so the
 caller asks only for a view of the current state of a branch without an origin (main), and
