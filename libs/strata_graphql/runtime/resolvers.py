@@ -28,7 +28,7 @@ from strata_graphql.runtime.reader import NodeRow
 from strata_graphql.runtime.row_lookup import RowLookup
 from strata_graphql.runtime.shaping import HfidOf, NodeRef, RelPeers, concrete_kinds
 
-__all__ = ["query_root", "resolve_field", "resolve_type", "settle", "shape_rows"]
+__all__ = ["may_select", "query_root", "resolve_field", "resolve_type", "settle", "shape_rows"]
 
 T = TypeVar("T")
 
@@ -51,7 +51,7 @@ def resolve_field(parent: Any, info: GraphQLResolveInfo[Any], **args: Any) -> An
     if parent_type == "Mutation":
         if ctx.mutations is None:
             raise PermissionError("mutations are not available on this endpoint")
-        return ctx.mutations.execute(ctx, field, args, answer_object=_may_select(info.field_nodes, ("object", "node")))
+        return ctx.mutations.execute(ctx, field, args, answer_object=may_select(info.field_nodes, ("object", "node")))
     value = parent.get(field) if isinstance(parent, dict) else getattr(parent, field, None)
     if isinstance(value, RelPeers):
         return settle(ctx, lambda lookup: relationship_value(ctx, value, args, lookup))
@@ -64,8 +64,8 @@ def resolve_field(parent: Any, info: GraphQLResolveInfo[Any], **args: Any) -> An
     return value
 
 
-def _may_select(nodes: Sequence[FieldNode], names: tuple[str, ...]) -> bool:
-    """Whether the selection of `nodes` may read one of their fields `names` (the object a
+def may_select(nodes: Sequence[FieldNode], names: tuple[str, ...]) -> bool:
+    """Whether the selections of `nodes` may read one of their fields `names` (the object a
     mutation answers with; a pool's `node`); a fragment may: assumed so."""
     return any(
         not isinstance(selection, FieldNode) or selection.name.value in names

@@ -32,6 +32,7 @@ from strata_eventstore.records import PendingEvent
 from strata_graph.folding import apply_node_event
 from strata_graph.records import RecordState
 from strata_graphql.runtime.context import GraphQLContext
+from strata_graphql.runtime.resolvers import may_select
 from strata_graphql.runtime.shaping import NodeRef, concrete_kinds
 from strata_api.bulk_events import merge_back_references
 from strata_api.idempotency import committed_seq, events_of_commit
@@ -64,11 +65,8 @@ def root_operation(document: DocumentNode) -> OperationDefinitionNode:
 
 def selects_object(document: DocumentNode) -> bool:
     """Whether any create of the bulk document asks for `object` (a fragment might)."""
-    for field in root_operation(document).selection_set.selections:
-        for selection in field.selection_set.selections if isinstance(field, FieldNode) and field.selection_set else ():
-            if not isinstance(selection, FieldNode) or selection.name.value == "object":
-                return True
-    return False
+    fields = [f for f in root_operation(document).selection_set.selections if isinstance(f, FieldNode)]
+    return may_select(fields, ("object",))
 
 
 def ok_only_answer(document: DocumentNode) -> dict[str, Any] | None:
