@@ -21,6 +21,7 @@ from strata_graphql.runtime.context import GraphQLContext
 from strata_graphql.runtime.reader import GraphReader
 from strata_graphql.runtime.shaping import agnostic_kinds
 from strata_graphql.runtime.resolvers import shape_rows
+from strata_mutations import MutationError
 
 __all__ = ["ApiMutations", "AuthRequired"]
 
@@ -95,7 +96,14 @@ class ApiMutations:
             ctx.reader.forget()
             if self._key and (seq := await committed_seq(self._resources, ctx.branch_id, mutation_id)) is not None:
                 return await self._replay(ctx, field, seq)
-            decision = await dispatch(ctx, field, args)
+            try:
+                decision = await dispatch(ctx, field, args)
+            except MutationError:
+                # the read model may be past `head`: a request with the same key stored meanwhile
+                # (its object now holds the unique values) is this request's answer, not a refusal
+                if self._key and (seq := await committed_seq(self._resources, ctx.branch_id, mutation_id)) is not None:
+                    return await self._replay(ctx, field, seq)
+                raise
             if not decision.events:
                 row = await ctx.reader.get(decision.object_id) if decision.object_id and answer_object else None
                 return decision.payload((await shape_rows(ctx, [row]))[0] if row else None)
