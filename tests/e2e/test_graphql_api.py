@@ -163,6 +163,13 @@ async def test_a_large_bulk_document_is_refused_or_applied_whole(
     assert not applied.get("errors") and list(applied["data"]) == [f"p{i}" for i in range(400)], applied
     assert all(answer == {"ok": True} for answer in applied["data"].values())
     assert await store.last_seq("main") == before + 401  # one batch: 400 creates and its head
+    # a refusal decided while running (not by validation) names its field, with its location
+    again = [f.replace("Person ", "Other ") if i != 300 else f for i, f in enumerate(fields)]
+    taken = await _gql(animals, "mutation { %s }" % " ".join(again))
+    assert taken.get("data") is None and len(taken["errors"]) == 1, taken
+    assert "uniqueness constraint 'name'" in taken["errors"][0]["message"] and taken["errors"][0]["path"] == ["p300"]
+    assert taken["errors"][0]["locations"] == [{"line": 1, "column": len("mutation { ") + len(" ".join(again[:300])) + 2}]
+    assert await store.last_seq("main") == before + 401
     counted = await _gql(animals, 'query { TestingPerson(name__value: "Person", partial_match: true) { count } }')
     assert counted["data"]["TestingPerson"]["count"] == 400
 

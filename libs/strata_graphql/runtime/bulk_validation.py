@@ -13,6 +13,8 @@ gets the error validation gives, with nothing appended.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from graphql import (
     DocumentNode,
     FieldNode,
@@ -35,8 +37,12 @@ def validate_whole(schema: GraphQLSchema, document: DocumentNode) -> list[GraphQ
     return list(validate(schema, document, VALIDATION_RULES))
 
 
-def validate_by_representatives(schema: GraphQLSchema, document: DocumentNode, source: str) -> list[GraphQLError]:
-    """`source` is the text `document` was parsed from (with locations)."""
+def validate_by_representatives(
+    schema: GraphQLSchema, document: DocumentNode, source: str, root_spans: Mapping[int, tuple[int, int]]
+) -> list[GraphQLError]:
+    """`source` is the text `document` was parsed from, and `root_spans` the span of each root
+    field's text in it from its name on (its alias left out), by the field node's id
+    (`bulk_parsing`: the document has no locations)."""
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if len(operations) != 1:
         return validate_whole(schema, document)
@@ -45,13 +51,14 @@ def validate_by_representatives(schema: GraphQLSchema, document: DocumentNode, s
     representatives: dict[str, FieldNode] = {}
     response_names: set[str] = set()
     for field in fields:
-        if not isinstance(field, FieldNode) or field.loc is None or field.name.loc is None:
+        span = root_spans.get(id(field))
+        if not isinstance(field, FieldNode) or span is None:
             return validate_whole(schema, document)
         response_name = (field.alias or field.name).value
         if response_name in response_names:  # whether the two can merge depends on their values
             return validate_whole(schema, document)
         response_names.add(response_name)
-        representatives.setdefault(literal_shape(source[field.name.loc.start : field.loc.end]), field)
+        representatives.setdefault(literal_shape(source[span[0] : span[1]]), field)
     if len(representatives) == len(fields):
         return validate_whole(schema, document)
     sample = OperationDefinitionNode(

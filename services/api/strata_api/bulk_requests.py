@@ -1,8 +1,9 @@
 """A request whose document is a bulk create (many `<Kind>Create` fields): the checks it gets,
 and the run itself (decide all, append once, answer all; see `bulk`).
 
-A large bulk document is validated by one representative per shape of field (`bulk_validation`),
-and is not kept in the document cache: it is never sent twice, and holds megabytes.
+A large bulk document is parsed without locations (`bulk_parsing`), validated by one
+representative per shape of field (`bulk_validation`), and not kept in the document cache: it
+is never sent twice, and holds megabytes.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from strata_api.idempotency import committed_seq, mutation_id_for
 from strata_api.resources import Resources
 from strata_core.errors import ConcurrencyConflict
 from strata_core.gc_pause import gc_paused
+from strata_graphql.runtime.bulk_parsing import locate_errors, parse_bulk
 from strata_graphql.runtime.bulk_validation import validate_by_representatives, validate_whole
 from strata_graphql.runtime.context import GraphQLContext
 from strata_graphql.runtime.executor import execute_validated
@@ -56,13 +58,17 @@ async def run_bulk_request(
                len(root_operation(document).selection_set.selections), variables,
                selects_object(document), referenced_ids(document, ctx.schema, variables), mutation_id)  # fmt: skip
     result, appended = await _execute(resources, ctx, run, operation)
-    if not appended and result.errors:
+    if not result.errors:
+        return result
+    # a large document was parsed without locations (bulk_parsing); its errors need them
+    located = parse(query) if len(query) >= _LARGE else document
+    if not appended:
         # maybe a literal only coercion saw (the representatives do not show every value):
         # then the errors validation gives, as the whole document would have had them
-        errors = validate_whole(graphql_schema, document)
+        errors = validate_whole(graphql_schema, located)
         if errors:
             return ExecutionResult(data=None, errors=errors)
-    return result
+    return ExecutionResult(data=result.data, errors=locate_errors(result.errors, located))
 
 
 def _valid_bulk_document(
@@ -73,15 +79,14 @@ def _valid_bulk_document(
         document = prepared.document
         return document if document is not None and not prepared.errors and is_bulk_create(document, ctx) else None
     try:
-        with gc_paused():  # a hundred thousand nodes, no cycles
-            document = parse(query)
+        parsed = parse_bulk(query)  # without locations: see bulk_parsing
     except GraphQLSyntaxError:
         return None
-    if not is_bulk_create(document, ctx):
+    if not is_bulk_create(parsed.document, ctx):
         return None
     with gc_paused():
-        errors = validate_by_representatives(graphql_schema, document, query)
-    return None if errors else document
+        errors = validate_by_representatives(graphql_schema, parsed.document, query, parsed.root_spans)
+    return None if errors else parsed.document
 
 
 async def _execute(

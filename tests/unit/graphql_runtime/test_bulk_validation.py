@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from strata_graphql.limits import MAX_FIELDS
+from strata_graphql.runtime.bulk_parsing import parse_bulk
 from strata_graphql.runtime.bulk_validation import validate_by_representatives, validate_whole
 from strata_graphql.runtime.literal_shapes import literal_shape
 
@@ -26,9 +27,10 @@ def _field(alias: str, value: str, size: str, colour: str = "RED", selection: st
 
 
 def _messages(text: str, *, whole: bool = False) -> list[str]:
-    document = parse(text)
-    errors = validate_whole(_SCHEMA, document) if whole else validate_by_representatives(_SCHEMA, document, text)
-    return sorted(e.message for e in errors)
+    if whole:
+        return sorted(e.message for e in validate_whole(_SCHEMA, parse(text)))
+    parsed = parse_bulk(text)
+    return sorted(e.message for e in validate_by_representatives(_SCHEMA, parsed.document, text, parsed.root_spans))
 
 
 def test_shapes_differ_by_literal_kind_not_value() -> None:
