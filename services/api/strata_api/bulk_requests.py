@@ -57,7 +57,13 @@ async def run_bulk_request(
     run = _Run(split_document(document, _PART), ok_only_answer(document),
                len(root_operation(document).selection_set.selections), variables,
                selects_object(document), referenced_ids(document, ctx.schema, variables), mutation_id)  # fmt: skip
-    result, appended = await _execute(resources, ctx, run, operation)
+    port = ctx.mutations
+    try:
+        result, appended = await _execute(resources, ctx, run, operation)
+    finally:
+        # the run's state (every event and record it decided) refers to ctx: without this, a
+        # cycle, left to the cyclic collector (~17,000 objects for 1,000 creates)
+        ctx.mutations = port
     if not result.errors:
         return result
     # a large document was parsed without locations (bulk_parsing); its errors need them
