@@ -15,11 +15,16 @@ from typing import Any
 from graphql import (
     DocumentNode,
     FieldNode,
+    GraphQLError,
+    GraphQLSchema,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
     VariableNode,
     Visitor,
+    get_argument_values,
+    get_variable_values,
+    located_error,
     visit,
 )
 
@@ -40,11 +45,12 @@ from strata_api.bulk_speculation import SpeculativeReader, holds_values, needs_e
 from strata_mutations import MutationError, NodeEvent, NodeRecord, decide_create
 
 __all__ = [
-    "BulkCreates", "OverlayReader", "is_bulk_create", "lay_over", "ok_only_answer", "root_operation", "selects_object",
-    "split_document",
+    "BulkCreates", "OverlayReader", "decide_document", "is_bulk_create", "lay_over", "ok_only_answer", "root_operation",
+    "selects_object", "split_document",
 ]
 
 _PREFETCH = 2000  # ids per read when pass 2 loads the created objects
+_MAX_COERCION_ERRORS = 50  # as graphql-core's executor
 
 
 def is_bulk_create(document: DocumentNode, ctx: GraphQLContext) -> bool:
@@ -219,6 +225,39 @@ class BulkCreates:
         self._ids = created
         ctx.reader.forget()
         self._replaying = True
+
+
+async def decide_document(
+    bulk: BulkCreates, schema: GraphQLSchema, ctx: GraphQLContext, document: DocumentNode,
+    variables: dict[str, Any] | None,
+) -> list[GraphQLError] | None:
+    """Pass 1 without graphql-core's executor: each create's arguments coerced by graphql-core's
+    own `get_argument_values`, then decided, in the document's order; every field's error is
+    reported as the executor reports it (`located_error`, the field's path). None when a root
+    field carries a directive (`@skip`, `@include`): the executor decides then.
+
+    Pass 1 answers nothing, so the executor's work (its futures, the completion of each
+    answer) bought nothing, and its state holds a reference cycle that kept the whole
+    document for the cyclic collector."""
+    operation = root_operation(document)
+    fields = [f for f in operation.selection_set.selections if isinstance(f, FieldNode)]
+    mutation_type = schema.mutation_type
+    if mutation_type is None or any(f.directives for f in fields):
+        return None
+    coerced = get_variable_values(
+        schema, operation.variable_definitions or (), variables or {}, max_errors=_MAX_COERCION_ERRORS
+    )
+    if isinstance(coerced, list):
+        return coerced
+    errors: list[GraphQLError] = []
+    for field in fields:
+        name = field.name.value
+        try:
+            args = get_argument_values(mutation_type.fields[name], field, coerced)
+            await bulk.execute(ctx, name, args, answer_object=False)
+        except Exception as exc:  # noqa: BLE001  # any resolver error is the field's, as in the executor
+            errors.append(located_error(exc, [field], [(field.alias or field.name).value]))
+    return errors
 
 
 def split_document(document: DocumentNode, size: int) -> list[DocumentNode]:

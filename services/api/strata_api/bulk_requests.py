@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 from graphql import DocumentNode, ExecutionResult, GraphQLError, GraphQLSchema, parse
 from graphql.error import GraphQLSyntaxError
 
-from strata_api.bulk import BulkCreates, is_bulk_create, ok_only_answer, root_operation, selects_object, split_document
+from strata_api.bulk import BulkCreates, decide_document, is_bulk_create, ok_only_answer, root_operation, selects_object, split_document
 from strata_api.bulk_references import referenced_ids
 from strata_api.idempotency import committed_seq, mutation_id_for
 from strata_api.resources import Resources
@@ -32,7 +32,8 @@ _LARGE = 20_000  # characters: a document this long is parsed and validated apar
 
 
 class _Run(NamedTuple):
-    parts: list[DocumentNode]
+    document: DocumentNode
+    parts: list[DocumentNode]  # the document in parts, for graphql-core's executor
     ok_only: dict[str, Any] | None  # the answer once accepted, when every create selects `ok` alone
     fields: int  # the document's creates
     variables: dict[str, Any] | None
@@ -54,7 +55,7 @@ async def run_bulk_request(
     if document is None:
         return None
     mutation_id = mutation_id_for(ctx.actor, idempotency_key, "bulk.create", 0) if idempotency_key and ctx.actor else None
-    run = _Run(split_document(document, _PART), ok_only_answer(document),
+    run = _Run(document, split_document(document, _PART), ok_only_answer(document),
                len(root_operation(document).selection_set.selections), variables,
                selects_object(document), referenced_ids(document, ctx.schema, variables), mutation_id)  # fmt: skip
     port = ctx.mutations
@@ -95,6 +96,20 @@ def _valid_bulk_document(
     return None if errors else parsed.document
 
 
+async def _decide(
+    resources: Resources, ctx: GraphQLContext, bulk: BulkCreates, run: _Run, operation: str | None
+) -> list[GraphQLError]:
+    """Pass 1: every create decided (the errors of those refused)."""
+    refused = await decide_document(bulk, resources.graphql_cache.get(ctx.schema), ctx, run.document, run.variables)
+    if refused is not None:
+        return refused
+    errors: list[GraphQLError] = []
+    for part in run.parts:  # through graphql-core's executor (a directive on a root field)
+        decided = await execute_validated(resources.graphql_cache, ctx, part, run.variables, operation)
+        errors += decided.errors or []
+    return errors
+
+
 async def _execute(
     resources: Resources, ctx: GraphQLContext, run: _Run, operation: str | None
 ) -> tuple[ExecutionResult, bool]:
@@ -111,10 +126,9 @@ async def _execute(
         if stored is not None:  # a retry of a request that was stored: answered, not applied again
             await bulk.answer_stored(ctx, stored, fields=run.fields)
         else:
-            for part in parts:
-                decided = await execute_validated(resources.graphql_cache, ctx, part, variables, operation)
-                if decided.errors:  # nothing is created: no field answers `ok`
-                    return ExecutionResult(data=None, errors=decided.errors), False
+            refused = await _decide(resources, ctx, bulk, run, operation)
+            if refused:  # nothing is created: no field answers `ok`
+                return ExecutionResult(data=None, errors=refused), False
             try:
                 await bulk.commit(ctx)
             except ConcurrencyConflict:
