@@ -68,7 +68,7 @@ async def run_bulk_request(
     if not result.errors:
         return result
     # a large document was parsed without locations (bulk_parsing); its errors need them
-    located = parse(query) if len(query) >= _LARGE else document
+    located = document if document.loc is not None else parse(query)
     if not appended:
         # maybe a literal only coercion saw (the representatives do not show every value):
         # then the errors validation gives, as the whole document would have had them
