@@ -11,6 +11,7 @@ import neo4j.exceptions
 import structlog
 from graphql import ExecutionResult, GraphQLError
 from litestar import Request, Response, get, post
+from litestar.background_tasks import BackgroundTask
 from litestar.datastructures import State
 
 from strata_api.bulk_requests import run_bulk_request
@@ -109,7 +110,14 @@ async def _run(request: Request[Any, Any, Any], state: State, branch: str) -> Re
     payload: dict[str, Any] = {"data": result.data}
     if result.errors:
         payload["errors"] = [_error_entry(e) for e in result.errors]
-    return Response(msgspec.json.encode(payload), media_type="application/json")
+    # The result and the context's rows are freed once the response is sent, not before: for
+    # a list of 1,000 objects, freeing them (~50,000 small objects) took ~7 ms of its latency.
+    return Response(msgspec.json.encode(payload), media_type="application/json",
+                    background=BackgroundTask(_release_after_sending, result, ctx))  # fmt: skip
+
+
+def _release_after_sending(*_held: object) -> None:
+    """Holds its arguments until the response is on its way (the task runs after it)."""
 
 
 @post("/graphql", status_code=200)
