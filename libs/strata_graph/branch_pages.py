@@ -38,6 +38,7 @@ from strata_core.recent import keep_recent
 from strata_graph import cypher
 from strata_graph.driver import read_records
 from strata_graph.ordered_pages import KEPT, OrderedPage, order_indexes_for, statement_for_key
+from strata_graph.record_versions import ANY_VERSION, versioned
 from strata_graph.records import OPEN
 from strata_graph.views import CURRENT, View
 
@@ -134,12 +135,12 @@ CALL (rows) {
   UNWIND coalesce(row[prop], []) AS id
   WITH DISTINCT id"""
     + cypher.RECORD_OF_ID
-    + """  RETURN collect({uid: r.uid, kind: r.kind, attrs: r.attrs, rels: r.rels}) AS peers
+    + """  RETURN collect(%(versioned)s) AS peers
 }
 OPTIONAL MATCH (after:Checkpoint {stream: $stream})
 RETURN counted_at, after.seq AS checked_at, origin_at, counted, at_fork, size(still_open) AS window_rows,
        size(replaced) + size(own) AS changed, before_window,
-       [x IN rows | {uid: x.uid, kind: x.kind, attrs: x.attrs, rels: x.rels}] AS page, peers
+       [r IN rows | %(versioned)s] AS page, peers
 """
 )
 
@@ -177,7 +178,7 @@ async def branch_ordered_page(
             driver, database, statement_for_key(_PAGE, key), kind=kind, open=OPEN, offset=offset, limit=limit,
             skip=skip, window=offset + limit - skip, peer_props=[f"r_{name}" for name in peers_through],
             stream=checkpoint_stream, origin_stream=origin_checkpoint_stream, cached_at=cached[0] if cached else -1,
-            at_fork=registry.origin_counts.get(origin_key, -1), **view.params(),
+            at_fork=registry.origin_counts.get(origin_key, -1), since=ANY_VERSION, **view.params(),
         ))[0]  # fmt: skip
         changed = int(record["changed"])
         keep_recent(registry.branch_changes, count_key[1:], changed, KEPT)
@@ -192,4 +193,4 @@ async def branch_ordered_page(
     if settled and record["at_fork"] is not None:
         keep_recent(registry.origin_counts, origin_key, int(record["at_fork"]), KEPT)
     total = registry.total(count_key, cached, record, keep=caching and settled)
-    return OrderedPage(total, list(record["page"]), list(record["peers"]))
+    return OrderedPage(total, [versioned(v) for v in record["page"]], [versioned(v) for v in record["peers"]])

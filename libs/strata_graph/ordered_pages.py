@@ -30,6 +30,7 @@ from neo4j import AsyncDriver, Record
 
 from strata_core.recent import keep_recent
 from strata_graph.driver import create_schema_rule, read_records
+from strata_graph.record_versions import ANY_VERSION, VERSIONED, VersionedRecord, versioned
 from strata_graph.records import OPEN
 
 __all__ = ["KEPT", "OrderIndexes", "OrderedPage", "order_indexes_for", "ordered_page", "statement_for_key"]
@@ -86,11 +87,11 @@ CALL (rows) {
   WITH DISTINCT id
   MATCH (p:Rec {uid: id, branch: $branch, to_seq: $open}) USING INDEX p:Rec(uid, branch, to_seq)
   WHERE p.deleted = false
-  RETURN collect({uid: p.uid, kind: p.kind, attrs: p.attrs, rels: p.rels}) AS peers
+  RETURN collect(%(peer)s) AS peers
 }
 OPTIONAL MATCH (after:Checkpoint {stream: $stream})
 RETURN counted_at, after.seq AS checked_at, counted,
-       [r IN rows | {uid: r.uid, kind: r.kind, attrs: r.attrs, rels: r.rels}] AS page, peers
+       [r IN rows | %(versioned)s] AS page, peers
 """
 
 _NULL_TAIL: Final = """
@@ -99,7 +100,7 @@ WHERE r.%(key)s IS NULL AND r.deleted = false
 WITH r ORDER BY r.uid
 WITH collect(r) AS rows
 RETURN size(rows) AS nulls,
-       [x IN rows[$offset..($offset + $limit)] | {uid: x.uid, kind: x.kind, attrs: x.attrs, rels: x.rels}] AS page
+       [r IN rows[$offset..($offset + $limit)] | %(versioned)s] AS page
 """
 
 _CREATE_INDEX: Final = "CREATE INDEX %(name)s IF NOT EXISTS FOR (r:Rec) ON (r.branch, r.kind, r.to_seq, %(keys)s)"
@@ -116,7 +117,7 @@ def statement_for_key(template: str, key: str) -> LiteralString:
     """`template` with the order property `key` (checked to be one) in place."""
     if not _PROPERTY.match(key):
         raise ValueError(f"not an order property: {key!r}")
-    text: LiteralString = template % {"key": key}
+    text: LiteralString = template % {"key": key, "versioned": VERSIONED, "peer": VERSIONED.replace("r.", "p.")}
     return text
 
 
@@ -186,37 +187,46 @@ def order_indexes_for(driver: AsyncDriver) -> OrderIndexes:
 
 
 class OrderedPage(NamedTuple):
+    """A page's records by version, with their content unless older than the `since` the
+    reader gave (`strata_graph.record_versions`)."""
+
     total: int
-    rows: list[Record]
+    rows: list[VersionedRecord]
     # current objects the indexed rows point to through `peers_through` (not those of rows
     # read after the indexed ones: their peers are read like any other)
-    peers: list[Record]
+    peers: list[VersionedRecord]
+    # the checkpoint the read started at: the `since` of the next read of the same page (None:
+    # no checkpoint stream given, or none yet)
+    read_at: int | None = None
 
 
 async def ordered_page(
     driver: AsyncDriver, database: str, *, branch: str, kind: str, key: str, offset: int, limit: int,
-    peers_through: Sequence[str] = (), checkpoint_stream: str | None = None,
+    peers_through: Sequence[str] = (), checkpoint_stream: str | None = None, since: int = ANY_VERSION,
 ) -> OrderedPage:
     """`kind`'s open records on `branch`, ordered by `key` then uid (missing values last), the
     same order and rows as the general query's; with the objects they point to through the
     relationships `peers_through`, read in the same statement. `checkpoint_stream`, the stream
     whose projection writes `branch`, lets the total come from the last count while that
-    stream's checkpoint has not moved (None: counted every time)."""
+    stream's checkpoint has not moved (None: counted every time). Records written at or before
+    `since` come without their content (`strata_graph.record_versions`)."""
     params: dict[str, Any] = {"branch": branch, "kind": kind, "open": OPEN}
     registry = order_indexes_for(driver)
     count_key = (checkpoint_stream or "", branch, kind)
     cached = registry.counts.get(count_key) if checkpoint_stream is not None else None
     found = await read_records(driver, database, statement_for_key(_PAGE, key), offset=offset, limit=limit,
                                peer_props=[f"r_{name}" for name in peers_through], stream=checkpoint_stream,
-                               cached_at=cached[0] if cached else -1, **params)  # fmt: skip
+                               cached_at=cached[0] if cached else -1, since=since, **params)  # fmt: skip
     record = found[0]
     total = registry.total(count_key, cached, record, keep=checkpoint_stream is not None)
-    page, peers = list(record["page"]), list(record["peers"])
+    page, peers = [versioned(v) for v in record["page"]], [versioned(v) for v in record["peers"]]
     if len(page) < limit and offset + len(page) < total:
         # the indexed values ran out: the objects without a value follow, by uid
-        tail = await read_records(driver, database, statement_for_key(_NULL_TAIL, key), offset=0, limit=total, **params)
+        tail = await read_records(driver, database, statement_for_key(_NULL_TAIL, key), offset=0, limit=total,
+                                  since=ANY_VERSION, **params)  # fmt: skip
         nulls = int(tail[0]["nulls"]) if tail else 0
         valued = total - nulls
         start = max(0, offset - valued)
-        page += list(tail[0]["page"])[start : start + limit - len(page)] if tail else []
-    return OrderedPage(total, page, peers)
+        page += [versioned(v) for v in tail[0]["page"][start : start + limit - len(page)]] if tail else []
+    read_at = record["counted_at"] if checkpoint_stream is not None else None
+    return OrderedPage(total, page, peers, None if read_at is None else int(read_at))

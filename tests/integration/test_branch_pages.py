@@ -3,6 +3,7 @@ same total, objects and order, with the objects it points to as a read by id fin
 
 from __future__ import annotations
 
+import json
 import random
 import uuid
 from typing import Any
@@ -12,6 +13,8 @@ from neo4j import AsyncDriver
 
 from strata_graph import cypher
 from strata_graph.branch_pages import branch_ordered_page
+from strata_graph.record_versions import records_by_version
+from tests.integration.test_ordered_pages import _contents, _contents_of
 from strata_graph.driver import read_records
 from strata_graph.ordered_pages import OrderIndexes
 from strata_graph.projection import GraphProjection
@@ -31,7 +34,7 @@ def _record(uid: str, branch_kind: str, from_seq: int, to_seq: int, *, name: str
     if owners:
         values["r_owner"] = owners
     return {"uid": uid, "kind": branch_kind, "from_seq": from_seq, "to_seq": to_seq, "deleted": deleted,
-            "attrs": "{}", "rels": "{}", "values": values}  # fmt: skip
+            "attrs": json.dumps({"record": uuid.uuid4().hex}), "rels": "{}", "values": values}  # fmt: skip
 
 
 def _histories(seed: int, peers: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -132,10 +135,14 @@ async def test_branch_pages_equal_the_general_query(neo4j_driver: AsyncDriver, s
                 continue
             answered += 1
             assert found.total == expected["total"], (offset, limit)
-            assert [r["uid"] for r in found.rows] == [r["uid"] for r in expected["page"]], (offset, limit)
-            wanted = sorted({uid for r in found.rows for uid in (await _owners(neo4j_driver, view, r["uid"]))})
+            assert [r.version[0] for r in found.rows] == [r["uid"] for r in expected["page"]], (offset, limit)
+            assert _contents(found.rows) == _contents_of(expected["page"]), (offset, limit)
+            # each version names the record the view sees (the branch's own, else the origin's)
+            by_version = await records_by_version(neo4j_driver, "neo4j", [r.version for r in found.rows])
+            assert _contents(by_version) == _contents(found.rows), (offset, limit)
+            wanted = sorted({uid for r in found.rows for uid in (await _owners(neo4j_driver, view, r.version[0]))})
             by_id = (await read_records(neo4j_driver, "neo4j", cypher.RECORDS_BY_IDS, ids=wanted, **view.params()))[0]
-            assert sorted(p["uid"] for p in found.peers) == sorted(r["uid"] for r in by_id["rows"]), (offset, limit)
+            assert sorted(_contents(found.peers)) == sorted(_contents_of(by_id["rows"])), (offset, limit)
     assert answered >= 8  # most pages within the valued rows are answered here
 
 
@@ -191,5 +198,5 @@ async def test_a_page_after_the_branch_changes_starts_early_enough(neo4j_driver:
     await _write(neo4j_driver, view.branch, [_record(uuid.uuid4().hex, KIND, 2, OPEN, name=f"a{i}") for i in range(5)])
     found = await branch_ordered_page(neo4j_driver, "neo4j", view, kind=KIND, key="v_name", offset=10, limit=5)
     assert found is not None
-    assert [r["uid"] for r in found.rows] == [r["uid"] for r in (await _general(neo4j_driver, view, 10, 5))["page"]]
+    assert [r.version[0] for r in found.rows] == [r["uid"] for r in (await _general(neo4j_driver, view, 10, 5))["page"]]
     assert found.total == 35

@@ -3,6 +3,7 @@ total, the same objects, in the same order (missing values last, ties by uid).""
 
 from __future__ import annotations
 
+import json
 import random
 import uuid
 from typing import Any
@@ -13,6 +14,7 @@ from neo4j import AsyncDriver
 from strata_graph import cypher
 from strata_graph.driver import read_records
 from strata_graph.ordered_pages import OrderIndexes, ordered_page
+from strata_graph.record_versions import VersionedRecord, records_by_version
 from strata_graph.projection import GraphProjection
 from strata_graph.records import OPEN
 from strata_graph.views import View
@@ -42,14 +44,24 @@ def _rows(branch_seed: int) -> list[dict[str, Any]]:
             values["r_owner"] = [rng.choice(owners)]
         if rng.random() < 0.3:  # an older version, closed
             rows.append({"uid": uid, "kind": KIND, "from_seq": 1, "to_seq": 5, "deleted": False,
-                         "attrs": "{}", "rels": "{}", "values": {"v_name": "old"}})  # fmt: skip
+                         "attrs": json.dumps({"record": uuid.uuid4().hex}), "rels": "{}", "values": {"v_name": "old"}})  # fmt: skip
         rows.append({"uid": uid, "kind": KIND, "from_seq": 5, "to_seq": OPEN, "deleted": rng.random() < 0.15,
-                     "attrs": "{}", "rels": "{}", "values": values})  # fmt: skip
+                     "attrs": json.dumps({"record": uuid.uuid4().hex}), "rels": "{}", "values": values})  # fmt: skip
     other = {"uid": uuid.uuid4().hex, "kind": "TestingOther", "from_seq": 1, "to_seq": OPEN, "deleted": False,
              "attrs": "{}", "rels": "{}", "values": {"v_name": "a"}}  # fmt: skip
     peers = [{"uid": uid, "kind": "TestingOther", "from_seq": 1, "to_seq": to_seq, "deleted": deleted,
               "attrs": "{}", "rels": "{}", "values": {}} for uid, to_seq, deleted in PEERS]  # fmt: skip
     return [*rows, other, *peers]
+
+
+def _contents(records: list[VersionedRecord]) -> list[tuple[str, str, str | None, str | None]]:
+    """What `records` hold, in their order (each must have come with its content)."""
+    assert all(r.content is not None for r in records)
+    return [(r.version[0], *r.content) for r in records if r.content is not None]
+
+
+def _contents_of(records: list[Any]) -> list[tuple[str, str, str | None, str | None]]:
+    return [(r["uid"], r["kind"], r["attrs"], r["rels"]) for r in records]
 
 
 async def test_index_ordered_pages_equal_the_general_query(neo4j_driver: AsyncDriver) -> None:
@@ -70,15 +82,19 @@ async def test_index_ordered_pages_equal_the_general_query(neo4j_driver: AsyncDr
                 neo4j_driver, "neo4j", cypher.LIST_RECORDS, kinds=[KIND], filters=[], ids=None, shadow=[],
                 o1="v_name", o2="", o3="", offset=offset, limit=limit, **view.params(),
             ))[0]  # fmt: skip
-            total, page, peers = await ordered_page(neo4j_driver, "neo4j", branch=branch, kind=KIND, key="v_name",
-                                                    offset=offset, limit=limit, peers_through=["owner"])  # fmt: skip
+            total, page, peers, _ = await ordered_page(neo4j_driver, "neo4j", branch=branch, kind=KIND, key="v_name",
+                                                       offset=offset, limit=limit, peers_through=["owner"])  # fmt: skip
             assert total == expected["total"]
-            assert [r["uid"] for r in page] == [r["uid"] for r in expected["page"]], (offset, limit)
+            assert [r.version[0] for r in page] == [r["uid"] for r in expected["page"]], (offset, limit)
+            assert _contents(page) == _contents_of(expected["page"]), (offset, limit)
+            # the same content read by version
+            by_version = await records_by_version(neo4j_driver, "neo4j", [r.version for r in page])
+            assert _contents(by_version) == _contents(page), (offset, limit)
             # the peers of the indexed rows (those with a name), as a read by id finds them
-            named = [current[r["uid"]] for r in page if current[r["uid"]].get("v_name") is not None]
+            named = [current[r.version[0]] for r in page if current[r.version[0]].get("v_name") is not None]
             wanted = sorted({uid for values in named for uid in values.get("r_owner", [])})
             by_id = (await read_records(neo4j_driver, "neo4j", cypher.RECORDS_BY_IDS, ids=wanted, **view.params()))[0]
-            assert sorted(p["uid"] for p in peers) == sorted(r["uid"] for r in by_id["rows"]), (offset, limit)
+            assert sorted(_contents(peers)) == sorted(_contents_of(by_id["rows"])), (offset, limit)
             assert not (await ordered_page(neo4j_driver, "neo4j", branch=branch, kind=KIND, key="v_name",
                                            offset=offset, limit=limit)).peers  # fmt: skip
 
@@ -122,3 +138,29 @@ async def test_the_total_is_counted_again_only_when_the_checkpoint_moves(neo4j_d
     assert await total(None) == (4, 4)  # no checkpoint stream: counted every time
     await write([_thing("e")], checkpoint=11)
     assert await total(stream) == (5, 5)
+
+
+async def test_records_written_after_since_alone_come_with_their_content(neo4j_driver: AsyncDriver) -> None:
+    """A reader that saw the page when the checkpoint was at `since` is sent the content of
+    the records written after it, and the versions of the others."""
+    await GraphProjection(neo4j_driver, "neo4j").ensure_schema()
+    branch = f"t{uuid.uuid4().hex[:10]}"
+    rows = [{"uid": f"{i}-{uuid.uuid4().hex[:6]}", "kind": KIND, "from_seq": seq, "to_seq": OPEN, "deleted": False,
+             "attrs": json.dumps({"record": i}), "rels": "{}", "values": {"v_name": f"n{i}", "r_owner": [owner]}}
+            for i, (seq, owner) in enumerate([(3, "peer-a"), (7, "peer-b"), (9, "peer-a")])]  # fmt: skip
+    rows += [{"uid": uid, "kind": "TestingOther", "from_seq": seq, "to_seq": OPEN, "deleted": False, "attrs": "{}",
+              "rels": "{}", "values": {}} for uid, seq in (("peer-a", 2), ("peer-b", 8))]  # fmt: skip
+    async with neo4j_driver.session(database="neo4j") as session:
+        await (await session.run(cypher.CREATE_RECORDS, rows=rows, branch=branch)).consume()
+    await OrderIndexes().usable(neo4j_driver, "neo4j", "v_name")
+    await read_records(neo4j_driver, "neo4j", "CALL db.awaitIndexes(120)")
+
+    async def read(since: int) -> tuple[dict[str, bool], dict[str, bool]]:
+        found = await ordered_page(neo4j_driver, "neo4j", branch=branch, kind=KIND, key="v_name", offset=0, limit=10,
+                                   peers_through=["owner"], since=since)  # fmt: skip
+        return ({r.version[0].split("-")[0]: r.content is not None for r in found.rows},
+                {r.version[0]: r.content is not None for r in found.peers})  # fmt: skip
+
+    assert await read(-1) == ({"0": True, "1": True, "2": True}, {"peer-a": True, "peer-b": True})
+    assert await read(7) == ({"0": False, "1": False, "2": True}, {"peer-a": False, "peer-b": True})
+    assert await read(9) == ({"0": False, "1": False, "2": False}, {"peer-a": False, "peer-b": False})

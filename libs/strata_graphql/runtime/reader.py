@@ -12,18 +12,14 @@ from neo4j import AsyncDriver
 from strata_graph import cypher
 from strata_graph.branch_pages import branch_ordered_page, branch_pages_apply
 from strata_graph.ordered_pages import OrderedPage, order_indexes_for, ordered_page
+from strata_graph.record_versions import ANY_VERSION
 from strata_graph.value_seeks import holders_by_seek
 from strata_graph.views import CURRENT, View
+from strata_graphql.runtime.node_rows import NodeRow, node_row
+from strata_graphql.runtime.row_versions import RowVersions, row_versions_for
 from strata_graph.driver import read_records
 
 __all__ = ["Filter", "GraphReader", "NodeRow"]
-
-
-class NodeRow(msgspec.Struct, frozen=True):
-    uid: str
-    kind: str
-    attrs: dict[str, dict[str, Any]]
-    rels: dict[str, list[str]]
 
 
 class Filter(msgspec.Struct, frozen=True):
@@ -32,24 +28,17 @@ class Filter(msgspec.Struct, frozen=True):
     value: Any
 
 
-def _row(record: Any) -> NodeRow:
-    return NodeRow(
-        uid=record["uid"],
-        kind=record["kind"],
-        attrs=msgspec.json.decode(record["attrs"] or "{}"),
-        rels=msgspec.json.decode(record["rels"] or "{}"),
-    )
-
-
 class GraphReader:
     """One per request: caches objects by id and batches id lookups made in the same tick."""
 
     def __init__(
         self, driver: AsyncDriver, database: str, view: View, *, checkpoint_stream: str | None = None,
-        origin_checkpoint_stream: str | None = None,
+        origin_checkpoint_stream: str | None = None, row_versions: RowVersions | None = None,
     ) -> None:
         self._driver = driver
         self._database = database
+        # rows by version, shared by the process's readers unless given (`row_versions`)
+        self._versions = row_versions or row_versions_for(driver, database)
         self.view = view
         # the streams projected into the view's branch and its origin: a page's total may then
         # come from the last count while the branch's checkpoint has not moved
@@ -88,13 +77,19 @@ class GraphReader:
                                               origin_checkpoint_stream=self._origin_checkpoint_stream)  # fmt: skip
         elif indexed == "main":
             assert limit is not None
+            peers = tuple(self._peers_through.get(kinds[0], ()))
+            # a page read before by this process: what it was shown then comes without content
+            page = (self._checkpoint_stream, self.view.branch, kinds[0], order[0], offset, limit, peers)
             found = await ordered_page(self._driver, self._database, branch=self.view.branch, kind=kinds[0],
-                                       key=order[0], offset=offset, limit=limit,
-                                       peers_through=self._peers_through.get(kinds[0], ()),
-                                       checkpoint_stream=self._checkpoint_stream)  # fmt: skip
-        if found is not None:
-            rows = [_row(r) for r in found.rows]
-            self._cache.update((peer.uid, peer) for peer in map(_row, found.peers))
+                                       key=order[0], offset=offset, limit=limit, peers_through=peers,
+                                       checkpoint_stream=self._checkpoint_stream,
+                                       since=self._versions.since(page) if self._checkpoint_stream else ANY_VERSION)  # fmt: skip
+            self._versions.page_read(page, found.read_at)
+        kept = None if found is None else await self._versions.rows(self._driver, self._database,
+                                                                    found.rows + found.peers)  # fmt: skip
+        if found is not None and kept is not None:
+            rows = kept[: len(found.rows)]
+            self._cache.update((row.uid, row) for row in kept[len(found.rows) :])  # the peers
             self._cache.update((r.uid, r) for r in rows)
             return found.total, rows
         keys = [*order, "", "", ""][:3]
@@ -105,7 +100,7 @@ class GraphReader:
             limit=min(limit if limit is not None else 2**31, 2**31 - 1 - offset), **self.view.params(),
         )
         row = records[0]
-        rows = [_row(r) for r in row["page"]]
+        rows = [node_row(r) for r in row["page"]]
         for r in rows:
             self._cache[r.uid] = r
         return int(row["total"]), rows
@@ -122,7 +117,7 @@ class GraphReader:
                                       keys=keys, tuples=tuples)  # fmt: skip
         if found is None:
             return None
-        rows = [_row(r) for r in found]
+        rows = [node_row(r) for r in found]
         self._cache.update((r.uid, r) for r in rows)
         return rows
 
@@ -163,7 +158,7 @@ class GraphReader:
             for i in missing:
                 self._cache[i] = None
             for record in records[0]["rows"]:
-                row = _row(record)
+                row = node_row(record)
                 self._cache[row.uid] = row
         return {i: r for i in ids if (r := self._cache.get(i)) is not None}
 
