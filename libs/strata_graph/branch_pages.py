@@ -38,7 +38,7 @@ from strata_core.recent import keep_recent
 from strata_graph import cypher
 from strata_graph.driver import read_records
 from strata_graph.ordered_pages import KEPT, OrderedPage, order_indexes_for, statement_for_key
-from strata_graph.record_versions import ANY_VERSION, versioned
+from strata_graph.record_versions import NOTHING_HELD, Since, versioned
 from strata_graph.records import OPEN
 from strata_graph.views import CURRENT, View
 
@@ -154,14 +154,15 @@ def branch_pages_apply(view: View, kind: str, limit: int) -> bool:
 async def branch_ordered_page(
     driver: AsyncDriver, database: str, view: View, *, kind: str, key: str, offset: int, limit: int,
     peers_through: Sequence[str] = (), checkpoint_stream: str | None = None,
-    origin_checkpoint_stream: str | None = None,
+    origin_checkpoint_stream: str | None = None, since: Since = NOTHING_HELD,
 ) -> OrderedPage | None:
     """`kind`'s objects as `view` (a branch, see `branch_pages_apply`) sees them, ordered by
     `key` then uid, as the general query orders them, with the objects they point to through
     the relationships `peers_through`; None when the order values ran out before the page was
     full (the general query answers then). `checkpoint_stream` and
     `origin_checkpoint_stream` name the streams projected into the branch and its origin: with
-    both, the total may come from the last count (None: counted every time)."""
+    both, the total may come from the last count (None: counted every time). Records written at
+    or before `since` come without their content (`strata_graph.record_versions`)."""
     assert view.origin is not None and limit > 0
     registry = order_indexes_for(driver)
     count_key = (checkpoint_stream or "", f"{view.branch}@{view.origin_seq}", kind)
@@ -178,7 +179,8 @@ async def branch_ordered_page(
             driver, database, statement_for_key(_PAGE, key), kind=kind, open=OPEN, offset=offset, limit=limit,
             skip=skip, window=offset + limit - skip, peer_props=[f"r_{name}" for name in peers_through],
             stream=checkpoint_stream, origin_stream=origin_checkpoint_stream, cached_at=cached[0] if cached else -1,
-            at_fork=registry.origin_counts.get(origin_key, -1), since=ANY_VERSION, **view.params(),
+            at_fork=registry.origin_counts.get(origin_key, -1), since=since.own, origin_since=since.origin,
+            **view.params(),
         ))[0]  # fmt: skip
         changed = int(record["changed"])
         keep_recent(registry.branch_changes, count_key[1:], changed, KEPT)
@@ -193,4 +195,6 @@ async def branch_ordered_page(
     if settled and record["at_fork"] is not None:
         keep_recent(registry.origin_counts, origin_key, int(record["at_fork"]), KEPT)
     total = registry.total(count_key, cached, record, keep=caching and settled)
-    return OrderedPage(total, [versioned(v) for v in record["page"]], [versioned(v) for v in record["peers"]])
+    # a side without a checkpoint yet has nothing projected: all it writes later is newer than 0
+    read_at = Since(int(record["counted_at"] or 0), int(origin_at or 0)) if caching else None
+    return OrderedPage(total, [versioned(v) for v in record["page"]], [versioned(v) for v in record["peers"]], read_at)

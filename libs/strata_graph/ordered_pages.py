@@ -30,7 +30,7 @@ from neo4j import AsyncDriver, Record
 
 from strata_core.recent import keep_recent
 from strata_graph.driver import create_schema_rule, read_records
-from strata_graph.record_versions import ANY_VERSION, VERSIONED, VersionedRecord, versioned
+from strata_graph.record_versions import NOTHING_HELD, VERSIONED, Since, VersionedRecord, versioned
 from strata_graph.records import OPEN
 
 __all__ = ["KEPT", "OrderIndexes", "OrderedPage", "order_indexes_for", "ordered_page", "statement_for_key"]
@@ -195,14 +195,14 @@ class OrderedPage(NamedTuple):
     # current objects the indexed rows point to through `peers_through` (not those of rows
     # read after the indexed ones: their peers are read like any other)
     peers: list[VersionedRecord]
-    # the checkpoint the read started at: the `since` of the next read of the same page (None:
-    # no checkpoint stream given, or none yet)
-    read_at: int | None = None
+    # the checkpoints the read started at: the `since` of the next read of the same page (None:
+    # no checkpoint streams given)
+    read_at: Since | None = None
 
 
 async def ordered_page(
     driver: AsyncDriver, database: str, *, branch: str, kind: str, key: str, offset: int, limit: int,
-    peers_through: Sequence[str] = (), checkpoint_stream: str | None = None, since: int = ANY_VERSION,
+    peers_through: Sequence[str] = (), checkpoint_stream: str | None = None, since: Since = NOTHING_HELD,
 ) -> OrderedPage:
     """`kind`'s open records on `branch`, ordered by `key` then uid (missing values last), the
     same order and rows as the general query's; with the objects they point to through the
@@ -216,17 +216,19 @@ async def ordered_page(
     cached = registry.counts.get(count_key) if checkpoint_stream is not None else None
     found = await read_records(driver, database, statement_for_key(_PAGE, key), offset=offset, limit=limit,
                                peer_props=[f"r_{name}" for name in peers_through], stream=checkpoint_stream,
-                               cached_at=cached[0] if cached else -1, since=since, **params)  # fmt: skip
+                               cached_at=cached[0] if cached else -1, since=since.own, origin_since=since.origin,
+                               **params)  # fmt: skip
     record = found[0]
     total = registry.total(count_key, cached, record, keep=checkpoint_stream is not None)
     page, peers = [versioned(v) for v in record["page"]], [versioned(v) for v in record["peers"]]
     if len(page) < limit and offset + len(page) < total:
         # the indexed values ran out: the objects without a value follow, by uid
         tail = await read_records(driver, database, statement_for_key(_NULL_TAIL, key), offset=0, limit=total,
-                                  since=ANY_VERSION, **params)  # fmt: skip
+                                  since=NOTHING_HELD.own, origin_since=NOTHING_HELD.origin, **params)  # fmt: skip
         nulls = int(tail[0]["nulls"]) if tail else 0
         valued = total - nulls
         start = max(0, offset - valued)
         page += [versioned(v) for v in tail[0]["page"][start : start + limit - len(page)]] if tail else []
-    read_at = record["counted_at"] if checkpoint_stream is not None else None
-    return OrderedPage(total, page, peers, None if read_at is None else int(read_at))
+    # no checkpoint yet: nothing projected, every record written later comes with its content
+    read_at = Since(int(record["counted_at"] or 0)) if checkpoint_stream is not None else None
+    return OrderedPage(total, page, peers, read_at)

@@ -5,8 +5,9 @@ closes it (sets its `to_seq`) and writes a new record. So the version names the 
 good, and a reader may keep what it decoded of a version across requests. The index-ordered
 pages (`ordered_pages`, `branch_pages`) answer each record as its version and, unless the
 reader says it saw the page before, its content: a record written after `$since` (the
-checkpoint the reader's last read of the same page started at) comes with its content, an
-older one without, since the reader was shown it then. Those a reader no longer holds (its
+checkpoint the reader's last read of the same page started at; `$origin_since` for the
+origin's records a branch shows) comes with its content, an older one without, since the
+reader was shown it then. Those a reader no longer holds (its
 page moved, or it dropped them) are read here by version. A rebuild writes the same versions
 again with the same content (the fold is deterministic), so a version kept from before it stays
 true.
@@ -21,17 +22,28 @@ from neo4j import AsyncDriver, Record
 
 from strata_graph.driver import read_records
 
-__all__ = ["ANY_VERSION", "VERSIONED", "Version", "VersionedRecord", "records_by_version", "versioned"]
+__all__ = ["NOTHING_HELD", "VERSIONED", "Since", "Version", "VersionedRecord", "records_by_version", "versioned"]
 
 Version = tuple[str, str, int]
 
-# `$since` for a reader that holds nothing: every record comes with its content
-ANY_VERSION: Final = -1
+
+
+class Since(NamedTuple):
+    """The checkpoints a reader's last read of a page started at: of the page's branch
+    (`$since`), and of its origin (`$origin_since`), whose records a branch shows too."""
+
+    own: int = -1
+    origin: int = -1
+
+
+# for a reader that holds nothing: every record comes with its content
+NOTHING_HELD: Final = Since()
 
 # The Cypher list a page answers for the record bound to `r`: its version, and its content when
-# written after `$since`.
+# written after the `Since` of its branch (`$branch` or another: the origin).
 VERSIONED: Final = (
-    "[r.uid, r.branch, r.from_seq, CASE WHEN r.from_seq > $since THEN [r.kind, r.attrs, r.rels] END]"
+    "[r.uid, r.branch, r.from_seq, CASE WHEN r.from_seq > CASE WHEN r.branch = $branch THEN $since"
+    " ELSE $origin_since END THEN [r.kind, r.attrs, r.rels] END]"
 )
 
 _BY_VERSION: Final = """

@@ -13,7 +13,7 @@ from neo4j import AsyncDriver
 
 from strata_graph import cypher
 from strata_graph.branch_pages import branch_ordered_page
-from strata_graph.record_versions import records_by_version
+from strata_graph.record_versions import Since, records_by_version
 from tests.integration.test_ordered_pages import _contents, _contents_of
 from strata_graph.driver import read_records
 from strata_graph.ordered_pages import OrderIndexes
@@ -168,9 +168,10 @@ async def test_the_branch_total_is_kept_while_its_checkpoint_stays(neo4j_driver:
     await _write(neo4j_driver, view.branch, [_record(uuid.uuid4().hex, KIND, 2, OPEN, name="e")])
     await _set_checkpoint(neo4j_driver, streams["checkpoint_stream"], view.branch, 2)
 
-    async def total(**named: str) -> int:
+    async def total(checkpoint_stream: str | None = None, origin_checkpoint_stream: str | None = None) -> int:
         found = await branch_ordered_page(neo4j_driver, "neo4j", view, kind=KIND, key="v_name", offset=0, limit=2,
-                                          **named)  # fmt: skip
+                                          checkpoint_stream=checkpoint_stream,
+                                          origin_checkpoint_stream=origin_checkpoint_stream)  # fmt: skip
         assert found is not None
         return found.total
 
@@ -200,3 +201,25 @@ async def test_a_page_after_the_branch_changes_starts_early_enough(neo4j_driver:
     assert found is not None
     assert [r.version[0] for r in found.rows] == [r["uid"] for r in (await _general(neo4j_driver, view, 10, 5))["page"]]
     assert found.total == 35
+
+
+async def test_a_branch_page_sends_content_written_after_each_sides_since(neo4j_driver: AsyncDriver) -> None:
+    """The origin's records are measured against the origin's checkpoint, the branch's own
+    against the branch's: each side's records written after its `since` come with content."""
+    await _ready(neo4j_driver)
+    tag = uuid.uuid4().hex[:10]
+    view = View(branch=f"b{tag}", origin=f"o{tag}", origin_seq=FORK)
+    origin = [_record(f"o{seq}-{tag}", KIND, seq, OPEN, name=f"o{seq}") for seq in (10, 40)]
+    origin += [_record(f"z{i}-{tag}", KIND, 1, OPEN, name=f"z{i}") for i in range(6)]  # after the page
+    await _write(neo4j_driver, view.origin or "", origin)
+    await _write(neo4j_driver, view.branch, [_record(f"b{seq}-{tag}", KIND, seq, OPEN, name=f"b{seq}") for seq in (3, 8)])
+
+    async def with_content(since: Since) -> dict[str, bool]:
+        found = await branch_ordered_page(neo4j_driver, "neo4j", view, kind=KIND, key="v_name", offset=0, limit=4,
+                                          since=since)  # fmt: skip
+        assert found is not None
+        return {r.version[0].split("-")[0]: r.content is not None for r in found.rows}
+
+    assert await with_content(Since()) == {"b3": True, "b8": True, "o10": True, "o40": True}
+    assert await with_content(Since(own=5, origin=20)) == {"b3": False, "b8": True, "o10": False, "o40": True}
+    assert await with_content(Since(own=20, origin=5)) == {"b3": False, "b8": False, "o10": True, "o40": True}

@@ -14,7 +14,7 @@ from neo4j import AsyncDriver
 from strata_graph import cypher
 from strata_graph.driver import read_records
 from strata_graph.ordered_pages import OrderIndexes, ordered_page
-from strata_graph.record_versions import VersionedRecord, records_by_version
+from strata_graph.record_versions import Since, VersionedRecord, records_by_version
 from strata_graph.projection import GraphProjection
 from strata_graph.records import OPEN
 from strata_graph.views import View
@@ -157,7 +157,7 @@ async def test_records_written_after_since_alone_come_with_their_content(neo4j_d
 
     async def read(since: int) -> tuple[dict[str, bool], dict[str, bool]]:
         found = await ordered_page(neo4j_driver, "neo4j", branch=branch, kind=KIND, key="v_name", offset=0, limit=10,
-                                   peers_through=["owner"], since=since)  # fmt: skip
+                                   peers_through=["owner"], since=Since(since))  # fmt: skip
         return ({r.version[0].split("-")[0]: r.content is not None for r in found.rows},
                 {r.version[0]: r.content is not None for r in found.peers})  # fmt: skip
 

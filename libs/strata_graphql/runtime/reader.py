@@ -12,7 +12,7 @@ from neo4j import AsyncDriver
 from strata_graph import cypher
 from strata_graph.branch_pages import branch_ordered_page, branch_pages_apply
 from strata_graph.ordered_pages import OrderedPage, order_indexes_for, ordered_page
-from strata_graph.record_versions import ANY_VERSION
+from strata_graph.record_versions import NOTHING_HELD
 from strata_graph.value_seeks import holders_by_seek
 from strata_graph.views import CURRENT, View
 from strata_graphql.runtime.node_rows import NodeRow, node_row
@@ -68,22 +68,24 @@ class GraphReader:
     ) -> tuple[int, list[NodeRow]]:
         indexed = await self._index_ordered(kinds, filters, ids, order, limit)
         found: OrderedPage | None = None
+        peers = tuple(self._peers_through.get(kinds[0], ())) if kinds else ()
+        # a page this process read before: what it was shown then comes without its content
+        page = (self._checkpoint_stream, self._origin_checkpoint_stream, self.view, kinds[0] if kinds else "",
+                order[0] if order else "", offset, limit, peers)  # fmt: skip
+        since = self._versions.since(page) if self._checkpoint_stream else NOTHING_HELD
         if indexed == "branch":
             assert limit is not None
             found = await branch_ordered_page(self._driver, self._database, self.view, kind=kinds[0], key=order[0],
-                                              offset=offset, limit=limit,
-                                              peers_through=self._peers_through.get(kinds[0], ()),
+                                              offset=offset, limit=limit, peers_through=peers,
                                               checkpoint_stream=self._checkpoint_stream,
-                                              origin_checkpoint_stream=self._origin_checkpoint_stream)  # fmt: skip
+                                              origin_checkpoint_stream=self._origin_checkpoint_stream,
+                                              since=since)  # fmt: skip
         elif indexed == "main":
             assert limit is not None
-            peers = tuple(self._peers_through.get(kinds[0], ()))
-            # a page read before by this process: what it was shown then comes without content
-            page = (self._checkpoint_stream, self.view.branch, kinds[0], order[0], offset, limit, peers)
             found = await ordered_page(self._driver, self._database, branch=self.view.branch, kind=kinds[0],
                                        key=order[0], offset=offset, limit=limit, peers_through=peers,
-                                       checkpoint_stream=self._checkpoint_stream,
-                                       since=self._versions.since(page) if self._checkpoint_stream else ANY_VERSION)  # fmt: skip
+                                       checkpoint_stream=self._checkpoint_stream, since=since)  # fmt: skip
+        if found is not None:
             self._versions.page_read(page, found.read_at)
         kept = None if found is None else await self._versions.rows(self._driver, self._database,
                                                                     found.rows + found.peers)  # fmt: skip

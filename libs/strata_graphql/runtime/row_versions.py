@@ -20,7 +20,7 @@ import msgspec
 from neo4j import AsyncDriver
 
 from strata_core.recent import keep_recent
-from strata_graph.record_versions import ANY_VERSION, Version, VersionedRecord, records_by_version
+from strata_graph.record_versions import NOTHING_HELD, Since, Version, VersionedRecord, records_by_version
 from strata_graphql.runtime.node_rows import NodeRow
 
 __all__ = ["RowVersions", "row_versions_for"]
@@ -43,15 +43,15 @@ class RowVersions:
 
     def __init__(self, kept: int = KEPT_ROWS) -> None:
         self._rows: OrderedDict[Version, NodeRow] = OrderedDict()
-        self._read_at: OrderedDict[Hashable, int] = OrderedDict()
+        self._read_at: OrderedDict[Hashable, Since] = OrderedDict()
         self._kept = kept
-        self.decoded = 0  # rows whose content was read and decoded (for tests and probes)
+        self.received = 0  # records whose content came from the graph (for tests and probes)
 
-    def since(self, page: Hashable) -> int:
+    def since(self, page: Hashable) -> Since:
         """The `since` for a read of `page` (a key naming the page and what it reads)."""
-        return self._read_at.get(page, ANY_VERSION)
+        return self._read_at.get(page, NOTHING_HELD)
 
-    def page_read(self, page: Hashable, read_at: int | None) -> None:
+    def page_read(self, page: Hashable, read_at: Since | None) -> None:
         if read_at is not None:
             keep_recent(self._read_at, page, read_at, KEPT_PAGES)
 
@@ -61,14 +61,15 @@ class RowVersions:
         page was read: the caller reads the general way)."""
         kept = self._rows
         for record in records:
-            if record.content is not None and record.version not in kept:
-                kept[record.version] = _decoded(record)
-                self.decoded += 1
+            if record.content is not None:
+                self.received += 1
+                if record.version not in kept:
+                    kept[record.version] = _decoded(record)
         missing = list(dict.fromkeys(r.version for r in records if r.version not in kept))
         if missing:  # shown to this process before, but dropped since, or on another page then
             for record in await records_by_version(driver, database, missing):
+                self.received += 1
                 kept[record.version] = _decoded(record)
-                self.decoded += 1
         out: list[NodeRow] = []
         for record in records:
             row = kept.get(record.version)
