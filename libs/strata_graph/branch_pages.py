@@ -46,7 +46,7 @@ __all__ = ["branch_ordered_page"]
 
 # The origin's records of the kind valid at the fork point and replaced since, live then.
 _REPLACED_SINCE_FORK: Final = """
-  MATCH (r:Rec {branch: $origin, kind: $kind}) USING INDEX r:Rec(branch, kind, to_seq)
+  MATCH (r:Rec {branch: $origin, kind: $kind}) USING INDEX SEEK r:Rec(branch, kind, to_seq)
   WHERE r.to_seq > $origin_seq AND r.to_seq < $open AND r.from_seq <= $origin_seq AND r.deleted = false
 """
 
@@ -59,7 +59,7 @@ _COUNT: Final = (
   CALL () {
     WITH 1 AS unknown WHERE $at_fork < 0
     CALL () {
-      MATCH (r:Rec {branch: $origin, kind: $kind, to_seq: $open}) USING INDEX r:Rec(branch, kind, to_seq, deleted)
+      MATCH (r:Rec {branch: $origin, kind: $kind, to_seq: $open}) USING INDEX SEEK r:Rec(branch, kind, to_seq, deleted)
       WHERE r.deleted = false AND r.from_seq <= $origin_seq
       RETURN count(r) AS still_open
     }
@@ -73,8 +73,8 @@ _COUNT: Final = (
     RETURN $at_fork AS at_fork
   }
   CALL () {
-    MATCH (o:Rec {branch: $branch, to_seq: $open}) USING INDEX o:Rec(branch, to_seq)
-    OPTIONAL MATCH (m:Rec {uid: o.uid, branch: $origin}) USING INDEX m:Rec(uid, branch, to_seq)
+    MATCH (o:Rec {branch: $branch, to_seq: $open}) USING INDEX SEEK o:Rec(branch, to_seq)
+    OPTIONAL MATCH (m:Rec {uid: o.uid, branch: $origin}) USING INDEX SEEK m:Rec(uid, branch, to_seq)
     WHERE m.to_seq > $origin_seq AND m.from_seq <= $origin_seq AND m.deleted = false AND m.kind = $kind
     RETURN count(m) AS shadowed, count(CASE WHEN o.deleted = false AND o.kind = $kind THEN 1 END) AS own_live
   }
@@ -99,7 +99,7 @@ CALL (counted_at) {
   RETURN null AS counted, null AS at_fork
 }
 CALL () {
-  MATCH (o:Rec {branch: $branch, to_seq: $open}) USING INDEX o:Rec(branch, to_seq)
+  MATCH (o:Rec {branch: $branch, to_seq: $open}) USING INDEX SEEK o:Rec(branch, to_seq)
   RETURN collect(o.uid) AS shadow
 }
 CALL (shadow) {"""
@@ -108,13 +108,13 @@ CALL (shadow) {"""
   RETURN collect(r) AS replaced
 }
 CALL () {
-  MATCH (r:Rec {branch: $branch, kind: $kind, to_seq: $open}) USING INDEX r:Rec(branch, kind, to_seq)
+  MATCH (r:Rec {branch: $branch, kind: $kind, to_seq: $open}) USING INDEX SEEK r:Rec(branch, kind, to_seq)
   WHERE r.deleted = false
   RETURN collect(r) AS own
 }
 CALL (shadow) {
   MATCH (r:Rec {branch: $origin, kind: $kind, to_seq: $open})
-  USING INDEX r:Rec(branch, kind, to_seq, %(key)s)
+  USING INDEX SEEK r:Rec(branch, kind, to_seq, %(key)s)
   WHERE r.%(key)s IS NOT NULL AND r.deleted = false AND r.from_seq <= $origin_seq AND NOT r.uid IN shadow
   WITH r ORDER BY r.branch, r.kind, r.to_seq, r.%(key)s, r.uid
   SKIP $skip LIMIT $window

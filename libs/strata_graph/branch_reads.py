@@ -38,8 +38,8 @@ RETURN collect([r.uid, r.kind, r.deleted, r.attrs, r.rels, r.from_seq]) AS rows
 # only when it is another record.
 _RECORDS_AT_TWO: Final = """
 UNWIND $uids AS uid
-OPTIONAL MATCH (a:Rec {uid: uid, branch: $branch}) USING INDEX a:Rec(uid, branch, to_seq) WHERE a.to_seq > $early AND a.from_seq <= $early
-OPTIONAL MATCH (b:Rec {uid: uid, branch: $branch}) USING INDEX b:Rec(uid, branch, to_seq) WHERE b.to_seq > $late AND b.from_seq <= $late
+OPTIONAL MATCH (a:Rec {uid: uid, branch: $branch}) USING INDEX SEEK a:Rec(uid, branch, to_seq) WHERE a.to_seq > $early AND a.from_seq <= $early
+OPTIONAL MATCH (b:Rec {uid: uid, branch: $branch}) USING INDEX SEEK b:Rec(uid, branch, to_seq) WHERE b.to_seq > $late AND b.from_seq <= $late
 WITH uid, a, CASE WHEN a IS NOT NULL AND b IS NOT NULL AND elementId(a) = elementId(b) THEN NULL ELSE b END AS b,
      a IS NOT NULL AND b IS NOT NULL AND elementId(a) = elementId(b) AS same
 RETURN collect([uid, same, a.kind, a.deleted, a.attrs, a.rels, b.kind, b.deleted, b.attrs, b.rels, b.from_seq]) AS rows

@@ -62,7 +62,7 @@ GET_CHECKPOINT_AND_RECORDS: Final = """
 OPTIONAL MATCH (c:Checkpoint {stream: $stream})
 CALL () {
   UNWIND $uids AS uid
-  OPTIONAL MATCH (own:Rec {uid: uid, branch: $branch, to_seq: $open}) USING INDEX own:Rec(uid, branch, to_seq)
+  OPTIONAL MATCH (own:Rec {uid: uid, branch: $branch, to_seq: $open}) USING INDEX SEEK own:Rec(uid, branch, to_seq)
   RETURN collect([uid, own IS NOT NULL, own.kind, own.deleted, own.attrs, own.rels]) AS rows
 }
 RETURN c.seq AS seq, rows
@@ -102,9 +102,9 @@ SET r.to_seq = $seq
 # than per byte (a 10,000-object batch: seconds as rows, a fraction as one list).
 FETCH_CURRENT_RECORDS: Final = """
 UNWIND $uids AS uid
-OPTIONAL MATCH (own:Rec {uid: uid, branch: $branch, to_seq: $open}) USING INDEX own:Rec(uid, branch, to_seq)
+OPTIONAL MATCH (own:Rec {uid: uid, branch: $branch, to_seq: $open}) USING INDEX SEEK own:Rec(uid, branch, to_seq)
 CALL (uid, own) {
-  OPTIONAL MATCH (base:Rec {uid: uid, branch: $origin}) USING INDEX base:Rec(uid, branch, to_seq)
+  OPTIONAL MATCH (base:Rec {uid: uid, branch: $origin}) USING INDEX SEEK base:Rec(uid, branch, to_seq)
   WHERE own IS NULL AND $origin IS NOT NULL AND base.from_seq <= $fork_seq AND base.to_seq > $fork_seq
   RETURN base LIMIT 1
 }
@@ -114,7 +114,7 @@ RETURN collect([uid, own IS NOT NULL, cur.kind, cur.deleted, cur.attrs, cur.rels
 
 CLOSE_OPEN_RECORDS: Final = """
 UNWIND $closes AS c
-MATCH (old:Rec {uid: c.uid, branch: $branch, to_seq: $open}) USING INDEX old:Rec(uid, branch, to_seq)
+MATCH (old:Rec {uid: c.uid, branch: $branch, to_seq: $open}) USING INDEX SEEK old:Rec(uid, branch, to_seq)
 SET old.to_seq = c.seq
 """
 
@@ -172,7 +172,7 @@ WITH r WHERE r.deleted = false
 
 # `_VISIBLE` is the shared prefix of every read: the records a View sees, kinds restricted; each
 # origin record's shadow is looked up with an index seek.
-_VISIBLE: Final = _visible("""NOT EXISTS { MATCH (o:Rec {uid: r.uid, branch: $branch}) USING INDEX o:Rec(uid, branch, to_seq)
+_VISIBLE: Final = _visible("""NOT EXISTS { MATCH (o:Rec {uid: r.uid, branch: $branch}) USING INDEX SEEK o:Rec(uid, branch, to_seq)
                      WHERE o.from_seq <= $own_seq AND o.to_seq > $own_seq }""")
 
 _FILTERS: Final = """
@@ -219,15 +219,15 @@ COUNT_RECORDS: Final = _FILTERED + "RETURN count(r) AS total"
 # by the read by ids and by the peers of a branch page (`strata_graph.branch_pages`).
 RECORD_OF_ID: Final = """
 CALL (id) {
-  MATCH (r:Rec {uid: id, branch: $branch}) USING INDEX r:Rec(uid, branch, to_seq)
+  MATCH (r:Rec {uid: id, branch: $branch}) USING INDEX SEEK r:Rec(uid, branch, to_seq)
   WHERE r.from_seq <= $own_seq AND r.to_seq > $own_seq
   RETURN r
   UNION
-  MATCH (r:Rec {uid: id, branch: $origin}) USING INDEX r:Rec(uid, branch, to_seq)
+  MATCH (r:Rec {uid: id, branch: $origin}) USING INDEX SEEK r:Rec(uid, branch, to_seq)
   WHERE $origin IS NOT NULL AND r.to_seq > 0
   WITH id, r, CASE WHEN r.kind IN $agnostic THEN $origin_now ELSE $origin_seq END AS at
   WHERE r.from_seq <= at AND r.to_seq > at
-    AND NOT EXISTS { MATCH (o:Rec {uid: id, branch: $branch}) USING INDEX o:Rec(uid, branch, to_seq)
+    AND NOT EXISTS { MATCH (o:Rec {uid: id, branch: $branch}) USING INDEX SEEK o:Rec(uid, branch, to_seq)
                      WHERE o.from_seq <= $own_seq AND o.to_seq > $own_seq }
   RETURN r
 }

@@ -63,7 +63,7 @@ CALL (counted_at) {
   WITH counted_at WHERE counted_at IS NULL OR counted_at <> $cached_at
   CALL () {
     MATCH (c:Rec {branch: $branch, kind: $kind, to_seq: $open})
-    USING INDEX c:Rec(branch, kind, to_seq, deleted)
+    USING INDEX SEEK c:Rec(branch, kind, to_seq, deleted)
     WHERE c.deleted = false
     RETURN count(c) AS n
   }
@@ -74,7 +74,7 @@ CALL (counted_at) {
 }
 CALL () {
   MATCH (r:Rec {branch: $branch, kind: $kind, to_seq: $open})
-  USING INDEX r:Rec(branch, kind, to_seq, %(key)s)
+  USING INDEX SEEK r:Rec(branch, kind, to_seq, %(key)s)
   WHERE r.%(key)s IS NOT NULL AND r.deleted = false
   WITH r ORDER BY r.branch, r.kind, r.to_seq, r.%(key)s, r.uid
   SKIP $offset LIMIT $limit
@@ -85,7 +85,7 @@ CALL (rows) {
   UNWIND $peer_props AS prop
   UNWIND coalesce(r[prop], []) AS id
   WITH DISTINCT id
-  MATCH (p:Rec {uid: id, branch: $branch, to_seq: $open}) USING INDEX p:Rec(uid, branch, to_seq)
+  MATCH (p:Rec {uid: id, branch: $branch, to_seq: $open}) USING INDEX SEEK p:Rec(uid, branch, to_seq)
   WHERE p.deleted = false
   RETURN collect(%(peer)s) AS peers
 }

@@ -48,7 +48,7 @@ VERSIONED: Final = (
 
 _BY_VERSION: Final = """
 UNWIND $versions AS v
-MATCH (r:Rec {uid: v[0], branch: v[1]}) USING INDEX r:Rec(uid, branch, to_seq)
+MATCH (r:Rec {uid: v[0], branch: v[1]}) USING INDEX SEEK r:Rec(uid, branch, to_seq)
 WHERE r.from_seq = v[2] AND r.to_seq > 0
 RETURN collect([r.uid, r.branch, r.from_seq, [r.kind, r.attrs, r.rels]]) AS rows
 """

@@ -35,7 +35,7 @@ _HOLDERS: Final = """
 UNWIND $kinds AS kind
 UNWIND $tuples AS t
 MATCH (r:Rec {branch: $branch, kind: kind, to_seq: $open})
-USING INDEX r:Rec(branch, kind, to_seq, %(keys)s)
+USING INDEX SEEK r:Rec(branch, kind, to_seq, %(keys)s)
 WHERE %(equal)s AND r.deleted = false
 RETURN collect({uid: r.uid, kind: r.kind, attrs: r.attrs, rels: r.rels}) AS rows
 """
