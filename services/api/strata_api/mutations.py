@@ -94,15 +94,15 @@ class ApiMutations:
             # decide on a read model that holds everything up to the head we will guard on
             await self._resources.wait_projected(ctx.branch_id, head)
             ctx.reader.forget()
-            if self._key and (seq := await committed_seq(self._resources, ctx.branch_id, mutation_id)) is not None:
-                return await self._replay(ctx, field, seq)
+            if self._key and (stored := await self._stored_answer(ctx, field, mutation_id)) is not None:
+                return stored
             try:
                 decision = await dispatch(ctx, field, args)
             except MutationError:
                 # the read model may be past `head`: a request with the same key stored meanwhile
                 # (its object now holds the unique values) is this request's answer, not a refusal
-                if self._key and (seq := await committed_seq(self._resources, ctx.branch_id, mutation_id)) is not None:
-                    return await self._replay(ctx, field, seq)
+                if self._key and (stored := await self._stored_answer(ctx, field, mutation_id)) is not None:
+                    return stored
                 raise
             if not decision.events:
                 row = await ctx.reader.get(decision.object_id) if decision.object_id and answer_object else None
@@ -122,10 +122,9 @@ class ApiMutations:
                 continue
             await self._resources.wait_projected(ctx.branch_id, result.head_seq, appended=True)
             ctx.reader.forget()
-            if result.duplicate:  # the same key's mutation was stored meanwhile: answer from it
-                seq = await committed_seq(self._resources, ctx.branch_id, mutation_id)
-                if seq is not None:
-                    return await self._replay(ctx, field, seq)
+            # the same key's mutation was stored meanwhile: answer from it
+            if result.duplicate and (stored := await self._stored_answer(ctx, field, mutation_id)) is not None:
+                return stored
             shaped = None
             if decision.object_id and answer_object:
                 row = await ctx.reader.get(decision.object_id)
@@ -133,8 +132,11 @@ class ApiMutations:
             return decision.payload(shaped)
         raise ConcurrencyConflict(f"branch {ctx.branch_name} kept moving; {field} gave up")
 
-    async def _replay(self, ctx: GraphQLContext, field: str, seq: int) -> dict[str, Any]:
-        """The answer of a mutation already stored under this idempotency key."""
+    async def _stored_answer(self, ctx: GraphQLContext, field: str, mutation_id: str) -> dict[str, Any] | None:
+        """The answer of the mutation stored under `mutation_id`, None if none is."""
+        seq = await committed_seq(self._resources, ctx.branch_id, mutation_id)
+        if seq is None:
+            return None
         if not field.endswith(("Create", "Update", "Upsert")):
             return {"ok": True}
         object_id, _ = await object_of_commit(self._resources, ctx.branch_id, seq, _kind_of(field))
