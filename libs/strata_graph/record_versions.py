@@ -27,7 +27,6 @@ __all__ = ["NOTHING_HELD", "VERSIONED", "Since", "Version", "VersionedRecord", "
 Version = tuple[str, str, int]
 
 
-
 class Since(NamedTuple):
     """The checkpoints a reader's last read of a page started at: of the page's branch
     (`$since`), and of its origin (`$origin_since`), whose records a branch shows too."""
