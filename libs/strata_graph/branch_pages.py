@@ -17,7 +17,7 @@ them sort before the page, so a window of the first part from `offset - changed`
 `offset + limit`, merged with them, holds the page exactly, provided the window is full. When it
 is not (the order values ran out: objects without a value, read last, may follow) the caller
 uses the general query. The objects the page points to are read in the same statement, as a
-read by id sees them (`cypher.RECORD_OF_ID`).
+read by id sees them (`cypher.RECORD_OF_ID`, here `_PEER_OF_ID`).
 
 The total is counted in the same statement and kept like main's (`OrderIndexes.counts`): the
 view of a kind on a branch changes only with the branch's own stream, since the origin's
@@ -35,7 +35,6 @@ from typing import Final
 from neo4j import AsyncDriver
 
 from strata_core.recent import keep_recent
-from strata_graph import cypher
 from strata_graph.driver import read_records
 from strata_graph.ordered_pages import KEPT, OrderedPage, order_indexes_for, statement_for_key
 from strata_graph.record_versions import NOTHING_HELD, Since, versioned
@@ -81,6 +80,23 @@ _COUNT: Final = (
   RETURN at_fork - shadowed + own_live AS counted, at_fork
 """
 )
+
+# The object `id` as the current state of the branch sees it, as `r` (no row when it has none or
+# it is deleted): the branch's open record, else the origin's valid at the fork point (now, for
+# a branch-agnostic kind). `cypher.RECORD_OF_ID` answers the same for any view, by a `UNION` and
+# a third seek per object; for the 1,000 peers of a page at 100k objects this one took 18 ms
+# against 24 (the statement 46-48 against 52-54 ms).
+_PEER_OF_ID: Final = """
+CALL (id) {
+  OPTIONAL MATCH (own:Rec {uid: id, branch: $branch, to_seq: $open}) USING INDEX SEEK own:Rec(uid, branch, to_seq)
+  OPTIONAL MATCH (base:Rec {uid: id, branch: $origin}) USING INDEX SEEK base:Rec(uid, branch, to_seq)
+  WHERE own IS NULL AND base.to_seq > $origin_seq
+  WITH own, base, CASE WHEN base.kind IN $agnostic THEN $origin_now ELSE $origin_seq END AS at
+  WHERE base IS NULL OR (base.from_seq <= at AND base.to_seq > at)
+  RETURN coalesce(own, base) AS r
+}
+WITH r WHERE r IS NOT NULL AND r.deleted = false
+"""
 
 # `$stream` is the branch's checkpoint, read before and after (see `_PAGE` in ordered_pages);
 # `$origin_stream` the origin's, which must have reached the fork point for a count to be kept.
@@ -134,7 +150,7 @@ CALL (rows) {
   UNWIND $peer_props AS prop
   UNWIND coalesce(row[prop], []) AS id
   WITH DISTINCT id"""
-    + cypher.RECORD_OF_ID
+    + _PEER_OF_ID
     + """  RETURN collect(%(versioned)s) AS peers
 }
 OPTIONAL MATCH (after:Checkpoint {stream: $stream})

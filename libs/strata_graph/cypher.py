@@ -215,8 +215,8 @@ COUNT_RECORDS: Final = _FILTERED + "RETURN count(r) AS total"
 # true) lets the hint apply where the version test comes after a WITH.
 # Reads answering many rows return them as ONE record holding a list: the async driver costs
 # about 60 µs per record received (1,000 one-column records: 65 ms), a collected list 5 ms.
-# The object `id` as a view sees it, as `r` (no row when it has none or it is deleted): shared
-# by the read by ids and by the peers of a branch page (`strata_graph.branch_pages`).
+# The object `id` as a view sees it, as `r` (no row when it has none or it is deleted): the read
+# by ids (a branch page's peers use a form for the current view, `branch_pages._PEER_OF_ID`).
 RECORD_OF_ID: Final = """
 CALL (id) {
   MATCH (r:Rec {uid: id, branch: $branch}) USING INDEX SEEK r:Rec(uid, branch, to_seq)
