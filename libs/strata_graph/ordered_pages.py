@@ -81,13 +81,13 @@ CALL () {
   RETURN collect(r) AS rows
 }
 CALL (rows) {
-  UNWIND rows AS r
+  UNWIND rows AS row
   UNWIND $peer_props AS prop
-  UNWIND coalesce(r[prop], []) AS id
+  UNWIND coalesce(row[prop], []) AS id
   WITH DISTINCT id
-  MATCH (p:Rec {uid: id, branch: $branch, to_seq: $open}) USING INDEX SEEK p:Rec(uid, branch, to_seq)
-  WHERE p.deleted = false
-  RETURN collect(%(peer)s) AS peers
+  MATCH (r:Rec {uid: id, branch: $branch, to_seq: $open}) USING INDEX SEEK r:Rec(uid, branch, to_seq)
+  WHERE r.deleted = false
+  RETURN collect(%(versioned)s) AS peers
 }
 OPTIONAL MATCH (after:Checkpoint {stream: $stream})
 RETURN counted_at, after.seq AS checked_at, counted,
@@ -117,7 +117,7 @@ def statement_for_key(template: str, key: str) -> LiteralString:
     """`template` with the order property `key` (checked to be one) in place."""
     if not _PROPERTY.match(key):
         raise ValueError(f"not an order property: {key!r}")
-    text: LiteralString = template % {"key": key, "versioned": VERSIONED, "peer": VERSIONED.replace("r.", "p.")}
+    text: LiteralString = template % {"key": key, "versioned": VERSIONED}
     return text
 
 
