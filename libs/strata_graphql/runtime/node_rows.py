@@ -6,7 +6,7 @@ from typing import Any
 
 import msgspec
 
-__all__ = ["NodeRow", "node_row"]
+__all__ = ["NodeRow", "decoded_row", "node_row"]
 
 
 class NodeRow(msgspec.Struct, frozen=True):
@@ -18,11 +18,11 @@ class NodeRow(msgspec.Struct, frozen=True):
     rels: dict[str, list[str]]
 
 
+def decoded_row(uid: str, kind: str, attrs: str | None, rels: str | None) -> NodeRow:
+    """A row from a record's fields, `attrs` and `rels` as the graph stores them (JSON)."""
+    return NodeRow(uid=uid, kind=kind, attrs=msgspec.json.decode(attrs or "{}"), rels=msgspec.json.decode(rels or "{}"))
+
+
 def node_row(record: Any) -> NodeRow:
-    """A row from a record's `uid`, `kind` and JSON `attrs` and `rels`."""
-    return NodeRow(
-        uid=record["uid"],
-        kind=record["kind"],
-        attrs=msgspec.json.decode(record["attrs"] or "{}"),
-        rels=msgspec.json.decode(record["rels"] or "{}"),
-    )
+    """A row from a record's `uid`, `kind`, `attrs` and `rels`."""
+    return decoded_row(record["uid"], record["kind"], record["attrs"], record["rels"])

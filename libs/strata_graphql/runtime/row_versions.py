@@ -16,12 +16,11 @@ from collections import OrderedDict
 from collections.abc import Hashable, Sequence
 from typing import Final
 
-import msgspec
 from neo4j import AsyncDriver
 
 from strata_core.recent import keep_recent
 from strata_graph.record_versions import NOTHING_HELD, Since, Version, VersionedRecord, records_by_version
-from strata_graphql.runtime.node_rows import NodeRow
+from strata_graphql.runtime.node_rows import NodeRow, decoded_row
 
 __all__ = ["RowVersions", "row_versions_for"]
 
@@ -32,9 +31,7 @@ KEPT_PAGES: Final = 4_096
 
 def _decoded(record: VersionedRecord) -> NodeRow:
     assert record.content is not None
-    kind, attrs, rels = record.content
-    return NodeRow(uid=record.version[0], kind=kind, attrs=msgspec.json.decode(attrs or "{}"),
-                   rels=msgspec.json.decode(rels or "{}"))  # fmt: skip
+    return decoded_row(record.version[0], *record.content)
 
 
 class RowVersions:
