@@ -67,33 +67,15 @@ class GraphReader:
         limit: int | None = None,
     ) -> tuple[int, list[NodeRow]]:
         indexed = await self._index_ordered(kinds, filters, ids, order, limit)
-        found: OrderedPage | None = None
-        peers = tuple(self._peers_through.get(kinds[0], ())) if kinds else ()
-        # a page this process read before: what it was shown then comes without its content
-        page = (self._checkpoint_stream, self._origin_checkpoint_stream, self.view, kinds[0] if kinds else "",
-                order[0] if order else "", offset, limit, peers)  # fmt: skip
-        since = self._versions.since(page) if self._checkpoint_stream else NOTHING_HELD
-        if indexed == "branch":
+        if indexed is not None:
             assert limit is not None
-            found = await branch_ordered_page(self._driver, self._database, self.view, kind=kinds[0], key=order[0],
-                                              offset=offset, limit=limit, peers_through=peers,
-                                              checkpoint_stream=self._checkpoint_stream,
-                                              origin_checkpoint_stream=self._origin_checkpoint_stream,
-                                              since=since)  # fmt: skip
-        elif indexed == "main":
-            assert limit is not None
-            found = await ordered_page(self._driver, self._database, branch=self.view.branch, kind=kinds[0],
-                                       key=order[0], offset=offset, limit=limit, peers_through=peers,
-                                       checkpoint_stream=self._checkpoint_stream, since=since)  # fmt: skip
-        if found is not None:
-            self._versions.page_read(page, found.read_at)
-        kept = None if found is None else await self._versions.rows(self._driver, self._database,
-                                                                    found.rows + found.peers)  # fmt: skip
-        if found is not None and kept is not None:
-            rows = kept[: len(found.rows)]
-            self._cache.update((row.uid, row) for row in kept[len(found.rows) :])  # the peers
-            self._cache.update((r.uid, r) for r in rows)
-            return found.total, rows
+            found = await self._indexed_page(indexed, kinds[0], order[0], offset, limit)
+            kept = await self._versions.rows(self._driver, self._database, found.rows + found.peers) if found else None
+            if found is not None and kept is not None:
+                rows = kept[: len(found.rows)]
+                self._cache.update((row.uid, row) for row in kept[len(found.rows) :])  # the peers
+                self._cache.update((r.uid, r) for r in rows)
+                return found.total, rows
         keys = [*order, "", "", ""][:3]
         records = await read_records(
             self._driver, self._database, cypher.LIST_RECORDS, shadow=await self._own_record_ids(),
@@ -122,6 +104,30 @@ class GraphReader:
         rows = [node_row(r) for r in found]
         self._cache.update((r.uid, r) for r in rows)
         return rows
+
+    async def _indexed_page(
+        self, indexed: Literal["main", "branch"], kind: str, key: str, offset: int, limit: int
+    ) -> OrderedPage | None:
+        """The page read in index order (`_index_ordered`), by version; None when the branch's
+        order values ran out (the general query answers)."""
+        peers = tuple(self._peers_through.get(kind, ()))
+        # a page this process read before: what it was shown then comes without its content
+        page = (self._checkpoint_stream, self._origin_checkpoint_stream, self.view, kind, key, offset, limit, peers)
+        since = self._versions.since(page) if self._checkpoint_stream else NOTHING_HELD
+        found: OrderedPage | None
+        if indexed == "branch":
+            found = await branch_ordered_page(self._driver, self._database, self.view, kind=kind, key=key,
+                                              offset=offset, limit=limit, peers_through=peers,
+                                              checkpoint_stream=self._checkpoint_stream,
+                                              origin_checkpoint_stream=self._origin_checkpoint_stream,
+                                              since=since)  # fmt: skip
+        else:
+            found = await ordered_page(self._driver, self._database, branch=self.view.branch, kind=kind, key=key,
+                                       offset=offset, limit=limit, peers_through=peers,
+                                       checkpoint_stream=self._checkpoint_stream, since=since)  # fmt: skip
+        if found is not None:
+            self._versions.page_read(page, found.read_at)
+        return found
 
     async def _own_record_ids(self) -> list[str]:
         """The objects the branch has its own record of at its sequence: they hide the origin's."""
