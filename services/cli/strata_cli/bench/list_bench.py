@@ -55,8 +55,9 @@ async def _barrier(client: httpx.AsyncClient, tag: str, branch: str = "main") ->
 async def _measure(client: httpx.AsyncClient, driver: AsyncDriver, view: View, branch: str, reads: int,
                    size: int, where: str, expected: int, *, warm_up: int = 0) -> None:  # fmt: skip
     """`reads` timed lists and floor reads, after `warm_up` of each not timed. The floor reads
-    the page cold: its versions, then the content of every row and peer (the API reads again
-    only the versions it does not hold, `strata_graphql.runtime.row_versions`)."""
+    the page cold, as a reader holding no rows: one statement answering every row and peer with
+    its content (the API is sent only what changed since its last read of the page,
+    `strata_graphql.runtime.row_versions`)."""
     times, floor = [], []
     for _ in range(warm_up + reads):
         t0 = time.perf_counter()
