@@ -111,3 +111,23 @@ async def test_a_batch_of_12000_events_is_accepted_atomically(store: EventStore)
     events = [_created(store, uuid.uuid4().hex) for _ in range(12000)]
     result = await store.append("main", events, expected_head=0)
     assert result.head_seq == 12001
+
+
+async def test_every_event_of_a_large_batch_keeps_its_order_type_and_headers(store: EventStore) -> None:
+    """The middle of a batch is framed by hand (`hpub_frames`): 3,000 events read back in
+    order, each with its own type and the batch's actor, a line break in it made a space."""
+    ids = [uuid.uuid4().hex for _ in range(3000)]
+    created = await store.append("main", [_created(store, i) for i in ids], expected_head=0)
+    updates = [
+        PendingEvent(store.names.node_subject("main", i), NodeUpdated(
+            node_id=i, kind="BuiltinTag", attributes={"name": AttributeValue(value=f"v{n}")}))
+        if n % 2 else _created(store, uuid.uuid4().hex, f"new{n}")
+        for n, i in enumerate(ids)
+    ]  # fmt: skip
+    await store.append("main", updates, expected_head=created.head_seq, actor="ali\nce")
+    events = await store.read_range("main", created.head_seq + 1)
+    assert [e.seq for e in events] == list(range(created.head_seq + 1, created.head_seq + 3002))
+    assert [type(e.event).__name__ for e in events[:-1]] == [type(p.event).__name__ for p in updates]
+    assert [e.event for e in events[:-1]] == [p.event for p in updates]
+    assert {e.actor for e in events} == {"ali ce"}
+    assert len({e.mutation_id for e in events}) == 1 and events[-1].batch_commit
