@@ -4,6 +4,7 @@ version rows they fold into."""
 
 from __future__ import annotations
 
+import contextlib
 import time
 import uuid
 from collections.abc import Sequence
@@ -11,6 +12,7 @@ from collections.abc import Sequence
 import msgspec
 from nats.aio.client import Client
 from nats.js.api import StorageType, StreamConfig
+from nats.js.errors import NotFoundError
 from neo4j import AsyncDriver
 
 from strata_events import MutationCommitted, encode_event
@@ -20,7 +22,7 @@ from strata_graph import cypher
 from strata_graph.folding import fold_versions
 from strata_mutations import NodeEvent
 
-__all__ = ["mutations_of", "raw_publish_seconds", "raw_unwind_seconds"]
+__all__ = ["mutations_of", "raw_publish_ms", "raw_publish_seconds", "raw_unwind_seconds"]
 
 _DELETE_SOME = "MATCH (r:Rec {branch: $branch}) WITH r LIMIT 10000 DETACH DELETE r RETURN count(*) AS n"
 
@@ -38,6 +40,12 @@ def mutations_of(events: Sequence[StoredEvent]) -> list[list[StoredEvent]]:
 async def raw_publish_seconds(nc: Client, groups: Sequence[Sequence[StoredEvent]]) -> float:
     """Seconds to publish the same payloads as the same atomic batches into a bare stream
     (no OCC header, no event building): the floor of an append."""
+    return sum(await raw_publish_ms(nc, groups)) / 1000
+
+
+async def raw_publish_ms(nc: Client, groups: Sequence[Sequence[StoredEvent]], *, read_head: bool = False) -> list[float]:
+    """The milliseconds of each batch of `raw_publish_seconds`; with `read_head`, each after a
+    read of the bare stream's last message (as a create reads main's head before it appends)."""
     name = f"RAWFLOOR{uuid.uuid4().hex[:8].upper()}"
     js = nc.jetstream()
     await js.add_stream(StreamConfig(name=name, subjects=[f"{name.lower()}.>"], storage=StorageType.FILE,
@@ -45,14 +53,18 @@ async def raw_publish_seconds(nc: Client, groups: Sequence[Sequence[StoredEvent]
     batches = [
         [(f"{name.lower()}.{i}", encode_event(e.event), {}) for i, e in enumerate(group)] for group in groups
     ]  # type: list[list[BatchMessage]]
-    started = time.perf_counter()
+    latencies = []
     for batch in batches:
+        started = time.perf_counter()
+        if read_head:
+            with contextlib.suppress(NotFoundError):  # the first batch finds the stream empty
+                await js.get_last_msg(name, batch[-1][0])
         answer = await publish_atomic_batch(nc, batch)
+        latencies.append((time.perf_counter() - started) * 1000)
         if answer.get("error"):
             raise RuntimeError(f"raw publish failed: {answer['error']}")
-    elapsed = time.perf_counter() - started
     await js.delete_stream(name)
-    return elapsed
+    return latencies
 
 
 async def raw_unwind_seconds(driver: AsyncDriver, database: str, groups: Sequence[Sequence[StoredEvent]]) -> float:
