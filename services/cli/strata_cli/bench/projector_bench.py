@@ -23,6 +23,12 @@ from strata_projection.stream_worker import StreamWorker, WorkerOptions
 
 __all__ = ["bench_projector"]
 
+# The load runs this long before lags are measured: the worker starting on the new stream (its
+# consumer, the first pulls, plans Neo4j compiles again as the graph grew in the rate phase)
+# held the first second's mutations 300-670 ms, which alone made the p99 of a 15 s run; after
+# the first second the p99 was 65 ms (measured).
+_LAG_START_S = 2.0
+
 
 async def _fill(store: EventStore, branch_id: str, total: int, batch: int) -> int:
     await store.ensure_branch_stream(branch_id)
@@ -80,13 +86,14 @@ async def bench_projector(nats_url: str, neo4j_uri: str, *, total_events: int, l
     names = lag_names
     await store.ensure_branch_stream(branch)
     sent: dict[int, float] = {}
-    lags: list[float] = []
+    lags: list[tuple[float, float]] = []  # (sent at, lag ms)
 
     async def on_projected(msg: Msg) -> None:
         checkpoint = int(msg.data)
         now = time.perf_counter()
         for seq in [s for s in sent if s <= checkpoint]:
-            lags.append((now - sent.pop(seq)) * 1000)
+            at = sent.pop(seq)
+            lags.append((at, (now - at) * 1000))
 
     sub = await nc.subscribe(f"{names.projected_subject_prefix}.{branch}", cb=on_projected)
     stop = asyncio.Event()
@@ -95,7 +102,8 @@ async def bench_projector(nats_url: str, neo4j_uri: str, *, total_events: int, l
     interval = per_mutation / rate
     head = 0
     next_at = time.perf_counter()
-    deadline = next_at + lag_seconds
+    steady_from = next_at + _LAG_START_S
+    deadline = steady_from + lag_seconds
     while time.perf_counter() < deadline:
         events = _events(names, per_mutation)
         result = await store.append(branch, events, expected_head=head)
@@ -107,8 +115,11 @@ async def bench_projector(nats_url: str, neo4j_uri: str, *, total_events: int, l
     stop.set()
     await task
     await sub.unsubscribe()
-    print_row("lag p50 (append ack -> projected)", percentile(lags, 50), "ms")
-    print_row("lag p99", percentile(lags, 99), "ms")
-    print_row("mutations measured", float(len(lags)), "")
+    steady = [lag for at, lag in lags if at >= steady_from]
+    starting = [lag for at, lag in lags if at < steady_from]
+    print_row(f"lag p50 (append ack -> projected), after the first {_LAG_START_S:.0f} s", percentile(steady, 50), "ms")
+    print_row("lag p99, after them", percentile(steady, 99), "ms")
+    print_row("mutations measured", float(len(steady)), "")
+    print_row(f"lag max in the first {_LAG_START_S:.0f} s (the worker starting on a new stream)", max(starting, default=float("nan")), "ms")
     await nc.close()
     await driver.close()
