@@ -155,12 +155,13 @@ def _visible(unshadowed: LiteralString) -> LiteralString:
     origin record `r` valid at its sequence (which would shadow it)."""
     return """
 CALL () {
-  MATCH (r:Rec {branch: $branch})
+  MATCH (r:Rec {branch: $branch}) USING INDEX SEEK r:Rec(branch, kind, to_seq)
   WHERE r.kind IN $kinds AND r.from_seq <= $own_seq AND r.to_seq > $own_seq
   RETURN r
   UNION
-  MATCH (r:Rec {branch: $origin})
+  MATCH (r:Rec {branch: $origin}) USING INDEX SEEK r:Rec(branch, kind, to_seq)
   WHERE $origin IS NOT NULL AND r.kind IN $kinds
+    AND r.to_seq > CASE WHEN $origin_now < $origin_seq THEN $origin_now ELSE $origin_seq END
   WITH r, CASE WHEN r.kind IN $agnostic THEN $origin_now ELSE $origin_seq END AS at
   WHERE r.from_seq <= at AND r.to_seq > at
     AND """ + unshadowed + """
