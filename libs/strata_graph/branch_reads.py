@@ -30,7 +30,8 @@ __all__ = [
 
 # The branch's records valid at $seq: at most one per object (index rec_branch_to).
 _BRANCH_RECORDS_AT: Final = """
-MATCH (r:Rec {branch: $branch}) WHERE r.to_seq > $seq AND r.from_seq <= $seq
+MATCH (r:Rec {branch: $branch}) USING INDEX SEEK r:Rec(branch, to_seq)
+WHERE r.to_seq > $seq AND r.from_seq <= $seq
 RETURN collect([r.uid, r.kind, r.deleted, r.attrs, r.rels, r.from_seq]) AS rows
 """
 
@@ -47,7 +48,7 @@ RETURN collect([uid, same, a.kind, a.deleted, a.attrs, a.rels, b.kind, b.deleted
 
 # Current records of one kind holding one of $values under $key (`v_<attribute>`).
 _HOLDERS_OF_VALUES: Final = """
-MATCH (r:Rec {branch: $branch, kind: $kind, to_seq: $open})
+MATCH (r:Rec {branch: $branch, kind: $kind, to_seq: $open}) USING INDEX SEEK r:Rec(branch, kind, to_seq, deleted)
 WHERE r.deleted = false AND r[$key] IN $values
 RETURN r[$key] AS value, collect(r.uid) AS uids
 """
@@ -55,12 +56,12 @@ RETURN r[$key] AS value, collect(r.uid) AS uids
 # Current records of $kinds with the properties $keys, among those whose $key holds one of
 # $values (a value property, or any peer of an `r_` list with `_HOLDERS_BY_PEER`).
 _HOLDERS_BY_VALUE: Final = """
-MATCH (r:Rec {branch: $branch, to_seq: $open})
+MATCH (r:Rec {branch: $branch, to_seq: $open}) USING INDEX SEEK r:Rec(branch, kind, to_seq, deleted)
 WHERE r.kind IN $kinds AND r.deleted = false AND r[$key] IN $values
 RETURN collect([r.uid, [k IN $keys | r[k]]]) AS rows
 """
 _HOLDERS_BY_PEER: Final = """
-MATCH (r:Rec {branch: $branch, to_seq: $open})
+MATCH (r:Rec {branch: $branch, to_seq: $open}) USING INDEX SEEK r:Rec(branch, kind, to_seq, deleted)
 WHERE r.kind IN $kinds AND r.deleted = false AND any(p IN coalesce(r[$key], []) WHERE p IN $values)
 RETURN collect([r.uid, [k IN $keys | r[k]]]) AS rows
 """
