@@ -202,13 +202,15 @@ WHERE r.to_seq > $own_seq AND r.from_seq <= $own_seq
 RETURN collect(r.uid) AS uids
 """
 
-LIST_RECORDS: Final = _visible("NOT r.uid IN $shadow") + _FILTERS + """
+_PAGE_OF_VISIBLE: Final = """
 WITH r ORDER BY r[$o1], r[$o2], r[$o3], r.uid
 WITH collect(r) AS rows
 RETURN size(rows) AS total,
        [x IN rows[$offset..($offset + $limit)] |
         {uid: x.uid, kind: x.kind, attrs: x.attrs, rels: x.rels}] AS page
 """
+
+LIST_RECORDS: Final = _visible("NOT r.uid IN $shadow") + _FILTERS + _PAGE_OF_VISIBLE
 
 COUNT_RECORDS: Final = _FILTERED + "RETURN count(r) AS total"
 
@@ -238,6 +240,13 @@ WITH r WHERE r.deleted = false
 
 RECORDS_BY_IDS: Final = (
     "UNWIND $ids AS id" + RECORD_OF_ID + "RETURN collect({uid: r.uid, kind: r.kind, attrs: r.attrs, rels: r.rels}) AS rows\n"
+)
+
+# `LIST_RECORDS` for the objects `$ids` (distinct) alone: each read by id in the view, so the
+# cost follows the ids, not the kinds (`GraphReader.page`: a list by ids, or by a value an index
+# finds the holders of).
+LIST_RECORDS_OF_IDS: Final = (
+    "UNWIND $ids AS id" + RECORD_OF_ID + "  AND r.kind IN $kinds" + _FILTERS + _PAGE_OF_VISIBLE
 )
 
 PROPERTY_VALUES: Final = _VISIBLE + "RETURN r.uid AS uid, r[$key] AS value"

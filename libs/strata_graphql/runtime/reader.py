@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -20,6 +21,12 @@ from strata_graphql.runtime.row_versions import RowVersions, row_versions_for
 from strata_graph.driver import read_records
 
 __all__ = ["Filter", "GraphReader", "NodeRow"]
+
+# Up to this many objects a list reads each by id (`cypher.LIST_RECORDS_OF_IDS`) rather than
+# every object of its kinds: a list by ids, or one whose filter an index answers.
+_IDS_READ_BY_ID = 1000
+# an attribute's value property (a range index can hold it: `strata_graph.value_seeks`)
+_VALUE_KEY = re.compile(r"^v_[a-z][a-z0-9_]*$")
 
 
 class Filter(msgspec.Struct, frozen=True):
@@ -77,17 +84,38 @@ class GraphReader:
                 self._cache.update((r.uid, r) for r in rows)
                 return found.total, rows
         keys = [*order, "", "", ""][:3]
-        records = await read_records(
-            self._driver, self._database, cypher.LIST_RECORDS, shadow=await self._own_record_ids(),
-            kinds=list(kinds), filters=[msgspec.to_builtins(f) for f in filters],
-            ids=list(ids) if ids is not None else None, o1=keys[0], o2=keys[1], o3=keys[2], offset=offset,
-            limit=min(limit if limit is not None else 2**31, 2**31 - 1 - offset), **self.view.params(),
-        )
+        sought = list(dict.fromkeys(ids)) if ids is not None else await self._holders_of_filter(kinds, filters)
+        common = dict(
+            kinds=list(kinds), filters=[msgspec.to_builtins(f) for f in filters], o1=keys[0], o2=keys[1], o3=keys[2],
+            offset=offset, limit=min(limit if limit is not None else 2**31, 2**31 - 1 - offset), **self.view.params(),
+        )  # fmt: skip
+        if sought is not None and len(sought) <= _IDS_READ_BY_ID:
+            records = await read_records(self._driver, self._database, cypher.LIST_RECORDS_OF_IDS, ids=sought,
+                                         **common)  # fmt: skip
+        else:
+            records = await read_records(self._driver, self._database, cypher.LIST_RECORDS,
+                                         shadow=await self._own_record_ids(), ids=sought, **common)  # fmt: skip
         row = records[0]
         rows = [node_row(r) for r in row["page"]]
         for r in rows:
             self._cache[r.uid] = r
         return int(row["total"]), rows
+
+    async def _holders_of_filter(self, kinds: Sequence[str], filters: Sequence[Filter]) -> list[str] | None:
+        """The ids of the objects holding the value of the first filter an index can answer (an
+        attribute equal to one value or in a list of them): a superset of the list's objects,
+        read by index seeks on the current state of main; None when no filter is such, or the
+        view is another (`holders`)."""
+        for f in filters:
+            values = [f.value] if f.op == "eq" else f.value if f.op == "in" else None
+            if (
+                values is None or not _VALUE_KEY.match(f.key) or not values or len(values) > _IDS_READ_BY_ID
+                or not all(isinstance(v, (str, int, float)) for v in values)
+            ):  # fmt: skip
+                continue
+            found = await self.holders(kinds, [f.key], [[v] for v in values])
+            return None if found is None else [row.uid for row in found]
+        return None
 
     async def holders(
         self, kinds: Sequence[str], keys: Sequence[str], tuples: Sequence[Sequence[Any]]
