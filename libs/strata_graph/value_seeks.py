@@ -15,7 +15,9 @@ caller asks only for a view of the current state of a branch without an origin (
 only with single values: an attribute's value, or the one peer of a relationship of
 cardinality one, which a record stores as a one-element list. Until Neo4j reports the index
 online (it is created on first use, `OrderIndexes.usable`), `holders_by_seek` answers None and
-the caller reads the general way.
+the caller reads the general way. On the current state of a branch, `branch_holders_by_seek`
+gives a superset of the holders (the branch's open records, the origin's, and the origin's
+records valid at the fork and closed since), for a read by id to settle.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from strata_graph.driver import read_records
 from strata_graph.ordered_pages import order_indexes_for
 from strata_graph.records import OPEN
 
-__all__ = ["holders_by_seek"]
+__all__ = ["branch_holders_by_seek", "holders_by_seek"]
 
 _HOLDERS: Final = """
 UNWIND $kinds AS kind
@@ -63,3 +65,34 @@ async def holders_by_seek(
                                  tuples=[list(t) for t in tuples], open=OPEN)  # fmt: skip
     rows: list[Record] = records[0]["rows"]
     return rows
+
+
+# The origin's records of `$kinds` valid at the fork and closed since (so in no index of open
+# records) holding one of `$values` under `$key`: as many as the origin changed since the fork.
+_CLOSED_SINCE_FORK: Final = """
+UNWIND $kinds AS kind
+MATCH (r:Rec {branch: $origin, kind: kind}) USING INDEX SEEK r:Rec(branch, kind, to_seq)
+WHERE r.to_seq > $fork_seq AND r.to_seq < $open AND r.from_seq <= $fork_seq AND r[$key] IN $values
+RETURN collect(r.uid) AS uids
+"""
+
+
+async def branch_holders_by_seek(
+    driver: AsyncDriver, database: str, *, branch: str, origin: str, fork_seq: int, kinds: Sequence[str], key: str,
+    values: Sequence[Any],
+) -> list[str] | None:
+    """The ids of every object of `kinds` that may hold one of `values` under `key` as the
+    current state of `branch` (forked from `origin` at `fork_seq`) sees it: the branch's open
+    records holding one, the origin's open ones (for the kinds read as of now, and the records
+    valid at the fork still open) and the origin's records valid at the fork closed since. A
+    superset: which record the branch sees is left to the read by id. None while the index on
+    `key` is not online."""
+    tuples = [[v] for v in values]
+    own = await holders_by_seek(driver, database, branch=branch, kinds=kinds, keys=[key], tuples=tuples)
+    theirs = await holders_by_seek(driver, database, branch=origin, kinds=kinds, keys=[key], tuples=tuples)
+    if own is None or theirs is None:
+        return None
+    closed = await read_records(driver, database, _CLOSED_SINCE_FORK, origin=origin, kinds=list(kinds), key=key,
+                                values=list(values), fork_seq=fork_seq, open=OPEN)  # fmt: skip
+    found: list[str] = [r["uid"] for r in own] + [r["uid"] for r in theirs] + list(closed[0]["uids"])
+    return list(dict.fromkeys(found))

@@ -14,7 +14,7 @@ from strata_graph import cypher
 from strata_graph.branch_pages import branch_ordered_page, branch_pages_apply
 from strata_graph.ordered_pages import OrderedPage, order_indexes_for, ordered_page
 from strata_graph.record_versions import NOTHING_HELD
-from strata_graph.value_seeks import holders_by_seek
+from strata_graph.value_seeks import branch_holders_by_seek, holders_by_seek
 from strata_graph.views import CURRENT, View
 from strata_graphql.runtime.node_rows import NodeRow, node_row
 from strata_graphql.runtime.row_versions import RowVersions, row_versions_for
@@ -104,8 +104,8 @@ class GraphReader:
     async def _holders_of_filter(self, kinds: Sequence[str], filters: Sequence[Filter]) -> list[str] | None:
         """The ids of the objects holding the value of the first filter an index can answer (an
         attribute equal to one value or in a list of them): a superset of the list's objects,
-        read by index seeks on the current state of main; None when no filter is such, or the
-        view is another (`holders`)."""
+        read by index seeks on the current state of main or of a branch; None when no filter is
+        such, or the view is a past one."""
         for f in filters:
             values = [f.value] if f.op == "eq" else f.value if f.op == "in" else None
             if (
@@ -113,6 +113,12 @@ class GraphReader:
                 or not all(isinstance(v, (str, int, float)) for v in values)
             ):  # fmt: skip
                 continue
+            if self.view.own_seq != CURRENT:
+                return None
+            if self.view.origin is not None:
+                return await branch_holders_by_seek(self._driver, self._database, branch=self.view.branch,
+                                                    origin=self.view.origin, fork_seq=self.view.origin_seq,
+                                                    kinds=kinds, key=f.key, values=values)  # fmt: skip
             found = await self.holders(kinds, [f.key], [[v] for v in values])
             return None if found is None else [row.uid for row in found]
         return None
