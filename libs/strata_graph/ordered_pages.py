@@ -33,7 +33,10 @@ from strata_graph.driver import create_schema_rule, read_records
 from strata_graph.record_versions import NOTHING_HELD, VERSIONED, Since, VersionedRecord, versioned
 from strata_graph.records import OPEN
 
-__all__ = ["KEPT", "OrderIndexes", "OrderedPage", "order_indexes_for", "ordered_page", "statement_for_key"]
+__all__ = [
+    "KEPT", "OrderIndexes", "OrderedPage", "is_value_property", "order_indexes_for", "ordered_page",
+    "statement_for_key",
+]  # fmt: skip
 
 _PROPERTY: Final = re.compile(r"^v_[a-z][a-z0-9_]*$")
 # an index property: an attribute's value (`v_`) or a relationship's peers (`r_`); without `__`,
@@ -113,9 +116,15 @@ def _create_index(keys: Sequence[str]) -> LiteralString:
     return text
 
 
+def is_value_property(key: str) -> bool:
+    """Whether `key` names an attribute's value property (`v_<attribute>`): an order key, and a
+    key a value index can seek."""
+    return bool(_PROPERTY.match(key))
+
+
 def statement_for_key(template: str, key: str) -> LiteralString:
     """`template` with the order property `key` (checked to be one) in place."""
-    if not _PROPERTY.match(key):
+    if not is_value_property(key):
         raise ValueError(f"not an order property: {key!r}")
     text: LiteralString = template % {"key": key, "versioned": VERSIONED}
     return text

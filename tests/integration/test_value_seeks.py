@@ -18,6 +18,7 @@ from strata_graph.projection import GraphProjection
 from strata_graph.records import OPEN
 from strata_graph.ordered_pages import order_indexes_for
 from strata_graph.value_seeks import _statement, holders_by_seek
+from tests.integration.test_branch_read_plans import _operators
 
 pytestmark = pytest.mark.integration
 
@@ -115,14 +116,7 @@ async def test_a_lookup_seeks_even_when_its_index_was_sampled_empty(neo4j_driver
                                    tuples=[[["owner-1"], "Rex"]])  # fmt: skip
         plan = (await result.consume()).plan
     assert plan is not None
-    operators: list[tuple[str, str]] = []
-
-    def walk(node: dict[str, Any]) -> None:
-        operators.append((node["operatorType"].split("@")[0], str(node.get("args", {}).get("Details", ""))))
-        for child in node.get("children", []):
-            walk(child)
-
-    walk(plan)
+    operators = _operators(plan)
     seeks = [details for name, details in operators if name == "NodeIndexSeek"]
     assert not [name for name, _ in operators if "Scan" in name], operators
     assert len(seeks) == 1 and all(f"{k} = t[" in seeks[0] for k in keys), operators

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -12,7 +11,7 @@ from neo4j import AsyncDriver
 
 from strata_graph import cypher
 from strata_graph.branch_pages import branch_ordered_page, branch_pages_apply
-from strata_graph.ordered_pages import OrderedPage, order_indexes_for, ordered_page
+from strata_graph.ordered_pages import OrderedPage, is_value_property, order_indexes_for, ordered_page
 from strata_graph.record_versions import NOTHING_HELD
 from strata_graph.value_seeks import branch_holders_by_seek, holders_by_seek
 from strata_graph.views import CURRENT, View
@@ -25,8 +24,6 @@ __all__ = ["Filter", "GraphReader", "NodeRow"]
 # Up to this many objects a list reads each by id (`cypher.LIST_RECORDS_OF_IDS`) rather than
 # every object of its kinds: a list by ids, or one whose filter an index answers.
 _IDS_READ_BY_ID = 1000
-# an attribute's value property (a range index can hold it: `strata_graph.value_seeks`)
-_VALUE_KEY = re.compile(r"^v_[a-z][a-z0-9_]*$")
 
 
 class Filter(msgspec.Struct, frozen=True):
@@ -109,7 +106,7 @@ class GraphReader:
         for f in filters:
             values = [f.value] if f.op == "eq" else f.value if f.op == "in" else None
             if (
-                values is None or not _VALUE_KEY.match(f.key) or not values or len(values) > _IDS_READ_BY_ID
+                values is None or not is_value_property(f.key) or not values or len(values) > _IDS_READ_BY_ID
                 or not all(isinstance(v, (str, int, float)) for v in values)
             ):  # fmt: skip
                 continue
@@ -119,8 +116,10 @@ class GraphReader:
                 return await branch_holders_by_seek(self._driver, self._database, branch=self.view.branch,
                                                     origin=self.view.origin, fork_seq=self.view.origin_seq,
                                                     kinds=kinds, key=f.key, values=values)  # fmt: skip
-            found = await self.holders(kinds, [f.key], [[v] for v in values])
-            return None if found is None else [row.uid for row in found]
+            # the ids alone: what they hold is read with the page
+            found = await holders_by_seek(self._driver, self._database, branch=self.view.branch, kinds=kinds,
+                                          keys=[f.key], tuples=[[v] for v in values])  # fmt: skip
+            return None if found is None else [r["uid"] for r in found]
         return None
 
     async def holders(
