@@ -12,6 +12,7 @@ from prometheus_client import Counter, Gauge, Histogram, disable_created_metrics
 
 __all__ = [
     "APPENDS",
+    "BULK_DOCUMENTS",
     "CONSUMER_ACK_PENDING",
     "CONSUMER_PENDING",
     "EVENTS_APPENDED",
@@ -35,6 +36,12 @@ MUTATIONS: Final = Counter(
     "strata_mutations_total",
     "GraphQL root mutations by operation (field name) and outcome (ok or the error code).",
     ["operation", "outcome"],
+)
+BULK_DOCUMENTS: Final = Counter(
+    "strata_bulk_documents_total",
+    "Bulk create documents by the path that answered them: plain (read without an AST), "
+    "plain_refused (refused there, answered by the general path), or general.",
+    ["path"],
 )
 APPENDS: Final = Counter(
     "strata_appends_total",

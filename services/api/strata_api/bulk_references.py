@@ -8,7 +8,7 @@ whose creates point to objects created by an earlier request took 3.7 s to decid
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from graphql import (
@@ -24,7 +24,7 @@ from graphql import (
 from strata_api.bulk import root_operation
 from strata_schema import BranchSchema
 
-__all__ = ["referenced_ids"]
+__all__ = ["referenced_ids", "referenced_ids_of_values"]
 
 
 def referenced_ids(document: DocumentNode, schema: BranchSchema, variables: Mapping[str, Any] | None) -> set[str]:
@@ -35,19 +35,32 @@ def referenced_ids(document: DocumentNode, schema: BranchSchema, variables: Mapp
     for field in root_operation(document).selection_set.selections:
         if not isinstance(field, FieldNode) or not field.name.value.endswith("Create"):
             continue
-        kind = schema.get(field.name.value[: -len("Create")])
         data = next((a.value for a in field.arguments or () if a.name.value == "data"), None)
-        if kind is None or data is None:
-            continue
-        relationships = {r.name for r in kind.relationships}
-        for name, value in _object_fields(data, variables):
-            if name in relationships:
-                found.update(_peer_ids(value, variables))
+        found.update(_data_peer_ids(schema, field.name.value, data, variables))
     return found
 
 
+def referenced_ids_of_values(creates: Iterable[tuple[str, Any]], schema: BranchSchema) -> set[str]:
+    """The same, from each `<Kind>Create` field's name and its coerced `data` (`plain_bulk`)."""
+    found: set[str] = set()
+    for field, data in creates:
+        found.update(_data_peer_ids(schema, field, data, {}))
+    return found
+
+
+def _data_peer_ids(schema: BranchSchema, field: str, data: Any, variables: Mapping[str, Any]) -> Iterator[str]:
+    kind = schema.get(field[: -len("Create")])
+    if kind is None or data is None:
+        return
+    relationships = {r.name for r in kind.relationships}
+    for name, value in _object_fields(data, variables):
+        if name in relationships:
+            yield from _peer_ids(value, variables)
+
+
 def _plain(value: Any, variables: Mapping[str, Any]) -> Any:
-    """A literal's or a variable's Python value, as far as ids need it (objects, lists, strings)."""
+    """A literal's or a variable's Python value, as far as ids need it (objects, lists,
+    strings); a Python value is its own."""
     if isinstance(value, VariableNode):
         return variables.get(value.name.value)
     if isinstance(value, StringValueNode):

@@ -1,13 +1,16 @@
 """A request whose document is a bulk create (many `<Kind>Create` fields): the checks it gets,
 and the run itself (decide all, append once, answer all; see `bulk`).
 
-A large bulk document is parsed without locations (`bulk_parsing`), validated by one
+A plain document (literal arguments, each create selecting `ok`) is read and coerced without
+an AST (`plain_bulk`); should it be refused, the general path decides it again and reports
+why. Otherwise a large bulk document is parsed without locations (`bulk_parsing`), validated by one
 representative per shape of field (`bulk_validation`), and not kept in the document cache: it
 is never sent twice, and holds megabytes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any, NamedTuple
 
 from graphql import DocumentNode, ExecutionResult, GraphQLError, GraphQLSchema, parse
@@ -16,8 +19,10 @@ from graphql.error import GraphQLSyntaxError
 from strata_api.bulk import BulkCreates, decide_document, is_bulk_create, ok_only_answer, root_operation, selects_object, split_document
 from strata_api.bulk_references import referenced_ids
 from strata_api.idempotency import committed_seq, mutation_id_for
+from strata_api.plain_bulk import decide_plain, plain_bulk
 from strata_api.resources import Resources
 from strata_core.errors import ConcurrencyConflict
+from strata_core.metrics import BULK_DOCUMENTS
 from strata_core.gc_pause import gc_paused
 from strata_graphql.runtime.bulk_parsing import locate_errors, parse_bulk
 from strata_graphql.runtime.bulk_validation import validate_by_representatives, validate_whole
@@ -32,7 +37,6 @@ _LARGE = 20_000  # characters: a document this long is parsed and validated apar
 
 
 class _Run(NamedTuple):
-    document: DocumentNode
     parts: list[DocumentNode]  # the document in parts, for graphql-core's executor
     ok_only: dict[str, Any] | None  # the answer once accepted, when every create selects `ok` alone
     fields: int  # the document's creates
@@ -40,6 +44,9 @@ class _Run(NamedTuple):
     answers_objects: bool
     peers: set[str]
     mutation_id: str | None  # from the request's Idempotency-Key
+
+
+_Decider = Callable[[BulkCreates], Awaitable[list[GraphQLError]]]  # pass 1: the errors of the creates refused
 
 
 async def run_bulk_request(
@@ -51,20 +58,27 @@ async def run_bulk_request(
     if "mutation" not in query or "Create" not in query:
         return None
     graphql_schema = resources.graphql_cache.get(ctx.schema)
+    mutation_id = mutation_id_for(ctx.actor, idempotency_key, "bulk.create", 0) if idempotency_key and ctx.actor else None
+    plain = plain_bulk(query, operation, ctx, graphql_schema)
+    if plain is not None:
+        run = _Run([], plain.answer(), len(plain.creates), None, False, plain.peers, mutation_id)
+        result, _ = await _execute_restoring(resources, ctx, run, lambda bulk: decide_plain(bulk, ctx, plain), operation)
+        if not result.errors:
+            BULK_DOCUMENTS.labels(path="plain").inc()
+            return result
+        ctx.reader.forget()  # refused: the general path decides again, and reports why
     document = _valid_bulk_document(resources, ctx, graphql_schema, query, operation)
     if document is None:
         return None
-    mutation_id = mutation_id_for(ctx.actor, idempotency_key, "bulk.create", 0) if idempotency_key and ctx.actor else None
-    run = _Run(document, split_document(document, _PART), ok_only_answer(document),
+    run = _Run(split_document(document, _PART), ok_only_answer(document),
                len(root_operation(document).selection_set.selections), variables,
                selects_object(document), referenced_ids(document, ctx.schema, variables), mutation_id)  # fmt: skip
-    port = ctx.mutations
-    try:
-        result, appended = await _execute(resources, ctx, run, operation)
-    finally:
-        # the run's state (every event and record it decided) refers to ctx: without this, a
-        # cycle, left to the cyclic collector (~17,000 objects for 1,000 creates)
-        ctx.mutations = port
+
+    async def decide(bulk: BulkCreates) -> list[GraphQLError]:
+        return await _decide(resources, ctx, bulk, document, run, operation)
+
+    result, appended = await _execute_restoring(resources, ctx, run, decide, operation)
+    BULK_DOCUMENTS.labels(path="general" if plain is None else "plain_refused").inc()
     if not result.errors:
         return result
     # a large document was parsed without locations (bulk_parsing); its errors need them
@@ -97,10 +111,11 @@ def _valid_bulk_document(
 
 
 async def _decide(
-    resources: Resources, ctx: GraphQLContext, bulk: BulkCreates, run: _Run, operation: str | None
+    resources: Resources, ctx: GraphQLContext, bulk: BulkCreates, document: DocumentNode, run: _Run,
+    operation: str | None,
 ) -> list[GraphQLError]:
     """Pass 1: every create decided (the errors of those refused)."""
-    refused = await decide_document(bulk, resources.graphql_cache.get(ctx.schema), ctx, run.document, run.variables)
+    refused = await decide_document(bulk, resources.graphql_cache.get(ctx.schema), ctx, document, run.variables)
     if refused is not None:
         return refused
     errors: list[GraphQLError] = []
@@ -110,8 +125,20 @@ async def _decide(
     return errors
 
 
+async def _execute_restoring(
+    resources: Resources, ctx: GraphQLContext, run: _Run, decide: _Decider, operation: str | None
+) -> tuple[ExecutionResult, bool]:
+    port = ctx.mutations
+    try:
+        return await _execute(resources, ctx, run, decide, operation)
+    finally:
+        # the run's state (every event and record it decided) refers to ctx: without this, a
+        # cycle, left to the cyclic collector (~17,000 objects for 1,000 creates)
+        ctx.mutations = port
+
+
 async def _execute(
-    resources: Resources, ctx: GraphQLContext, run: _Run, operation: str | None
+    resources: Resources, ctx: GraphQLContext, run: _Run, decide: _Decider, operation: str | None
 ) -> tuple[ExecutionResult, bool]:
     """Decide every create, append them as one batch, answer every field; and whether the
     batch was appended (not when a decision failed)."""
@@ -126,7 +153,7 @@ async def _execute(
         if stored is not None:  # a retry of a request that was stored: answered, not applied again
             await bulk.answer_stored(ctx, stored, fields=run.fields)
         else:
-            refused = await _decide(resources, ctx, bulk, run, operation)
+            refused = await decide(bulk)
             if refused:  # nothing is created: no field answers `ok`
                 return ExecutionResult(data=None, errors=refused), False
             try:
