@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import asyncio
+from collections.abc import Awaitable, Mapping
 from typing import Any
 
 from strata_events import AttributeValue
@@ -11,6 +12,7 @@ from strata_schema import BranchSchema, KindSchema
 from ._kinds import uniqueness_scope
 from .errors import Issues
 from .reader import StateReader
+from .records import NodeRecord
 
 __all__ = ["check_uniqueness"]
 
@@ -47,6 +49,7 @@ async def check_uniqueness(
 ) -> None:
     """Refuse values another object already holds. `changed` limits the check to the constraints
     that involve a field the input sets (None: all of them, for a new object)."""
+    checked: list[tuple[list[str], Awaitable[list[NodeRecord]]]] = []
     for constraint in node.uniqueness_constraints or ():
         fields = [path.split("__")[0] for path in constraint]
         if changed is not None and not changed.intersection(fields):
@@ -55,7 +58,10 @@ async def check_uniqueness(
         # A constraint holds trivially while one of its values is missing.
         if values is None or any(v is None for v in values.values()):
             continue
-        matches = await reader.find_by_values(uniqueness_scope(schema, node, constraint), values)
+        checked.append((fields, reader.find_by_values(uniqueness_scope(schema, node, constraint), values)))
+    # the constraints' lookups are independent: one round trip to the graph for all of them
+    found = await asyncio.gather(*(lookup for _, lookup in checked))
+    for (fields, _), matches in zip(checked, found, strict=True):
         if any(m.uid != node_id for m in matches):
             first = fields[0]
             where = ("data", first, "value") if node.attribute(first) is not None else ("data", first)

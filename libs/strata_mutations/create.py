@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from typing import Any
 
@@ -45,12 +46,15 @@ async def decide_create(
     """`NodeCreated` for the new object (id from the input, else `new_id`), then the peers'
     back-references. Raises `MutationError` listing every problem with the input."""
     node = writable_schema(schema, kind)
-    issues = Issues()
-    node_id = await _node_id(data, reader, new_id, issues)
-    refuse_unknown(node, data, ("id",), issues)
-    attributes = attributes_for_create(node, data, issues)
-    refs = relationship_refs(node, data, issues)
-    peers = await resolve_peers(schema, node, reader, refs, issues)
+    issues, input_issues = Issues(), Issues()
+    refuse_unknown(node, data, ("id",), input_issues)
+    attributes = attributes_for_create(node, data, input_issues)
+    refs = relationship_refs(node, data, input_issues)
+    # the id's check and the peers' reads are independent: one round trip to the graph, not two
+    node_id, peers = await asyncio.gather(
+        _node_id(data, reader, new_id, issues), resolve_peers(schema, node, reader, refs, input_issues)
+    )
+    issues.extend(input_issues)  # the id's problems first, as when they were found first
 
     deltas = PeerDeltas()
     relationships: dict[str, list[str]] = {}

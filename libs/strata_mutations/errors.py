@@ -57,6 +57,10 @@ class Issues:
     def add(self, path: Path, message: str) -> None:
         self._items.append(Issue(path, message))
 
+    def extend(self, other: Issues) -> None:
+        """Add `other`'s problems after these."""
+        self._items += other._items
+
     def __bool__(self) -> bool:
         return bool(self._items)
 

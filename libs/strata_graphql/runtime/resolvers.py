@@ -28,7 +28,7 @@ from strata_graphql.runtime.reader import NodeRow
 from strata_graphql.runtime.row_lookup import RowLookup
 from strata_graphql.runtime.shaping import HfidOf, NodeRef, RelPeers, concrete_kinds
 
-__all__ = ["may_select", "query_root", "resolve_field", "resolve_type", "settle", "shape_rows"]
+__all__ = ["may_read_object", "may_select", "query_root", "resolve_field", "resolve_type", "settle", "shape_rows"]
 
 T = TypeVar("T")
 
@@ -51,7 +51,7 @@ def resolve_field(parent: Any, info: GraphQLResolveInfo[Any], **args: Any) -> An
     if parent_type == "Mutation":
         if ctx.mutations is None:
             raise PermissionError("mutations are not available on this endpoint")
-        return ctx.mutations.execute(ctx, field, args, answer_object=may_select(info.field_nodes, ("object", "node")))
+        return ctx.mutations.execute(ctx, field, args, answer_object=may_read_object(info.field_nodes))
     value = parent.get(field) if isinstance(parent, dict) else getattr(parent, field, None)
     if isinstance(value, RelPeers):
         return settle(ctx, lambda lookup: relationship_value(ctx, value, args, lookup))
@@ -71,6 +71,22 @@ def may_select(nodes: Sequence[FieldNode], names: tuple[str, ...]) -> bool:
         not isinstance(selection, FieldNode) or selection.name.value in names
         for node in nodes for selection in (node.selection_set.selections if node.selection_set else ())
     )  # fmt: skip
+
+
+def may_read_object(nodes: Sequence[FieldNode]) -> bool:
+    """Whether a mutation's selections may read the object it answers with beyond its id (a
+    pool's `node` counts whole; a fragment may read anything). The SDK's saves select
+    `object { id }`, which the mutation knows without reading the object back."""
+    return any(
+        not isinstance(selection, FieldNode) or selection.name.value == "node"
+        or (selection.name.value == "object" and not _selects_id_only(selection))
+        for node in nodes for selection in (node.selection_set.selections if node.selection_set else ())
+    )  # fmt: skip
+
+
+def _selects_id_only(field: FieldNode) -> bool:
+    selections = field.selection_set.selections if field.selection_set else ()
+    return all(isinstance(s, FieldNode) and s.name.value == "id" for s in selections)
 
 
 async def settle(ctx: GraphQLContext, compute: Callable[[RowLookup], T]) -> T:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pytest
 
 from strata_events import AttributeValue, NodeCreated, NodeUpdated
-from strata_mutations import MutationError, decide_create
+from strata_mutations import MutationError, NodeRecord, decide_create
 from strata_schema import BranchSchema
 
 from .conftest import FakeReader, record
@@ -209,3 +211,39 @@ async def test_error_message_names_the_fields(schema: BranchSchema, world: FakeR
     assert str(caught.value) == "Violates uniqueness constraint 'name' at name"
     assert caught.value.details["errors"] == [
         {"path": ["data", "name", "value"], "message": "Violates uniqueness constraint 'name'"}]
+
+
+class _LateReads(FakeReader):
+    """Answers the reads named in `late` after all others: the checks a create runs side by
+    side then end in the other order than they started."""
+
+    def __init__(self, schema: BranchSchema, records: list[NodeRecord], late: set[str]) -> None:
+        super().__init__(schema, records)
+        self._late = late
+
+    async def get(self, ids: Sequence[str]) -> dict[str, NodeRecord]:
+        if self._late.intersection(ids):
+            await asyncio.sleep(0.01)
+        return await super().get(ids)
+
+    async def find_by_values(self, kind: str, values: Mapping[str, Any]) -> list[NodeRecord]:
+        if self._late.intersection(values):
+            await asyncio.sleep(0.01)
+        return await super().find_by_values(kind, values)
+
+
+async def test_problems_are_reported_in_input_order_though_their_reads_end_out_of_order(schema: BranchSchema) -> None:
+    reader = _LateReads(schema, [record("taken", "TestingPerson", name="Taken")], late={"taken"})
+    problems = await refused(schema, reader, "TestingDog", {"id": "taken", "name": {"value": "Rex"}, "breed": {"value": "x"},
+                                                            "owner": {"id": "nobody"}})  # fmt: skip
+    assert [path for path, _ in problems] == [["data", "id"], ["data", "owner"]], problems
+
+
+async def test_every_violated_constraint_is_reported_in_the_schemas_order() -> None:
+    pairs = BranchSchema.initial().load([("pairs.yml", {"version": "1.0", "nodes": [{
+        "name": "Pair", "namespace": "Testing",
+        "attributes": [{"name": "first", "kind": "Text", "unique": True}, {"name": "second", "kind": "Text", "unique": True}],
+    }]})]).new_schema  # fmt: skip
+    reader = _LateReads(pairs, [record("old", "TestingPair", first="a", second="b")], late={"first"})
+    problems = await refused(pairs, reader, "TestingPair", {"first": {"value": "a"}, "second": {"value": "b"}})
+    assert [path for path, _ in problems] == [["data", "first", "value"], ["data", "second", "value"]], problems
