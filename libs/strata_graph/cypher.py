@@ -141,6 +141,18 @@ WRITE_VERSIONS: Final = (
     + SET_CHECKPOINT
 )
 
+# The same, as one auto-commit statement, when the projector knows the records it updates (what
+# it wrote itself, `recent_writes`): it writes only if the checkpoint is still the one it wrote
+# last (`applied` 0 otherwise: the caller reads and applies the usual way).
+WRITE_VERSIONS_AFTER: Final = (
+    "OPTIONAL MATCH (guard:Checkpoint {stream: $stream}) WITH guard WHERE guard.seq = $expected\n"
+    + "CALL () {" + CLOSE_OPEN_RECORDS + "}\n"
+    + "CALL () {" + CREATE_RECORDS + "}\n"
+    + "CALL () {" + RECORD_COMMITS + "}\n"
+    + SET_CHECKPOINT
+    + "RETURN count(*) AS applied"
+)
+
 WRITE_SCHEMA: Final = """
 OPTIONAL MATCH (old:SchemaRec {branch: $branch, to_seq: $open})
 SET old.to_seq = $seq

@@ -13,6 +13,7 @@ from typing import Any
 
 import msgspec
 from neo4j import AsyncDriver, AsyncManagedTransaction
+from neo4j.exceptions import DriverError, Neo4jError
 
 from strata_core.errors import StrataError
 from strata_events import (
@@ -31,11 +32,13 @@ from strata_eventstore.records import StoredEvent
 from strata_graph import cypher
 from strata_graph.driver import create_schema_rule, read_records
 from strata_graph.folding import NodeEvent, fold_versions
+from strata_graph.recent_writes import RecentWrites
 from strata_graph.records import OPEN, RecordState
 
 __all__ = ["GraphProjection", "OriginNotProjected", "ProjectionBatch"]
 
 _json = msgspec.json.Encoder()
+_NODE_OR_COMMIT = (NodeCreated, NodeUpdated, NodeDeleted, MutationCommitted)
 
 
 class OriginNotProjected(StrataError):
@@ -55,6 +58,7 @@ class GraphProjection:
     def __init__(self, driver: AsyncDriver, database: str) -> None:
         self._driver = driver
         self._database = database
+        self._recent: dict[str, RecentWrites] = {}  # by stream, main's only (see `recent_writes`)
 
     async def ensure_schema(self) -> None:
         for statement in cypher.SCHEMA_STATEMENTS:
@@ -73,8 +77,15 @@ class GraphProjection:
         hold_in_tx_s: float = 0.0,
     ) -> int:
         """Apply `batches` (in stream order) in one transaction; returns the new checkpoint."""
+        recent = self._recent.setdefault(stream, RecentWrites()) if branch_id == "main" else None
+        if recent is not None and not hold_in_tx_s:
+            known = await self._apply_known(stream, batches, recent)
+            if known is not None:
+                return known
+        written: list[tuple[int, int, list[Any]]] = []  # the last attempt's: checkpoint read, new one, versions
 
         async def work(tx: AsyncManagedTransaction) -> int:
+            written.clear()
             prefetched: list[Any] | None = None
             if branch_id == "main":  # the records it updates are read with the checkpoint
                 result = await tx.run(cypher.GET_CHECKPOINT_AND_RECORDS, stream=stream, branch=branch_id,
@@ -101,10 +112,47 @@ class GraphProjection:
             )  # fmt: skip
             if hold_in_tx_s > 0:  # fault injection for tests: a window to kill us mid-batch
                 await asyncio.sleep(hold_in_tx_s)
+            written.append((checkpoint, new_checkpoint, writes.rows))
             return new_checkpoint
 
         async with self._driver.session(database=self._database) as session:
-            return await session.execute_write(work)
+            applied = await session.execute_write(work)
+        if recent is not None and written:
+            checkpoint, new_checkpoint, rows = written[-1]
+            if checkpoint != recent.checkpoint:  # written by another process meanwhile
+                recent.forget()
+            recent.remember(new_checkpoint, rows)
+        return applied
+
+    async def _apply_known(self, stream: str, batches: Sequence[ProjectionBatch], recent: RecentWrites) -> int | None:
+        """Apply `batches` (main's) in one auto-commit statement when this process wrote the
+        checkpoint last and knows every record they update; None when it does not, or when the
+        graph's checkpoint moved (nothing is written then)."""
+        if recent.checkpoint is None or batches[0].last_seq <= recent.checkpoint:
+            return None
+        if any(not isinstance(e.event, _NODE_OR_COMMIT) for b in batches for e in b.events):
+            return None  # a branch, schema or conflict event runs statements of its own
+        prefetched = recent.records(_updated_uids(batches))
+        if prefetched is None:
+            return None
+        writes = await _apply_batches(None, "main", batches, None, prefetched)
+        new_checkpoint = batches[-1].last_seq
+        try:
+            async with self._driver.session(database=self._database) as session:
+                result = await session.run(
+                    cypher.WRITE_VERSIONS_AFTER, closes=writes.closes, rows=writes.rows, commits=writes.commits,
+                    branch="main", open=OPEN, stream=stream, seq=new_checkpoint, expected=recent.checkpoint,
+                )  # fmt: skip
+                record = await result.single()
+        except (Neo4jError, DriverError):
+            # maybe written, maybe not: the usual path reads the checkpoint, and retries
+            recent.forget()
+            return None
+        if record is None or not record["applied"]:
+            recent.forget()  # the checkpoint moved: what this process wrote is not all there is
+            return None
+        recent.remember(new_checkpoint, writes.rows)
+        return new_checkpoint
 
 
 class _VersionWrites(msgspec.Struct):
@@ -134,8 +182,16 @@ def _updated_uids(batches: Sequence[ProjectionBatch]) -> list[str]:
     ))  # fmt: skip
 
 
+def _in(tx: AsyncManagedTransaction | None) -> AsyncManagedTransaction:
+    """The transaction a statement runs in; the one-statement path (`_apply_known`) has none, and
+    takes only batches that need no statement of their own."""
+    if tx is None:
+        raise RuntimeError("a projector statement ran outside a transaction")
+    return tx
+
+
 async def _apply_batches(
-    tx: AsyncManagedTransaction, branch_id: str, batches: Sequence[ProjectionBatch], fork: _Fork | None,
+    tx: AsyncManagedTransaction | None, branch_id: str, batches: Sequence[ProjectionBatch], fork: _Fork | None,
     prefetched: list[Any] | None = None,
 ) -> _VersionWrites:
     """`prefetched`: rows of `FETCH_CURRENT_RECORDS` already read for these batches (main)."""
@@ -161,7 +217,7 @@ async def _apply_batches(
                         }
                     )
                 case BranchCreated():
-                    await tx.run(
+                    await _in(tx).run(
                         cypher.UPSERT_BRANCH,
                         id=event.branch_id,
                         name=event.name,
@@ -173,26 +229,26 @@ async def _apply_batches(
                         seq=stored.seq,
                     )
                 case BranchDeleted():
-                    await tx.run(cypher.MARK_BRANCH_DELETED, id=event.branch_id, seq=stored.seq)
+                    await _in(tx).run(cypher.MARK_BRANCH_DELETED, id=event.branch_id, seq=stored.seq)
                 case BranchMerged():
-                    await tx.run(cypher.MARK_BRANCH_MERGED, id=event.branch_id, seq=stored.seq,
+                    await _in(tx).run(cypher.MARK_BRANCH_MERGED, id=event.branch_id, seq=stored.seq,
                                  branch_head=event.branch_head)  # fmt: skip
                 case BranchRebased():
                     if node_changes:  # changes before the rebase belong to the old fork point
                         early = await _node_versions(tx, branch_id, node_changes, fork)
-                        await tx.run(cypher.CLOSE_OPEN_RECORDS, closes=early.closes, branch=branch_id, open=OPEN)
-                        await tx.run(cypher.CREATE_RECORDS, rows=early.rows, branch=branch_id)
+                        await _in(tx).run(cypher.CLOSE_OPEN_RECORDS, closes=early.closes, branch=branch_id, open=OPEN)
+                        await _in(tx).run(cypher.CREATE_RECORDS, rows=early.rows, branch=branch_id)
                         node_changes = []
-                    await tx.run(cypher.MOVE_FORK_POINT, id=event.branch_id, fork_seq=event.fork_seq,
+                    await _in(tx).run(cypher.MOVE_FORK_POINT, id=event.branch_id, fork_seq=event.fork_seq,
                                  fork_time=event.fork_time, previous_fork_seq=event.previous_fork_seq,
                                  seq=version_seq)  # fmt: skip
                     if fork is not None:
                         fork.fork_seq = event.fork_seq
-                    await tx.run(cypher.CLOSE_BRANCH_RECORDS, branch=branch_id, open=OPEN, seq=version_seq)
+                    await _in(tx).run(cypher.CLOSE_BRANCH_RECORDS, branch=branch_id, open=OPEN, seq=version_seq)
                 case ConflictResolved():
                     pass  # read by the branch services from the stream
                 case SchemaLoaded():
-                    await tx.run(
+                    await _in(tx).run(
                         cypher.WRITE_SCHEMA,
                         branch=branch_id,
                         open=OPEN,
@@ -207,7 +263,7 @@ async def _apply_batches(
 
 
 async def _node_versions(
-    tx: AsyncManagedTransaction, branch_id: str, changes: list[tuple[int, NodeEvent]], fork: _Fork | None,
+    tx: AsyncManagedTransaction | None, branch_id: str, changes: list[tuple[int, NodeEvent]], fork: _Fork | None,
     prefetched: list[Any] | None = None,
 ) -> _VersionWrites:
     """The versions `changes` close and create (read from the graph, not written yet), from
@@ -232,7 +288,7 @@ async def _node_versions(
     if prefetched is not None and wanted <= {r[0] for r in prefetched}:
         rows = [r for r in prefetched if r[0] in wanted]
     elif uids:  # objects created by these changes only: nothing to read
-        result = await tx.run(
+        result = await _in(tx).run(
             cypher.FETCH_CURRENT_RECORDS, uids=uids, branch=branch_id, origin=origin, fork_seq=fork_seq, open=OPEN
         )
         record = await result.single()

@@ -1,6 +1,7 @@
 """A projector transaction on main reads its checkpoint and the records it updates in one
 statement: an update costs two statements (read, write), and folds as before; a batch
-already applied writes nothing."""
+already applied writes nothing. A process that wrote the records it updates applies the batch in
+one auto-commit statement, unless another one moved the checkpoint meanwhile."""
 
 from __future__ import annotations
 
@@ -52,6 +53,7 @@ async def test_an_update_on_main_is_two_statements_and_folds_as_before(
 
     monkeypatch.setattr(AsyncManagedTransaction, "run", counting_run)
     updated = NodeUpdated(node_id=uid, kind="TestingThing", attributes={"name": AttributeValue(value="b")})
+    projection = GraphProjection(neo4j_driver, "neo4j")  # another process: it did not write the object
     assert await projection.apply(stream, "main", [_batch(4, updated)]) == 4
     assert len(statements) == 2, statements
     versions = await read_records(neo4j_driver, "neo4j", _OPEN_AND_CLOSED, uid=uid)
@@ -62,3 +64,50 @@ async def test_an_update_on_main_is_two_statements_and_folds_as_before(
     assert await projection.apply(stream, "main", [_batch(4, updated)]) == 4
     assert len(statements) == 1
     assert len(await read_records(neo4j_driver, "neo4j", _OPEN_AND_CLOSED, uid=uid)) == 2
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    statements: list[str] = []
+    run = AsyncManagedTransaction.run
+
+    async def counting_run(self: AsyncManagedTransaction, query: Any, *args: Any, **kwargs: Any) -> Any:
+        statements.append(str(query))
+        return await run(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(AsyncManagedTransaction, "run", counting_run)
+    return statements
+
+
+def _renamed(uid: str, name: str) -> NodeUpdated:
+    return NodeUpdated(node_id=uid, kind="TestingThing", attributes={"name": AttributeValue(value=name)})
+
+
+async def test_the_writer_of_the_records_applies_the_next_batch_in_one_statement_unless_the_checkpoint_moved(
+    neo4j_driver: AsyncDriver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writer, other = GraphProjection(neo4j_driver, "neo4j"), GraphProjection(neo4j_driver, "neo4j")
+    await writer.ensure_schema()
+    stream, uid = f"S{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
+    created = NodeCreated(node_id=uid, kind="TestingThing", attributes={"name": AttributeValue(value="a")})
+    assert await writer.apply(stream, "main", [_batch(2, created)]) == 2
+    statements = _counting(monkeypatch)
+
+    assert await writer.apply(stream, "main", [_batch(4, _renamed(uid, "b"))]) == 4
+    assert statements == [], "no transaction: one auto-commit statement"
+    coloured = NodeUpdated(node_id=uid, kind="TestingThing", attributes={"colour": AttributeValue(value="red")})
+    assert await other.apply(stream, "main", [_batch(6, coloured)]) == 6  # moves the checkpoint
+    statements.clear()
+    # the writer's records are stale now: its statement writes nothing, and it applies the usual way
+    assert await writer.apply(stream, "main", [_batch(8, _renamed(uid, "d"))]) == 8
+    assert len(statements) == 2, statements
+    assert await writer.apply(stream, "main", [_batch(6, coloured)]) == 8  # applied already
+    versions = await read_records(neo4j_driver, "neo4j", _OPEN_AND_CLOSED, uid=uid)
+    assert [(v["from_seq"], v["to_seq"]) for v in versions] == [(2, 4), (4, 6), (6, 8), (8, 2**62)]
+    states = [msgspec.json.decode(v["attrs"]) for v in versions]
+    assert [s["name"]["value"] for s in states] == ["a", "b", "b", "d"]
+    assert states[-1]["colour"]["value"] == "red", "the other process's change is kept"
+    statements.clear()
+    assert await writer.apply(stream, "main", [_batch(10, _renamed(uid, "e"))]) == 10
+    assert statements == [], "after its own write, the writer knows the records again"
+    commits = await read_records(neo4j_driver, "neo4j", "MATCH (c:Commit {branch: 'main'}) WHERE c.seq IN [4, 10] RETURN c.seq AS seq")
+    assert sorted(c["seq"] for c in commits) == [4, 10], "the one-statement path records its commits"
