@@ -44,14 +44,7 @@ async def test_an_update_on_main_is_two_statements_and_folds_as_before(
     created = NodeCreated(node_id=uid, kind="TestingThing", attributes={"name": AttributeValue(value="a")})
     assert await projection.apply(stream, "main", [_batch(2, created)]) == 2
 
-    statements: list[str] = []
-    run = AsyncManagedTransaction.run
-
-    async def counting_run(self: AsyncManagedTransaction, query: Any, *args: Any, **kwargs: Any) -> Any:
-        statements.append(str(query))
-        return await run(self, query, *args, **kwargs)
-
-    monkeypatch.setattr(AsyncManagedTransaction, "run", counting_run)
+    statements = _counting(monkeypatch)
     updated = NodeUpdated(node_id=uid, kind="TestingThing", attributes={"name": AttributeValue(value="b")})
     projection = GraphProjection(neo4j_driver, "neo4j")  # another process: it did not write the object
     assert await projection.apply(stream, "main", [_batch(4, updated)]) == 4
