@@ -79,3 +79,21 @@ async def test_a_multi_field_constraint_held_by_a_stored_object_is_refused(anima
     }""" % ann)
     assert body.get("errors") and body["errors"][0]["path"] == ["d"], body
     assert "uniqueness" in body["errors"][0]["message"].lower()
+
+
+@pytest.mark.parametrize("where", [3, 450])  # in the first background check, or in the last
+async def test_assumptions_checked_while_a_long_document_is_decided_refuse_as_at_the_end(
+    animals: AsyncTestClient, nc: Client, settings: Settings, where: int  # type: ignore[type-arg]  # noqa: F811
+) -> None:
+    await _seed(animals)
+    store = EventStore(nc, StreamNames(prefix=settings.stream_prefix))
+    before = await store.last_seq("main")
+    fields = [f'c{i}: TestingPersonCreate(data: {{name: {{value: "{"Ann" if i == where else f"P{i}"}"}}}}) {{ ok }}'
+              for i in range(500)]  # fmt: skip
+    body = await _gql(animals, "mutation {\n" + "\n".join(fields) + "\n}")
+    assert body["data"] is None and [e["path"] for e in body["errors"]] == [[f"c{where}"]], body
+    assert "uniqueness" in body["errors"][0]["message"].lower()
+    assert await store.last_seq("main") == before
+    fine = await _gql(animals, "mutation {\n" + "\n".join(f.replace('"Ann"', '"Bea"') for f in fields) + "\n}")
+    assert not fine.get("errors") and len(fine["data"]) == 500, str(fine)[:300]
+    assert await store.last_seq("main") == before + 501

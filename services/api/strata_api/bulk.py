@@ -8,6 +8,7 @@ answering each field with the object now in the read model.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
@@ -50,6 +51,7 @@ __all__ = [
 ]
 
 _PREFETCH = 2000  # ids per read when pass 2 loads the created objects
+_CHECK_EVERY = 200  # creates decided between two background checks of their assumptions
 _MAX_COERCION_ERRORS = 50  # as graphql-core's executor
 
 
@@ -176,9 +178,17 @@ class BulkCreates:
         reader.reindex(events)
         self._events += events
         self._ids.append(events[0].node_id)
+        if len(self._ids) % _CHECK_EVERY == 0:
+            reader.check_so_far(self._resources.driver, self._resources.settings.neo4j_database)
+            await asyncio.sleep(0)  # the check's queries go out now, and run beside the deciding
         # pass 1's answers are thrown away: no object, so no selection under it is worked out
         # (a stub would also fail non-null fields such as a mandatory relationship)
         return {"ok": True, "object": None}
+
+    def discard(self) -> None:
+        """The attempt ends without a commit: stop what still runs for it."""
+        if self._reader is not None:
+            self._reader.discard_checks()
 
     async def _answer(self, ctx: GraphQLContext) -> dict[str, Any]:
         if self._answered == 0 and self._answers_objects:  # one read for all, not one per field

@@ -153,14 +153,16 @@ async def _execute(
         if stored is not None:  # a retry of a request that was stored: answered, not applied again
             await bulk.answer_stored(ctx, stored, fields=run.fields)
         else:
-            refused = await decide(bulk)
-            if refused:  # nothing is created: no field answers `ok`
-                return ExecutionResult(data=None, errors=refused), False
             try:
+                refused = await decide(bulk)
+                if refused:  # nothing is created: no field answers `ok`
+                    return ExecutionResult(data=None, errors=refused), False
                 await bulk.commit(ctx)
             except ConcurrencyConflict:
                 ctx.reader.forget()
                 continue
+            finally:
+                bulk.discard()
         if run.ok_only is not None:
             return ExecutionResult(data=run.ok_only), True
         data: dict[str, Any] = {}
