@@ -59,8 +59,12 @@ async def check_uniqueness(
         if values is None or any(v is None for v in values.values()):
             continue
         checked.append((fields, reader.find_by_values(uniqueness_scope(schema, node, constraint), values)))
-    # the constraints' lookups are independent: one round trip to the graph for all of them
-    found = await asyncio.gather(*(lookup for _, lookup in checked))
+    # the constraints' lookups are independent: one round trip to the graph for all of them (a
+    # lone lookup is awaited as it is: a task costs more than a read the reader answers itself)
+    if len(checked) == 1:
+        found = [await checked[0][1]]
+    else:
+        found = await asyncio.gather(*(lookup for _, lookup in checked))
     for (fields, _), matches in zip(checked, found, strict=True):
         if any(m.uid != node_id for m in matches):
             first = fields[0]

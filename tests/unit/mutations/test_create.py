@@ -214,8 +214,8 @@ async def test_error_message_names_the_fields(schema: BranchSchema, world: FakeR
 
 
 class _LateReads(FakeReader):
-    """Answers the reads named in `late` after all others: the checks a create runs side by
-    side then end in the other order than they started."""
+    """Answers the reads named in `late` after all others: checks run side by side would end
+    in the other order than they started."""
 
     def __init__(self, schema: BranchSchema, records: list[NodeRecord], late: set[str]) -> None:
         super().__init__(schema, records)
@@ -232,7 +232,7 @@ class _LateReads(FakeReader):
         return await super().find_by_values(kind, values)
 
 
-async def test_problems_are_reported_in_input_order_though_their_reads_end_out_of_order(schema: BranchSchema) -> None:
+async def test_problems_are_reported_in_input_order_however_long_each_read_takes(schema: BranchSchema) -> None:
     reader = _LateReads(schema, [record("taken", "TestingPerson", name="Taken")], late={"taken"})
     problems = await refused(schema, reader, "TestingDog", {"id": "taken", "name": {"value": "Rex"}, "breed": {"value": "x"},
                                                             "owner": {"id": "nobody"}})  # fmt: skip
