@@ -162,8 +162,10 @@ class BulkCreates:
             await self._reader.prime(self._peers)
         reader = self._reader
         kind = field[: -len("Create")]
-        new_id = str(uuid.uuid4())
         data = args.get("data") or {}
+        # an id for the object unless the input gives one (a given id, valid or not, is the one
+        # decide_create uses or refuses); most bulk inputs give theirs
+        new_id = "" if data.get("id") else str(uuid.uuid4())
         speculate = not needs_exact_reads(ctx)
         reader.begin(speculate=speculate)
         try:
