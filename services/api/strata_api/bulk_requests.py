@@ -61,7 +61,8 @@ async def run_bulk_request(
     mutation_id = mutation_id_for(ctx.actor, idempotency_key, "bulk.create", 0) if idempotency_key and ctx.actor else None
     plain = plain_bulk(query, operation, ctx, graphql_schema)
     if plain is not None:
-        run = _Run([], plain.answer(), len(plain.creates), None, False, plain.peers, mutation_id)
+        run = _Run(parts=[], ok_only=plain.answer(), fields=len(plain.creates), variables=None,
+                   answers_objects=False, peers=plain.peers, mutation_id=mutation_id)  # fmt: skip
         result, _ = await _execute_restoring(resources, ctx, run, lambda bulk: decide_plain(bulk, ctx, plain), operation)
         if not result.errors:
             BULK_DOCUMENTS.labels(path="plain").inc()
