@@ -86,6 +86,7 @@ class SpeculativeReader(GraphStateReader):
         self._absent_order: list[str] = []  # `assumed_absent` in the order assumed
         self._sent = (0, 0)  # how many of the ids and of the lookups a check was started for
         self._checks: list[asyncio.Task[None]] = []
+        self._kinds: dict[str, frozenset[str]] = {}  # the concrete kinds a lookup's kind stands for
 
     def begin(self, *, speculate: bool) -> None:
         """Start deciding one create; assumptions made are kept only if it is accepted."""
@@ -125,15 +126,20 @@ class SpeculativeReader(GraphStateReader):
         self._by_value.update(events, self._pending)
 
     def _pending_matches(self, kind: str, values: Mapping[str, Any]) -> list[NodeRecord]:
-        kinds = set(concrete_kinds(self._ctx.schema, kind))
-        fewest: list[set[str] | frozenset[str]] | None = None
-        for name, value in values.items():  # the fewest objects holding one of the values
-            holders = [self._by_value.holders((name, value_key(value)))]  # an attribute's
+        kinds = self._kinds.get(kind)
+        if kinds is None:
+            kinds = self._kinds[kind] = frozenset(concrete_kinds(self._ctx.schema, kind))
+        # the objects holding every value: the intersection of each value's holders (an
+        # interface's device and name: ~1 object, where the fewer holders of one value were ~20)
+        candidates: set[str] | frozenset[str] | None = None
+        for name, value in values.items():
+            holders = self._by_value.holders((name, value_key(value)))  # an attribute's
             if isinstance(value, str):
-                holders.append(self._by_value.holders((name, value)))  # or a peer's
-            if fewest is None or sum(map(len, holders)) < sum(map(len, fewest)):
-                fewest = holders
-        uids = set(self._pending) if fewest is None else set().union(*fewest)
+                holders = holders | self._by_value.holders((name, value))  # or a peer's
+            candidates = holders if candidates is None else candidates & holders
+            if not candidates:
+                return []
+        uids = self._pending.keys() if candidates is None else candidates
         found = [self._pending[u] for u in uids if u in self._pending]
         return [r for r in found if r.kind in kinds and holds_values(r, values)]
 
