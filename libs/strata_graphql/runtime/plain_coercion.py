@@ -53,17 +53,25 @@ class NotCoercible(Exception):
 def coerce_plain_arguments(field: GraphQLField, arguments: Mapping[str, Any]) -> dict[str, Any]:
     """`arguments` (literal values read by `plain_creates`) coerced as `get_argument_values`
     coerces the same literals of a field node."""
-    if any(name not in field.args for name in arguments):
+    return _coerce_fields(arguments, field.args, is_required_argument)
+
+
+def _coerce_fields(
+    given: Mapping[str, Any], definitions: Mapping[str, Any], is_required: Callable[[Any], bool]
+) -> dict[str, Any]:
+    """`given` coerced to the arguments or input fields `definitions`, in their order: an
+    unknown name or a missing required one refuses, a missing one takes its default."""
+    if any(name not in definitions for name in given):
         raise NotCoercible
     coerced: dict[str, Any] = {}
-    for name, argument in field.args.items():
-        out_name = argument.out_name or name
-        if name in arguments:
-            coerced[out_name] = _coerce(arguments[name], argument.type)
+    for name, definition in definitions.items():
+        out_name = definition.out_name or name
+        if name in given:
+            coerced[out_name] = _coerce(given[name], definition.type)
             continue
-        if is_required_argument(argument):
+        if is_required(definition):
             raise NotCoercible
-        default = _default(argument)
+        default = _default(definition)
         if default is not Undefined:
             coerced[out_name] = default
     return coerced
@@ -92,20 +100,7 @@ def _coerce(value: Any, type_: GraphQLInputType) -> Any:
 def _coerce_object(value: Any, type_: GraphQLInputObjectType) -> Any:
     if not isinstance(value, dict) or type_.is_one_of:
         raise NotCoercible
-    fields = type_.fields
-    if any(name not in fields for name in value):
-        raise NotCoercible
-    coerced: dict[str, Any] = {}
-    for name, field in fields.items():
-        if name in value:
-            coerced[field.out_name or name] = _coerce(value[name], field.type)
-            continue
-        if is_required_input_field(field):
-            raise NotCoercible
-        default = _default(field)
-        if default is not Undefined:
-            coerced[field.out_name or name] = default
-    return type_.out_type(coerced)
+    return type_.out_type(_coerce_fields(value, type_.fields, is_required_input_field))
 
 
 def _default(definition: Any) -> Any:
