@@ -46,8 +46,8 @@ from strata_api.bulk_speculation import SpeculativeReader, holds_values, needs_e
 from strata_mutations import MutationError, NodeEvent, NodeRecord, decide_create
 
 __all__ = [
-    "BulkCreates", "OverlayReader", "decide_document", "is_bulk_create", "lay_over", "ok_only_answer", "root_operation",
-    "selects_object", "split_document",
+    "BulkCreates", "OverlayReader", "creates_known_kind", "decide_document", "is_bulk_create", "lay_over",
+    "ok_only_answer", "root_operation", "selects_object", "split_document",
 ]
 
 _PREFETCH = 2000  # ids per read when pass 2 loads the created objects
@@ -60,10 +60,12 @@ def is_bulk_create(document: DocumentNode, ctx: GraphQLContext) -> bool:
     if len(operations) != 1 or operations[0].operation != OperationType.MUTATION:
         return False
     fields = [s for s in operations[0].selection_set.selections if isinstance(s, FieldNode)]
-    return len(fields) > 1 and all(
-        f.name.value.endswith("Create") and ctx.schema.get(f.name.value[: -len("Create")]) is not None
-        for f in fields
-    )
+    return len(fields) > 1 and all(creates_known_kind(f.name.value, ctx) for f in fields)
+
+
+def creates_known_kind(field: str, ctx: GraphQLContext) -> bool:
+    """Whether the root field `field` is `<Kind>Create` for a kind of the branch's schema."""
+    return field.endswith("Create") and ctx.schema.get(field[: -len("Create")]) is not None
 
 
 def root_operation(document: DocumentNode) -> OperationDefinitionNode:

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from graphql import GraphQLError, GraphQLObjectType, GraphQLSchema, get_named_type, is_leaf_type
 
-from strata_api.bulk import BulkCreates
+from strata_api.bulk import BulkCreates, creates_known_kind
 from strata_api.bulk_references import referenced_ids_of_values
 from strata_core.gc_pause import gc_paused
 from strata_graphql.limits import MAX_FIELDS
@@ -62,7 +62,7 @@ def _plain_bulk(query: str, operation: str | None, ctx: GraphQLContext, schema: 
         field = mutation_type.fields.get(create.field)
         if (
             field is None or create.response_name in answered or not _answers_ok(field.type)
-            or not create.field.endswith("Create") or ctx.schema.get(create.field[: -len("Create")]) is None
+            or not creates_known_kind(create.field, ctx)
         ):  # fmt: skip
             return None
         answered.add(create.response_name)
