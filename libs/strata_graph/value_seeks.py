@@ -22,6 +22,7 @@ records valid at the fork and closed since), for a read by id to settle.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from typing import Any, Final, LiteralString
 
@@ -88,11 +89,14 @@ async def branch_holders_by_seek(
     superset: which record the branch sees is left to the read by id. None while the index on
     `key` is not online."""
     tuples = [[v] for v in values]
-    own = await holders_by_seek(driver, database, branch=branch, kinds=kinds, keys=[key], tuples=tuples)
-    theirs = await holders_by_seek(driver, database, branch=origin, kinds=kinds, keys=[key], tuples=tuples)
+    # three independent reads: sent together, Neo4j answers them side by side
+    own, theirs, closed = await asyncio.gather(
+        holders_by_seek(driver, database, branch=branch, kinds=kinds, keys=[key], tuples=tuples),
+        holders_by_seek(driver, database, branch=origin, kinds=kinds, keys=[key], tuples=tuples),
+        read_records(driver, database, _CLOSED_SINCE_FORK, origin=origin, kinds=list(kinds), key=key,
+                     values=list(values), fork_seq=fork_seq, open=OPEN),
+    )  # fmt: skip
     if own is None or theirs is None:
         return None
-    closed = await read_records(driver, database, _CLOSED_SINCE_FORK, origin=origin, kinds=list(kinds), key=key,
-                                values=list(values), fork_seq=fork_seq, open=OPEN)  # fmt: skip
     found: list[str] = [r["uid"] for r in own] + [r["uid"] for r in theirs] + list(closed[0]["uids"])
     return list(dict.fromkeys(found))
