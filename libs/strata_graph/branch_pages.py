@@ -15,8 +15,11 @@ interfaces. Here the page is merged from three ordered parts:
 The last two grow with the changes on either side, not with the origin: at most `changed` of
 them sort before the page, so a window of the first part from `offset - changed` to
 `offset + limit`, merged with them, holds the page exactly, provided the window is full. When it
-is not (the order values ran out: objects without a value, read last, may follow) the caller
-uses the general query. The objects the page points to are read in the same statement, as a
+is not, the order values ran out: objects without a value, read last, may follow, and the
+caller uses the general query; unless, read from the start, the window and the changed objects
+are all the view holds (the count says so), as for a kind with fewer objects than the page asks
+(a branch with 1,000 changes to 944 interfaces, listed 1,000 at a time: 78 ms by the general
+query). The objects the page points to are read in the same statement, as a
 read by id sees them (`cypher.RECORD_OF_ID`, here `_PEER_OF_ID`).
 
 The total is counted in the same statement and kept like main's (`OrderIndexes.counts`): the
@@ -200,17 +203,22 @@ async def branch_ordered_page(
         ))[0]  # fmt: skip
         changed = int(record["changed"])
         keep_recent(registry.branch_changes, count_key[1:], changed, KEPT)
-        if int(record["window_rows"]) < offset + limit - skip:
-            return None  # the order values ran out before the page was full
+        origin_at = record["origin_at"]
+        settled = origin_at is not None and int(origin_at) >= view.origin_seq  # what the origin held then is final
+        total = registry.total(count_key, cached, record, keep=caching and settled)
+        window_rows = int(record["window_rows"])
+        # A window not full means the origin's ordered records ran out: the page is whole only
+        # if no object lacks the order value (those follow, and no index holds them), that is
+        # when the window and the changed objects are every object of the view. Read from the
+        # start only: a kind with fewer objects than the page asks is listed this way.
+        if window_rows < offset + limit - skip and not (skip == 0 and window_rows + changed == total):
+            return None  # objects without an order value may follow: the general query answers
         if skip == 0 or int(record["before_window"]) <= offset - skip:
             break
     else:
         return None
-    origin_at = record["origin_at"]
-    settled = origin_at is not None and int(origin_at) >= view.origin_seq  # what the origin held then is final
     if settled and record["at_fork"] is not None:
         keep_recent(registry.origin_counts, origin_key, int(record["at_fork"]), KEPT)
-    total = registry.total(count_key, cached, record, keep=caching and settled)
     # a side without a checkpoint yet has nothing projected: all it writes later is newer than 0
     read_at = Since(int(record["counted_at"] or 0), int(origin_at or 0)) if caching else None
     return OrderedPage(total, [versioned(v) for v in record["page"]], [versioned(v) for v in record["peers"]], read_at)

@@ -223,3 +223,32 @@ async def test_a_branch_page_sends_content_written_after_each_sides_since(neo4j_
     assert await with_content(Since()) == {"b3": True, "b8": True, "o10": True, "o40": True}
     assert await with_content(Since(own=5, origin=20)) == {"b3": False, "b8": True, "o10": False, "o40": True}
     assert await with_content(Since(own=20, origin=5)) == {"b3": False, "b8": False, "o10": True, "o40": True}
+
+
+@pytest.mark.parametrize("seed", [5, 19])
+async def test_a_kind_with_fewer_objects_than_the_page_is_read_in_index_order(neo4j_driver: AsyncDriver,
+                                                                              seed: int) -> None:  # fmt: skip
+    """When every object has the order value, a page asking more than the view holds is the
+    whole view, read here rather than by the general query; one object without the value (it
+    sorts last and no index holds it) sends the page back to the general query."""
+    await _ready(neo4j_driver)
+    tag = uuid.uuid4().hex[:10]
+    peers = [f"peer{i}-{tag}" for i in range(5)] + [f"peer-missing-{tag}"]
+    origin_rows, branch_rows = _histories(seed, peers)
+    for row in origin_rows + branch_rows:
+        row["values"].setdefault("v_name", f"named-{row['uid']}")
+    view = View(branch=f"b{tag}", origin=f"o{tag}", origin_seq=FORK)
+    await _write(neo4j_driver, view.origin or "", origin_rows)
+    await _write(neo4j_driver, view.branch, branch_rows)
+    expected = await _general(neo4j_driver, view, 0, 1000)
+    assert 0 < expected["total"] < 200
+    for limit in (expected["total"], expected["total"] + 1, 1000):
+        found = await branch_ordered_page(neo4j_driver, "neo4j", view, kind=KIND, key="v_name", offset=0,
+                                          limit=limit, peers_through=["owner"])  # fmt: skip
+        assert found is not None, limit
+        assert found.total == expected["total"]
+        assert [r.version[0] for r in found.rows] == [r["uid"] for r in expected["page"]]
+        assert _contents(found.rows) == _contents_of(expected["page"])
+    await _write(neo4j_driver, view.origin or "", [_record(f"zz-{tag}", KIND, 1, OPEN, name=None)])
+    assert await branch_ordered_page(neo4j_driver, "neo4j", view, kind=KIND, key="v_name", offset=0,
+                                     limit=1000) is None  # fmt: skip
