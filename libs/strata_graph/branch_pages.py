@@ -133,8 +133,9 @@ CALL () {
 }
 CALL (shadow) {
   MATCH (r:Rec {branch: $origin, kind: $kind, to_seq: $open})
-  USING INDEX SEEK r:Rec(branch, kind, to_seq, %(key)s)
-  WHERE r.%(key)s IS NOT NULL AND r.deleted = false AND r.from_seq <= $origin_seq AND NOT r.uid IN shadow
+  USING INDEX SEEK r:Rec(branch, kind, to_seq, %(key)s, uid)
+  WHERE r.%(key)s IS NOT NULL AND r.uid IS NOT NULL AND r.deleted = false AND r.from_seq <= $origin_seq
+    AND NOT r.uid IN shadow
   WITH r ORDER BY r.branch, r.kind, r.to_seq, r.%(key)s, r.uid
   SKIP $skip LIMIT $window
   RETURN collect(r) AS still_open

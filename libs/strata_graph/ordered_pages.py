@@ -3,17 +3,20 @@
 The general list query (`cypher.LIST_RECORDS`) collects every visible record of the kinds and
 sorts them, which grows with the graph (100 ms at 10,000 interfaces, seconds at 100,000). For
 the common list, the current state of main with no filter and at most one order key, a range
-index on `(branch, kind, to_seq, <key>)` holds the open records already in order: Neo4j reads
-the first `offset + limit` of them and stops (a `PartialTop` breaks ties by uid). Records with
-no value for the key are not in such an index; Cypher orders them last, so they are read after
-the indexed ones, by uid.
+index on `(branch, kind, to_seq, <key>, uid)` holds the open records already in the page's
+order, ties broken by uid: Neo4j reads the first `offset + limit` entries and stops, however
+many objects share a value (at 100,000 objects ~2,000 interfaces are named `Ethernet1`; without
+`uid` in the index the first page read all of them to sort the ties). Records with no value for
+the key are not in such an index; Cypher orders them last, so they are read after the indexed
+ones, by uid.
 
-One index per order property (`rec_open_order_<property>`), created on first use by whoever
+One index per order property (`rec_open_sorted_<property>`), created on first use by whoever
 reads (an index is a derived structure like the rest of the read model). Until Neo4j reports it
 online the general query answers. The query text names the property: it is checked against
 `_PROPERTY` first (an identifier from the schema, never a value from a request). The same
-registry keeps the indexes a lookup by values seeks in (`rec_open_order_<property>__<property>`,
-see `strata_graph.value_seeks`).
+registry keeps the indexes a lookup by values seeks in (`rec_open_sorted_<property>__<property>`,
+see `strata_graph.value_seeks`), also ending in `uid`. Indexes of the earlier layout
+(`rec_open_order_…`, without `uid`) are dropped by `drop_superseded_indexes`.
 """
 
 from __future__ import annotations
@@ -34,8 +37,8 @@ from strata_graph.record_versions import NOTHING_HELD, VERSIONED, Since, Version
 from strata_graph.records import OPEN
 
 __all__ = [
-    "KEPT", "OrderIndexes", "OrderedPage", "is_value_property", "order_indexes_for", "ordered_page",
-    "statement_for_key",
+    "KEPT", "OrderIndexes", "OrderedPage", "drop_superseded_indexes", "is_value_property", "order_indexes_for",
+    "ordered_page", "statement_for_key",
 ]  # fmt: skip
 
 _PROPERTY: Final = re.compile(r"^v_[a-z][a-z0-9_]*$")
@@ -43,14 +46,23 @@ _PROPERTY: Final = re.compile(r"^v_[a-z][a-z0-9_]*$")
 # which joins the properties in an index name. A `v_` key it accepts `_PROPERTY` accepts too
 # (an order key must have a statement).
 _INDEX_PROPERTY: Final = re.compile(r"^[vr]_[a-z](?!.*__)[a-z0-9_]*$")
-_INDEX_PREFIX: Final = "rec_open_order_"
+# what follows the prefix in the name of an index this module makes (index properties joined by `__`)
+_INDEX_NAME_TAIL: Final = re.compile(r"^[vr]_[a-z0-9_]+$")
+_INDEX_PREFIX: Final = "rec_open_sorted_"
+_SUPERSEDED_PREFIX: Final = "rec_open_order_"
 KEPT: Final = 4096
 _REFRESH_S: Final = 5.0
 
 _LIST_INDEXES: Final = """
 SHOW RANGE INDEXES YIELD name, state
-WHERE name STARTS WITH 'rec_open_order_'
+WHERE name STARTS WITH 'rec_open_sorted_'
 RETURN name, state
+"""
+
+_LIST_SUPERSEDED: Final = """
+SHOW RANGE INDEXES YIELD name
+WHERE name STARTS WITH 'rec_open_order_'
+RETURN name
 """
 
 # The count, the page and the current objects the page points to through the `r_` peer
@@ -77,8 +89,8 @@ CALL (counted_at) {
 }
 CALL () {
   MATCH (r:Rec {branch: $branch, kind: $kind, to_seq: $open})
-  USING INDEX SEEK r:Rec(branch, kind, to_seq, %(key)s)
-  WHERE r.%(key)s IS NOT NULL AND r.deleted = false
+  USING INDEX SEEK r:Rec(branch, kind, to_seq, %(key)s, uid)
+  WHERE r.%(key)s IS NOT NULL AND r.uid IS NOT NULL AND r.deleted = false
   WITH r ORDER BY r.branch, r.kind, r.to_seq, r.%(key)s, r.uid
   SKIP $offset LIMIT $limit
   RETURN collect(r) AS rows
@@ -106,7 +118,9 @@ RETURN size(rows) AS nulls,
        [r IN rows[$offset..($offset + $limit)] | %(versioned)s] AS page
 """
 
-_CREATE_INDEX: Final = "CREATE INDEX %(name)s IF NOT EXISTS FOR (r:Rec) ON (r.branch, r.kind, r.to_seq, %(keys)s)"
+_CREATE_INDEX: Final = (
+    "CREATE INDEX %(name)s IF NOT EXISTS FOR (r:Rec) ON (r.branch, r.kind, r.to_seq, %(keys)s, r.uid)"
+)
 
 
 def _create_index(keys: Sequence[str]) -> LiteralString:
@@ -164,7 +178,7 @@ class OrderIndexes:
         return total
 
     async def usable(self, driver: AsyncDriver, database: str, key: str, *more: str) -> bool:
-        """True when the index on `(branch, kind, to_seq, key, *more)` is online; otherwise asks
+        """True when the index on `(branch, kind, to_seq, key, *more, uid)` is online; otherwise asks
         for it (once) and says False. The keys are an order property, or the properties a lookup
         by values names (`strata_graph.value_seeks`)."""
         keys = (key, *more)
@@ -182,6 +196,19 @@ class OrderIndexes:
                 self._requested.add(name)
                 await create_schema_rule(driver, database, _create_index(keys))
         return name in self._online
+
+
+async def drop_superseded_indexes(driver: AsyncDriver, database: str) -> list[str]:
+    """Drop the order and lookup indexes of the earlier layout (`rec_open_order_…`, without
+    `uid`): nothing reads them any more, and every write would keep them up to date. Returns
+    their names."""
+    names = [str(r["name"]) for r in await read_records(driver, database, _LIST_SUPERSEDED)]
+    for name in names:
+        if not name.startswith(_SUPERSEDED_PREFIX) or not _INDEX_NAME_TAIL.match(name[len(_SUPERSEDED_PREFIX) :]):
+            continue  # not one this module made: left alone
+        statement: LiteralString = "DROP INDEX %s IF EXISTS" % name  # an identifier: checked above
+        await create_schema_rule(driver, database, statement)
+    return names
 
 
 _BY_DRIVER: weakref.WeakKeyDictionary[AsyncDriver, OrderIndexes] = weakref.WeakKeyDictionary()

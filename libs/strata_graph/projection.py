@@ -32,6 +32,7 @@ from strata_eventstore.records import StoredEvent
 from strata_graph import cypher
 from strata_graph.driver import create_schema_rule, read_records
 from strata_graph.folding import NodeEvent, fold_versions
+from strata_graph.ordered_pages import drop_superseded_indexes
 from strata_graph.recent_writes import RecentWrites
 from strata_graph.records import OPEN, RecordState
 
@@ -63,6 +64,11 @@ class GraphProjection:
     async def ensure_schema(self) -> None:
         for statement in cypher.SCHEMA_STATEMENTS:
             await create_schema_rule(self._driver, self._database, statement)
+
+    async def drop_superseded_indexes(self) -> list[str]:
+        """Drop the read indexes of an earlier layout (`ordered_pages.drop_superseded_indexes`):
+        the projector, which pays for keeping them, does it as it starts."""
+        return await drop_superseded_indexes(self._driver, self._database)
 
     async def checkpoint(self, stream: str) -> int:
         records = await read_records(self._driver, self._database, cypher.GET_CHECKPOINT, stream=stream)

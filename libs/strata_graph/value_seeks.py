@@ -5,8 +5,9 @@ A uniqueness check asks whether a stored object already holds a tuple of values 
 device and name, an address and its namespace). The general filtered read (`cypher.LIST_RECORDS`)
 and the bulk path's `cypher.HOLDERS_OF_VALUES` test every record of the kinds: at 100,000
 objects each check read ~96,000 interfaces, and one check's value alone (a name such as
-`Ethernet1`) matches thousands of them. A range index on `(branch, kind, to_seq, <keys>)` finds
-the holders of each tuple directly. Every lookup by values of the mutation layer asks here
+`Ethernet1`) matches thousands of them. A range index on `(branch, kind, to_seq, <keys>, uid)`
+finds the holders of each tuple directly (`uid` ends every index of `ordered_pages`' registry,
+for the pages' order). Every lookup by values of the mutation layer asks here
 first (`GraphStateReader.stored_holders`): uniqueness, a peer's default filter, an upsert's
 lookup, the references to an object being deleted.
 
@@ -38,8 +39,8 @@ _HOLDERS: Final = """
 UNWIND $kinds AS kind
 UNWIND $tuples AS t
 MATCH (r:Rec {branch: $branch, kind: kind, to_seq: $open})
-USING INDEX SEEK r:Rec(branch, kind, to_seq, %(keys)s)
-WHERE %(equal)s AND r.deleted = false
+USING INDEX SEEK r:Rec(branch, kind, to_seq, %(keys)s, uid)
+WHERE %(equal)s AND r.uid IS NOT NULL AND r.deleted = false
 RETURN collect({uid: r.uid, kind: r.kind, attrs: r.attrs, rels: r.rels}) AS rows
 """
 

@@ -57,6 +57,9 @@ class ProjectorSupervisor:
 
     async def run(self, stop: asyncio.Event) -> None:
         await self._projection.ensure_schema()
+        dropped = await self._projection.drop_superseded_indexes()
+        if dropped:
+            _log.info("superseded_indexes_dropped", names=dropped)
         await self._dead_letters.ensure_stream()
         await self._tasks.run(stop)
 

@@ -13,7 +13,7 @@ from neo4j import AsyncDriver
 
 from strata_graph import cypher
 from strata_graph.driver import read_records
-from strata_graph.ordered_pages import OrderIndexes, ordered_page
+from strata_graph.ordered_pages import _PAGE, OrderIndexes, drop_superseded_indexes, ordered_page, statement_for_key
 from strata_graph.record_versions import Since, VersionedRecord, records_by_version
 from strata_graph.projection import GraphProjection
 from strata_graph.records import OPEN
@@ -164,3 +164,41 @@ async def test_records_written_after_since_alone_come_with_their_content(neo4j_d
     assert await read(-1) == ({"0": True, "1": True, "2": True}, {"peer-a": True, "peer-b": True})
     assert await read(7) == ({"0": False, "1": False, "2": True}, {"peer-a": False, "peer-b": True})
     assert await read(9) == ({"0": False, "1": False, "2": False}, {"peer-a": False, "peer-b": False})
+
+
+def _operators(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    return [plan, *(op for child in plan.get("children", []) for op in _operators(child))]
+
+
+async def test_a_page_of_tied_values_reads_no_more_index_entries_than_it_shows(neo4j_driver: AsyncDriver) -> None:
+    """300 objects share one name: the index gives them in uid order, so the page stops after
+    its rows instead of reading every tie to sort them."""
+    await GraphProjection(neo4j_driver, "neo4j").ensure_schema()
+    await OrderIndexes().usable(neo4j_driver, "neo4j", "v_name")
+    await read_records(neo4j_driver, "neo4j", "CALL db.awaitIndexes(120)")
+    branch = f"t{uuid.uuid4().hex[:10]}"
+    async with neo4j_driver.session(database="neo4j") as session:
+        await (await session.run(cypher.CREATE_RECORDS, rows=[_thing("eth1") for _ in range(300)], branch=branch)).consume()
+        result = await session.run("PROFILE " + statement_for_key(_PAGE, "v_name"), branch=branch, kind=KIND,
+                                   open=OPEN, offset=5, limit=20, peer_props=[], stream=None, cached_at=-1,
+                                   since=-1, origin_since=-1)  # fmt: skip
+        record = await result.single()
+        assert record is not None
+        page = record["page"]
+        profile = (await result.consume()).profile
+    assert [row[0] for row in page] == sorted(row[0] for row in page) and len(page) == 20
+    operators = _operators(profile or {})
+    seeks = [op for op in operators if "v_name, uid" in op.get("args", {}).get("Details", "")]
+    assert seeks and all(op["rows"] <= 5 + 20 + 1 for op in seeks)
+    assert not [op for op in operators if op["operatorType"].split("@")[0] in ("Sort", "Top", "PartialTop")]
+
+
+async def test_indexes_of_the_earlier_layout_are_dropped(neo4j_driver: AsyncDriver) -> None:
+    tag = uuid.uuid4().hex[:8]
+    old, kept = f"rec_open_order_v_old{tag}", f"rec_open_orderly_{tag}"
+    for name in (old, kept):
+        await read_records(neo4j_driver, "neo4j", f"CREATE INDEX {name} FOR (r:Rec) ON (r.branch, r.v_{name})")
+    assert old in await drop_superseded_indexes(neo4j_driver, "neo4j")
+    names = {r["name"] for r in await read_records(neo4j_driver, "neo4j", "SHOW INDEXES YIELD name RETURN name")}
+    assert old not in names and kept in names
+    await read_records(neo4j_driver, "neo4j", f"DROP INDEX {kept}")
