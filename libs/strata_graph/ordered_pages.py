@@ -202,13 +202,15 @@ async def drop_superseded_indexes(driver: AsyncDriver, database: str) -> list[st
     """Drop the order and lookup indexes of the earlier layout (`rec_open_order_…`, without
     `uid`): nothing reads them any more, and every write would keep them up to date. Returns
     their names."""
-    names = [str(r["name"]) for r in await read_records(driver, database, _LIST_SUPERSEDED)]
-    for name in names:
+    dropped: list[str] = []
+    for record in await read_records(driver, database, _LIST_SUPERSEDED):
+        name = str(record["name"])
         if not name.startswith(_SUPERSEDED_PREFIX) or not _INDEX_NAME_TAIL.match(name[len(_SUPERSEDED_PREFIX) :]):
             continue  # not one this module made: left alone
         statement: LiteralString = "DROP INDEX %s IF EXISTS" % name  # an identifier: checked above
-        await create_schema_rule(driver, database, statement)
-    return names
+        await driver.execute_query(statement, database_=database)
+        dropped.append(name)
+    return dropped
 
 
 _BY_DRIVER: weakref.WeakKeyDictionary[AsyncDriver, OrderIndexes] = weakref.WeakKeyDictionary()
