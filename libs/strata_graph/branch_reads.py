@@ -140,13 +140,15 @@ async def dated_states(driver: AsyncDriver, database: str, own: OwnRecords) -> d
     while the states are decoded."""
     times_read = asyncio.ensure_future(_commit_times(driver, database, own.branch, {row[5] for row in own.rows}))
     try:
+        await asyncio.sleep(0)  # the read (and any other just started) is sent before decoding holds the loop
         with gc_paused():
             states = [(uid, _state(kind, deleted, attrs, rels), int(from_seq))
                       for uid, kind, deleted, attrs, rels, from_seq in own.rows]  # fmt: skip
         times = await times_read
     finally:
         times_read.cancel()  # a no-op once awaited; ends the read when decoding failed
-    return {uid: DatedState(state, from_seq, times.get(from_seq)) for uid, state, from_seq in states}
+    with gc_paused():
+        return {uid: DatedState(state, from_seq, times.get(from_seq)) for uid, state, from_seq in states}
 
 
 async def _commit_times(driver: AsyncDriver, database: str, branch: str, seqs: set[int]) -> dict[int, datetime]:
