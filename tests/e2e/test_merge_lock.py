@@ -38,7 +38,7 @@ async def test_a_merge_longer_than_the_lock_ttl_keeps_the_lock(
     schemas = SchemaService(store, neo4j_driver, "neo4j")
 
     async def slow_wait(branch_id: str, seq: int) -> None:
-        await asyncio.sleep(1.6 * TTL_S)  # each side's wait: the merge takes over three TTLs
+        await asyncio.sleep(3.2 * TTL_S)  # the two sides wait together: the merge takes over three TTLs
 
     merges = MergeService(store, neo4j_driver, "neo4j", locks, wait_projected=slow_wait, lock_ttl_s=TTL_S)
     merge = asyncio.create_task(merges.merge(ref, await schemas.current(ref), await schemas.current(main_ref),
