@@ -53,16 +53,11 @@ _SUPERSEDED_PREFIX: Final = "rec_open_order_"
 KEPT: Final = 4096
 _REFRESH_S: Final = 5.0
 
+# the range indexes whose names start with `$prefix` (this module's, or the superseded ones)
 _LIST_INDEXES: Final = """
 SHOW RANGE INDEXES YIELD name, state
-WHERE name STARTS WITH 'rec_open_sorted_'
+WHERE name STARTS WITH $prefix
 RETURN name, state
-"""
-
-_LIST_SUPERSEDED: Final = """
-SHOW RANGE INDEXES YIELD name
-WHERE name STARTS WITH 'rec_open_order_'
-RETURN name
 """
 
 # The count, the page and the current objects the page points to through the `r_` peer
@@ -189,7 +184,7 @@ class OrderIndexes:
             return True
         async with self._lock:
             if time.monotonic() - self._checked_at >= _REFRESH_S:
-                records = await read_records(driver, database, _LIST_INDEXES)
+                records = await read_records(driver, database, _LIST_INDEXES, prefix=_INDEX_PREFIX)
                 self._online = {str(r["name"])[len(_INDEX_PREFIX) :] for r in records if r["state"] == "ONLINE"}
                 self._checked_at = time.monotonic()
             if name not in self._online and name not in self._requested:
@@ -203,9 +198,9 @@ async def drop_superseded_indexes(driver: AsyncDriver, database: str) -> list[st
     `uid`): nothing reads them any more, and every write would keep them up to date. Returns
     their names."""
     dropped: list[str] = []
-    for record in await read_records(driver, database, _LIST_SUPERSEDED):
+    for record in await read_records(driver, database, _LIST_INDEXES, prefix=_SUPERSEDED_PREFIX):
         name = str(record["name"])
-        if not name.startswith(_SUPERSEDED_PREFIX) or not _INDEX_NAME_TAIL.match(name[len(_SUPERSEDED_PREFIX) :]):
+        if not _INDEX_NAME_TAIL.match(name[len(_SUPERSEDED_PREFIX) :]):
             continue  # not one this module made: left alone
         statement: LiteralString = "DROP INDEX %s IF EXISTS" % name  # an identifier: checked above
         await driver.execute_query(statement, database_=database)
