@@ -12,6 +12,7 @@ from prometheus_client import Counter, Gauge, Histogram, disable_created_metrics
 
 __all__ = [
     "APPENDS",
+    "BRANCH_CHANGE_SETS",
     "BULK_DOCUMENTS",
     "CONSUMER_ACK_PENDING",
     "CONSUMER_PENDING",
@@ -42,6 +43,12 @@ BULK_DOCUMENTS: Final = Counter(
     "Bulk create documents by the path that answered them: plain (read without an AST), "
     "plain_refused (refused there, answered by the general path), or general.",
     ["path"],
+)
+BRANCH_CHANGE_SETS: Final = Counter(
+    "strata_branch_change_sets_total",
+    "Branch change sets (diff, validate, merge, rebase) by source: computed from the graph, or "
+    "recent (the one last computed at the same heads and schema, reused).",
+    ["source"],
 )
 APPENDS: Final = Counter(
     "strata_appends_total",

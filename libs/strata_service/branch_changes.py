@@ -29,6 +29,7 @@ from strata_branching import (
     detect_conflicts,
 )
 from strata_core.errors import BranchNotFound, StoreUnavailable
+from strata_core.metrics import BRANCH_CHANGE_SETS
 from strata_events import BranchRebased, ConflictResolved, SchemaLoaded
 from strata_eventstore import EventStore
 from strata_eventstore.records import StoredEvent
@@ -44,6 +45,7 @@ from strata_graph.projection import GraphProjection
 from strata_graph.records import RecordState
 from strata_schema import BranchSchema
 from strata_service.branches import BranchRef
+from strata_service.recent_changes import ChangesKey, RecentChanges
 
 __all__ = ["BranchChanges", "BranchChangesService", "WaitProjected"]
 
@@ -91,9 +93,23 @@ class BranchChangesService:
         self._database = database
         self._wait = wait_projected or self._poll_checkpoint
         self._timeout_s = timeout_s
+        self._recent: RecentChanges[BranchChanges] = RecentChanges()
 
     async def compute(self, ref: BranchRef, schema: BranchSchema) -> BranchChanges:
+        """The change set as of both heads now; the one computed last at the same heads and
+        schema when there is one (`recent_changes`), dated now."""
         main_head, branch_head = await asyncio.gather(self._store.head("main"), self._head(ref.id))
+        key = ChangesKey(ref.id, branch_head, main_head, schema.schema_hash)
+        known = self._recent.get(key)
+        if known is not None:
+            BRANCH_CHANGE_SETS.labels(source="recent").inc()
+            return msgspec.structs.replace(known, to_time=datetime.now(UTC))
+        computed = await self._compute(ref, schema, main_head, branch_head)
+        self._recent.put(key, computed)
+        BRANCH_CHANGE_SETS.labels(source="computed").inc()
+        return computed
+
+    async def _compute(self, ref: BranchRef, schema: BranchSchema, main_head: int, branch_head: int) -> BranchChanges:
         waits = [self._wait("main", main_head)] + ([self._wait(ref.id, branch_head)] if branch_head else [])
         await asyncio.gather(*waits)
         # independent reads go together; main's records of the branch's objects are read while

@@ -49,6 +49,19 @@ async def created_branch(client: httpx.AsyncClient, name: str) -> str:
     return str(body["data"]["BranchCreate"]["object"]["id"])
 
 
+async def _branch_with_changes(client: httpx.AsyncClient, store: EventStore, name: str, targets: list[str]) -> None:
+    """A branch updating each of `targets` once, appended straight to its stream and projected."""
+    branch_id = await created_branch(client, name)
+    head = await store.head(branch_id)
+    for start in range(0, len(targets), _BATCH):
+        events = [PendingEvent(store.names.node_subject(branch_id, uid), NodeUpdated(
+            node_id=uid, kind="BenchDevice", attributes={"serial": AttributeValue(value=f"B{start + i}")}))
+            for i, uid in enumerate(targets[start : start + _BATCH])]  # fmt: skip
+        head = (await store.append(branch_id, events, expected_head=head)).head_seq
+    # a write on the branch returns once the branch is projected up to it (one more object in the diff)
+    await _gql(client, 'mutation { BuiltinTagCreate(data: {name: {value: "barrier-%s"}}) { ok } }' % name, name)
+
+
 async def _timed(coro: Any) -> tuple[float, Any]:
     started = time.perf_counter()
     result = await coro
@@ -132,26 +145,22 @@ async def bench_branches(nats_url: str, neo4j_uri: str, *, main_sizes: list[int]
             print_row(f"branch create min of {_CREATES}", min(creates), "ms")
             used = 0
             for count in changes:
-                name = f"bench-{count}"
-                branch_id = await created_branch(client, name)
-                head = await store.head(branch_id)
                 # objects no earlier case changed (wrapping round when main holds fewer than asked)
-                targets = [ids[(used + i) % len(ids)] for i in range(count)]
-                used += count
-                for start in range(0, count, _BATCH):
-                    events = [PendingEvent(store.names.node_subject(branch_id, uid), NodeUpdated(
-                        node_id=uid, kind="BenchDevice", attributes={"serial": AttributeValue(value=f"B{start + i}")}))
-                        for i, uid in enumerate(targets[start : start + _BATCH])]  # fmt: skip
-                    head = (await store.append(branch_id, events, expected_head=head)).head_seq
-                # a write on the branch returns once the branch is projected up to it (one more object in the diff)
-                await _gql(client, 'mutation { BuiltinTagCreate(data: {name: {value: "barrier-%s"}}) { ok } }' % name, name)
+                targets = [ids[(used + i) % len(ids)] for i in range(2 * count)]
+                used += 2 * count
+                name = f"bench-{count}"
+                await _branch_with_changes(client, store, name, targets[:count])
                 diff_ms, response = await _timed(client.get(f"/api/diff/data?branch={name}"))
                 num_updated = response.json().get("num_updated")
                 again_ms, _ = await _timed(client.get(f"/api/diff/data?branch={name}"))
                 merge_ms, _ = await _timed(_gql(client, 'mutation { BranchMerge(data: {name: "%s"}) { ok } }' % name))
+                # the same work on other objects, merged without its diff read before
+                await _branch_with_changes(client, store, f"{name}-cold", targets[count:])
+                cold_ms, _ = await _timed(_gql(client, 'mutation { BranchMerge(data: {name: "%s-cold"}) { ok } }' % name))
                 print_row(f"diff of {count:,} changes ({num_updated} objects updated)", diff_ms, "ms")
-                print_row(f"diff of {count:,} changes, asked again", again_ms, "ms")
-                print_row(f"merge of {count:,} changes (one atomic batch, projected)", merge_ms, "ms")
+                print_row(f"diff of {count:,} changes, asked again (its change set reused)", again_ms, "ms")
+                print_row(f"merge of {count:,} changes after its diff (one atomic batch, projected)", merge_ms, "ms")
+                print_row(f"merge of {count:,} changes, no diff read before it", cold_ms, "ms")
             await nc.close()
     await _wipe(neo4j_uri)
     async with running_strata(nats_url, neo4j_uri) as (client, _settings):

@@ -45,5 +45,5 @@ async def bench_interface_merge(nats_url: str, neo4j_uri: str, *, main_size: int
             again_ms, _ = await _timed(client.get(f"/api/diff/data?branch={name}"))
             merge_ms, _ = await _timed(_gql(client, 'mutation { BranchMerge(data: {name: "%s"}) { ok } }' % name))
             print_row(f"diff of {count:,} interface changes", diff_ms, "ms")
-            print_row(f"diff of {count:,} interface changes, asked again", again_ms, "ms")
-            print_row(f"merge of {count:,} interface changes (uniqueness re-checked, projected)", merge_ms, "ms")
+            print_row(f"diff of {count:,} interface changes, asked again (its change set reused)", again_ms, "ms")
+            print_row(f"merge of {count:,} interface changes after its diff (uniqueness re-checked, projected)", merge_ms, "ms")
