@@ -34,14 +34,14 @@ def all_many(kind: str, name: str) -> Cardinality:
     return "many"
 
 
-class Touch(msgspec.Struct, frozen=True):
+class Touch(msgspec.Struct, frozen=True, gc=False):
     """One stored event that named a field (or an object): where and when."""
 
     seq: int
     time: datetime
 
 
-class PropertyChange(msgspec.Struct, frozen=True, kw_only=True):
+class PropertyChange(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """One property of an attribute (`value`, `is_protected`, `is_visible`, `source`, `owner`)."""
 
     name: str
@@ -50,7 +50,7 @@ class PropertyChange(msgspec.Struct, frozen=True, kw_only=True):
     new: Any = None
 
 
-class AttributeChange(msgspec.Struct, frozen=True, kw_only=True):
+class AttributeChange(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """`old`/`new` hold every property (None when the attribute was absent); `properties` only
     the ones that differ."""
 
@@ -73,7 +73,7 @@ class AttributeChange(msgspec.Struct, frozen=True, kw_only=True):
         return next((p for p in self.properties if p.name == name), None)
 
 
-class RelationshipChange(msgspec.Struct, frozen=True, kw_only=True):
+class RelationshipChange(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """Peers gained and lost (as sets: order is not a change) between the fork and now."""
 
     name: str
@@ -86,7 +86,7 @@ class RelationshipChange(msgspec.Struct, frozen=True, kw_only=True):
     touches: tuple[Touch, ...] = ()
 
 
-class ObjectChange(msgspec.Struct, frozen=True, kw_only=True):
+class ObjectChange(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """One object's net change; `before`/`after` are its states at the fork and now (None:
     absent). An `unchanged` object was touched but ended as it started."""
 

@@ -16,7 +16,7 @@ __all__ = ["Conflict", "ConflictScope", "detect_conflicts", "peer_action", "sing
 ConflictScope = Literal["node", "attribute", "relationship"]
 
 
-class Conflict(msgspec.Struct, frozen=True, kw_only=True):
+class Conflict(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """One field (or a whole object) both sides changed. `id` is derived from `path` only.
 
     Values are each side's end value: an attribute property's value, a cardinality-one peer id,

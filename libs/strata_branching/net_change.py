@@ -28,7 +28,7 @@ Field = tuple[str, str]  # ("attr" | "rel", name)
 _encode = msgspec.json.Encoder().encode
 
 
-class TouchedState(msgspec.Struct, frozen=True):
+class TouchedState(msgspec.Struct, frozen=True, gc=False):
     """An object's state now and the last change that made it (None: no change known)."""
 
     state: RecordState | None

@@ -90,7 +90,7 @@ RETURN count(s) > 0 AS changed
 """
 
 
-class DatedState(msgspec.Struct, frozen=True):
+class DatedState(msgspec.Struct, frozen=True, gc=False):
     """A record's state, the sequence that wrote it and that commit's time."""
 
     state: RecordState | None
@@ -167,6 +167,7 @@ async def records_at_two(
         branch=branch, uids=list(uids), early=early, late=late,
     )
     rows = records[0]["rows"]
+    del records
     times = await _commit_times(driver, database, branch, {row[10] for row in rows if row[10] is not None})
     out = RecordsAt(early={}, late={})
     with gc_paused():
@@ -178,6 +179,8 @@ async def records_at_two(
             else:
                 after = _state(b_kind, b_deleted, b_attrs, b_rels)
                 out.late[uid] = DatedState(after, int(b_seq or 0), times.get(b_seq))
+        # the raw rows go before the collector resumes, which would otherwise walk them once
+        del rows
     return out
 
 

@@ -12,7 +12,7 @@ __all__ = ["OPEN", "RecordState", "VersionRow"]
 OPEN: Final = 2**62
 
 
-class RecordState(msgspec.Struct, kw_only=True):
+class RecordState(msgspec.Struct, kw_only=True, gc=False):
     """An object's state as of one version: what a record in the graph holds."""
 
     kind: str
@@ -21,7 +21,7 @@ class RecordState(msgspec.Struct, kw_only=True):
     rels: dict[str, list[str]] = {}
 
 
-class VersionRow(msgspec.Struct, frozen=True, kw_only=True):
+class VersionRow(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """One record to create: the state of `uid` valid over [from_seq, to_seq)."""
 
     uid: str

@@ -198,3 +198,26 @@ async def _refused_merge(api: AsyncTestClient, nc: Client, settings: Settings, b
     assert refused.get("errors"), refused
     assert await store.last_seq("main") == before
     return str(refused["errors"][0]["message"])
+
+
+async def test_the_rest_diff_is_the_graphql_diff_tree(world: AsyncTestClient) -> None:  # type: ignore[type-arg]
+    alice = await _create(world, "Alice")
+    await _gql(world, 'mutation { BranchCreate(data: {name: "rd1"}) { ok } }')
+    await _gql(world, 'mutation { TestingPersonUpdate(data: {id: "%s", height: {value: 175}}) { ok } }' % alice, "rd1")
+    await _create(world, "Bob", "rd1")
+    fields = "num_added num_updated num_conflicts nodes { uuid kind status attributes { name status properties { property_type previous_value new_value } } }"
+    tree = (await _gql(world, 'query { DiffTree(branch: "rd1") { %s } }' % fields, "rd1"))["data"]["DiffTree"]
+    rest = (await world.get("/api/diff/data?branch=rd1")).json()
+
+    def picked(node: dict[str, Any]) -> dict[str, Any]:
+        attributes = [{"name": a["name"], "status": a["status"], "properties": [
+            {k: p[k] for k in ("property_type", "previous_value", "new_value")} for p in a["properties"]]}
+            for a in node["attributes"]]  # fmt: skip
+        return {"uuid": node["uuid"], "kind": node["kind"], "status": node["status"], "attributes": attributes}
+
+    assert [picked(n) for n in rest["nodes"]] == tree["nodes"]
+    assert (rest["num_added"], rest["num_updated"], rest["num_conflicts"]) == (1, 1, 0)
+    assert (tree["num_added"], tree["num_updated"]) == (1, 1)
+    assert (await world.get("/api/diff/data?branch=main")).json() == {}
+    unknown = await world.get("/api/diff/data?branch=nope")
+    assert unknown.status_code == 404 and "nope" in unknown.text

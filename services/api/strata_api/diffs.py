@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
+
 from strata_api.resources import Resources
 from strata_branching import diff_tree, diff_tree_summary
+from strata_core.gc_pause import gc_paused
 
-__all__ = ["branch_diff"]
+__all__ = ["branch_diff", "branch_diff_json"]
+
+_json = msgspec.json.Encoder()
 
 
 async def branch_diff(resources: Resources, branch: str, *, summary: bool = False) -> dict[str, Any] | None:
@@ -25,3 +30,21 @@ async def branch_diff(resources: Resources, branch: str, *, summary: bool = Fals
         ref.name, changes.branch, changes.conflicts, from_time=changes.from_time,
         to_time=changes.to_time, choices=changes.choices,
     )  # fmt: skip
+
+
+async def branch_diff_json(resources: Resources, branch: str) -> bytes:
+    """The diff as JSON (`{}` for main). The tree is built, encoded and dropped while the cyclic
+    collector is paused: for 10,000 changes its ~100,000 dicts and lists were otherwise walked
+    by the collection the pause's end sets off (~50-150 ms here)."""
+    ref = await resources.branches.resolve(branch)
+    if ref.id == "main":
+        return b"{}"
+    changes = await resources.merges.changes.compute(ref, await resources.schemas.current(ref))
+    with gc_paused():
+        tree = diff_tree(
+            ref.name, changes.branch, changes.conflicts, from_time=changes.from_time,
+            to_time=changes.to_time, choices=changes.choices,
+        )  # fmt: skip
+        body = _json.encode(tree)
+        del tree
+    return body

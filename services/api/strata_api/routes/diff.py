@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, get, post
+from litestar import Request, Response, get, post
 from litestar.datastructures import State
 
 from strata_api.auth_guard import actor_of, require_writer
-from strata_api.diffs import branch_diff
+from strata_api.diffs import branch_diff_json
 from strata_api.resources import Resources
 from strata_core.errors import ValidationFailed
 from strata_events import ConflictResolved
@@ -18,9 +18,8 @@ __all__ = ["diff_routes"]
 
 
 @get("/api/diff/data")
-async def diff_data(state: State, branch: str) -> dict[str, Any]:
-    tree = await branch_diff(state["resources"], branch)
-    return tree or {}
+async def diff_data(state: State, branch: str) -> Response[bytes]:
+    return Response(await branch_diff_json(state["resources"], branch), media_type="application/json")
 
 
 @post("/api/diff/conflicts/{conflict_id:str}", guards=[require_writer], status_code=200)
