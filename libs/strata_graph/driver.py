@@ -10,7 +10,21 @@ from neo4j.exceptions import ClientError
 
 from strata_core.settings import Settings
 
-__all__ = ["create_schema_rule", "open_driver", "open_driver_at", "read_records"]
+__all__ = ["UnloggedRows", "create_schema_rule", "open_driver", "open_driver_at", "read_records"]
+
+
+class UnloggedRows(list[Any]):
+    """A statement parameter of many rows: packed as any list, but its `repr` is its length.
+
+    The driver (neo4j 6.4, `AsyncBolt5x5.run`) formats every statement's parameters with `repr`
+    for a debug log line before the logger looks at its level. For a projector write of 10,000
+    records that was ~50 ms of CPU per statement (4.5 MB of text thrown away), at any log level.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} rows>"
 
 
 def open_driver_at(uri: str, auth: tuple[str, str] | None = None) -> AsyncDriver:

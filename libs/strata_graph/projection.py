@@ -30,7 +30,7 @@ from strata_events import (
 )
 from strata_eventstore.records import StoredEvent
 from strata_graph import cypher
-from strata_graph.driver import create_schema_rule, read_records
+from strata_graph.driver import UnloggedRows, create_schema_rule, read_records
 from strata_graph.folding import NodeEvent, fold_versions
 from strata_graph.ordered_pages import drop_superseded_indexes
 from strata_graph.recent_writes import RecentWrites
@@ -95,7 +95,7 @@ class GraphProjection:
             prefetched: list[Any] | None = None
             if branch_id == "main":  # the records it updates are read with the checkpoint
                 result = await tx.run(cypher.GET_CHECKPOINT_AND_RECORDS, stream=stream, branch=branch_id,
-                                      uids=_updated_uids(batches), open=OPEN)  # fmt: skip
+                                      uids=UnloggedRows(_updated_uids(batches)), open=OPEN)  # fmt: skip
             else:
                 result = await tx.run(cypher.GET_CHECKPOINT_AND_FORK, stream=stream, branch=branch_id)
             row = await result.single()
@@ -164,9 +164,9 @@ class GraphProjection:
 class _VersionWrites(msgspec.Struct):
     """What the transaction's last statement writes: versions closed and created, commits."""
 
-    closes: list[dict[str, Any]] = msgspec.field(default_factory=list)
-    rows: list[Any] = msgspec.field(default_factory=list)
-    commits: list[dict[str, Any]] = msgspec.field(default_factory=list)
+    closes: list[dict[str, Any]] = msgspec.field(default_factory=UnloggedRows)
+    rows: list[Any] = msgspec.field(default_factory=UnloggedRows)
+    commits: list[dict[str, Any]] = msgspec.field(default_factory=UnloggedRows)
 
 
 class _Fork(msgspec.Struct):
@@ -295,7 +295,7 @@ async def _node_versions(
         rows = [r for r in prefetched if r[0] in wanted]
     elif uids:  # objects created by these changes only: nothing to read
         result = await _in(tx).run(
-            cypher.FETCH_CURRENT_RECORDS, uids=uids, branch=branch_id, origin=origin, fork_seq=fork_seq, open=OPEN
+            cypher.FETCH_CURRENT_RECORDS, uids=UnloggedRows(uids), branch=branch_id, origin=origin, fork_seq=fork_seq, open=OPEN
         )
         record = await result.single()
         rows = list(record["rows"]) if record else []
@@ -316,4 +316,4 @@ async def _node_versions(
     for version in rows:
         first_seq.setdefault(version.uid, version.from_seq)
     closes = [{"uid": uid, "seq": first_seq[uid]} for uid in owned if uid in first_seq]
-    return _VersionWrites(closes=closes, rows=[msgspec.to_builtins(r) for r in rows])
+    return _VersionWrites(closes=UnloggedRows(closes), rows=UnloggedRows(msgspec.to_builtins(r) for r in rows))
