@@ -25,6 +25,7 @@ from strata_core.errors import StoreUnavailable
 from strata_events import BranchCreated, BranchRebased, DecodeError, EventHeaders, NewerEventVersion, SchemaLoaded
 from strata_eventstore import EventStore
 from strata_eventstore.branch_stream_tasks import BranchStreamTasks
+from strata_eventstore.first_message import until_first_message
 from strata_eventstore.raw_pull import RawPuller
 from strata_eventstore.store import stored_event_from_msg
 from strata_feed.branch_catalog import BranchCatalog
@@ -67,6 +68,7 @@ class BranchRelay:
         self._publisher = publisher
         self.branch_id = branch_id
         self.stream = store.names.stream(branch_id)
+        self._subjects = store.names.branch_subjects(branch_id)
         self._options = options
         self.relayed_seq = 0  # last stream sequence whose feed events are published
         self._log = _log.bind(stream=self.stream, branch_id=branch_id)
@@ -102,6 +104,9 @@ class BranchRelay:
         self._log.info("feed_consumer_positioned", start_seq=start)
 
     async def run(self, stop: asyncio.Event) -> None:
+        # an empty stream (a branch just created) gets its consumer with its first message
+        if not await until_first_message(self._nc, self.stream, self._subjects, stop, recheck_s=self._options.idle_wait_s):
+            return
         await self._prepare_consumer()
         puller = RawPuller(self._nc, self.stream, self._options.consumer_name)
         self._log.info("feed_relay_started")

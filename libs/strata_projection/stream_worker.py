@@ -17,6 +17,7 @@ from opentelemetry.trace import Link
 
 from strata_events import BranchCreated, DecodeError, NewerEventVersion
 from strata_eventstore import StreamNames
+from strata_eventstore.first_message import until_first_message
 from strata_eventstore.raw_pull import RawPuller
 from strata_eventstore.records import StoredEvent
 from strata_eventstore.store import stored_event_from_msg
@@ -116,7 +117,13 @@ class StreamWorker:
     async def run(self, stop: asyncio.Event, *, until_seq: int | None = None) -> None:
         """Project until `stop` is set, or once the checkpoint reaches `until_seq` if given.
 
-        A task pulls and decodes ahead (`read_ahead`) while the transactions apply what it read."""
+        A task pulls and decodes ahead (`read_ahead`) while the transactions apply what it read.
+        An empty stream (a branch just created) gets its consumer once its first message comes
+        (`first_message`)."""
+        if until_seq is None and not await until_first_message(
+            self._nc, self.stream, self._names.branch_subjects(self.branch_id), stop, recheck_s=self._options.idle_wait_s
+        ):
+            return
         checkpoint = await self._projection.checkpoint(self.stream)
         self.status.checkpoint = checkpoint
         await self._prepare_consumer(checkpoint)

@@ -229,14 +229,17 @@ async def test_a_caught_up_worker_waits_long_for_news_yet_stops_at_once_and_sees
     worker = StreamWorker(nc, names, projection, dead, "main", WorkerOptions(idle_wait_s=120.0))
     stop = asyncio.Event()
     task = asyncio.create_task(worker.run(stop))
-    await asyncio.sleep(0.5)  # started and waiting on an empty stream
-    node = uuid.uuid4().hex
-    created = NodeCreated(node_id=node, kind="BuiltinTag", attributes={"name": AttributeValue(value="news")})
-    result = await store.append("main", [PendingEvent(names.node_subject("main", node), created)], expected_head=0)
-    for _ in range(100):  # well inside the 120 s wait
-        if worker.status.checkpoint >= result.head_seq:
-            break
-        await asyncio.sleep(0.1)
-    assert worker.status.checkpoint == result.head_seq
+    head = 0
+    for news in ("first", "news"):  # the first wakes the empty stream's worker; the second ends a held pull
+        await asyncio.sleep(0.5)  # caught up and waiting
+        node = uuid.uuid4().hex
+        created = NodeCreated(node_id=node, kind="BuiltinTag", attributes={"name": AttributeValue(value=news)})
+        result = await store.append("main", [PendingEvent(names.node_subject("main", node), created)], expected_head=head)
+        head = result.head_seq
+        for _ in range(100):  # well inside the 120 s wait
+            if worker.status.checkpoint >= head:
+                break
+            await asyncio.sleep(0.1)
+        assert worker.status.checkpoint == head
     stop.set()
     await asyncio.wait_for(task, timeout=10)  # not the rest of the 120 s wait

@@ -51,12 +51,13 @@ async def created_branch(client: httpx.AsyncClient, name: str) -> str:
 
 
 async def _branch_with_changes(client: httpx.AsyncClient, store: EventStore, name: str, targets: list[str]) -> None:
-    """A branch updating each of `targets` once, appended straight to its stream and projected."""
+    """A branch updating each of `targets` once (to a value naming the branch: never one main
+    holds already), appended straight to its stream and projected."""
     branch_id = await created_branch(client, name)
     head = await store.head(branch_id)
     for start in range(0, len(targets), _BATCH):
         events = [PendingEvent(store.names.node_subject(branch_id, uid), NodeUpdated(
-            node_id=uid, kind="BenchDevice", attributes={"serial": AttributeValue(value=f"B{start + i}")}))
+            node_id=uid, kind="BenchDevice", attributes={"serial": AttributeValue(value=f"{name} {start + i}")}))
             for i, uid in enumerate(targets[start : start + _BATCH])]  # fmt: skip
         head = (await store.append(branch_id, events, expected_head=head)).head_seq
     # a write on the branch returns once the branch is projected up to it (one more object in the diff)
