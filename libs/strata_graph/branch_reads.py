@@ -17,7 +17,7 @@ from neo4j import AsyncDriver
 
 from strata_core.gc_pause import gc_paused
 from strata_graph.records import OPEN, RecordState
-from strata_graph.driver import UnloggedRows, read_records
+from strata_graph.driver import read_records
 
 __all__ = [
     "DatedState",
@@ -164,7 +164,7 @@ async def records_at_two(
     """`branch`'s own records of `uids` at `early` and at `late` (no origin, no shadowing)."""
     records = await read_records(
         driver, database, _RECORDS_AT_TWO,
-        branch=branch, uids=UnloggedRows(uids), early=early, late=late,
+        branch=branch, uids=list(uids), early=early, late=late,
     )
     rows = records[0]["rows"]
     del records

@@ -47,8 +47,9 @@ async def read_records(
     the first read on each pooled connection failed, and one restart test hung). Reads need no
     bookmarks: the API waits for the projector's checkpoint (read from the graph itself) before
     it reads what a mutation wrote; the default routing sends every read to a cluster's leader,
-    which holds the projector's commits.
+    which holds the projector's commits. List parameters go as `UnloggedRows`.
     """
+    params = {name: UnloggedRows(value) if type(value) is list else value for name, value in params.items()}
     records, _, _ = await driver.execute_query(query, params, database_=database, bookmark_manager_=None)
     return records
 

@@ -123,3 +123,15 @@ async def test_the_rows_of_a_write_are_not_formatted_for_the_drivers_debug_log(
     assert not any(uid in line for line in runs for uid in uids)
     stored = await read_records(neo4j_driver, "neo4j", "MATCH (r:Rec) WHERE r.uid IN $uids RETURN count(r) AS n", uids=uids)
     assert stored[0]["n"] == 30
+
+
+async def test_the_list_parameters_of_a_read_are_not_formatted_for_the_drivers_debug_log(
+    neo4j_driver: AsyncDriver, caplog: pytest.LogCaptureFixture
+) -> None:
+    uids = [uuid.uuid4().hex for _ in range(12)]
+    with caplog.at_level(logging.DEBUG, logger="neo4j"):
+        records = await read_records(neo4j_driver, "neo4j", "UNWIND $uids AS u RETURN count(u) AS n", uids=uids)
+    assert records[0]["n"] == 12
+    runs = [r.getMessage() for r in caplog.records if " C: RUN " in r.getMessage()]
+    assert any("<12 rows>" in line for line in runs), runs
+    assert not any(uid in line for line in runs for uid in uids)
