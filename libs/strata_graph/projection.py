@@ -180,12 +180,17 @@ class _Fork(msgspec.Struct):
 
 
 def _updated_uids(batches: Sequence[ProjectionBatch]) -> list[str]:
-    """Every object a node event of `batches` updates or deletes: a superset of those whose
-    current record the versions need (whichever batches turn out to be new)."""
-    return list(dict.fromkeys(
-        stored.event.node_id for batch in batches for stored in batch.events
-        if isinstance(stored.event, (NodeUpdated, NodeDeleted))
-    ))  # fmt: skip
+    """Every object `batches` update or delete without creating it first: a superset of those
+    whose current record the versions need (whichever batches turn out to be new). An object a
+    batch creates has no record before it, even when a later create of the same batches adds a
+    back-reference to it (a bulk create's devices and their interfaces)."""
+    first: dict[str, bool] = {}  # uid -> whether its first event here creates it
+    for batch in batches:
+        for stored in batch.events:
+            event = stored.event
+            if isinstance(event, (NodeCreated, NodeUpdated, NodeDeleted)):
+                first.setdefault(event.node_id, isinstance(event, NodeCreated))
+    return [uid for uid, created in first.items() if not created]
 
 
 def _in(tx: AsyncManagedTransaction | None) -> AsyncManagedTransaction:

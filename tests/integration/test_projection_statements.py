@@ -107,6 +107,28 @@ async def test_the_writer_of_the_records_applies_the_next_batch_in_one_statement
     assert sorted(c["seq"] for c in commits) == [4, 10], "the one-statement path records its commits"
 
 
+async def test_a_batch_updating_what_it_creates_goes_in_one_statement(
+    neo4j_driver: AsyncDriver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bulk create gives a device back-references from the interfaces created after it, in
+    the same batch: the device has no record before the batch, so the writer needs none."""
+    writer = GraphProjection(neo4j_driver, "neo4j")
+    await writer.ensure_schema()
+    stream, known, device = f"S{uuid.uuid4().hex[:8]}", uuid.uuid4().hex, uuid.uuid4().hex
+    first = NodeCreated(node_id=known, kind="TestingThing", attributes={"name": AttributeValue(value="a")})
+    assert await writer.apply(stream, "main", [_batch(2, first)]) == 2
+    statements = _counting(monkeypatch)
+    created = NodeCreated(node_id=device, kind="TestingThing", attributes={"name": AttributeValue(value="dev")})
+    batch = _batch(6, created, _renamed(device, "dev-1"), _renamed(known, "b"))
+    assert await writer.apply(stream, "main", [batch]) == 6
+    assert statements == [], "no transaction: one auto-commit statement"
+    versions = await read_records(neo4j_driver, "neo4j", _OPEN_AND_CLOSED, uid=device)
+    assert [(v["from_seq"], v["to_seq"]) for v in versions] == [(6, 2**62)]
+    assert msgspec.json.decode(versions[0]["attrs"])["name"]["value"] == "dev-1"
+    versions = await read_records(neo4j_driver, "neo4j", _OPEN_AND_CLOSED, uid=known)
+    assert [(v["from_seq"], v["to_seq"]) for v in versions] == [(2, 6), (6, 2**62)]
+
+
 async def test_the_rows_of_a_write_are_not_formatted_for_the_drivers_debug_log(
     neo4j_driver: AsyncDriver, caplog: pytest.LogCaptureFixture
 ) -> None:
