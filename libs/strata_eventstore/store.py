@@ -29,6 +29,7 @@ from strata_core.metrics import APPENDS, EVENTS_APPENDED
 from strata_core.tracing import current_traceparent
 from strata_events import DecodeError, EventHeaders, MutationCommitted, decode_event, encode_event
 from strata_events.types import event_tag
+from strata_eventstore.ack_reply import stream_position
 from strata_eventstore.batch_publish import BatchMessage, publish_atomic_batch
 from strata_eventstore.js_errors import JsErrorCode
 from strata_eventstore.naming import StreamNames
@@ -380,12 +381,12 @@ def stored_event_from_msg(msg: Msg) -> StoredEvent:
     except ValueError as exc:
         raise DecodeError(f"header {EventHeaders.VERSION}={version_text!r} is not an integer") from exc
     event = decode_event(msg.data, tag=headers.get(EventHeaders.TYPE), version=version)
-    meta = msg.metadata
+    seq, stored_at = stream_position(msg)
     return StoredEvent(
-        seq=int(meta.sequence.stream or 0),
+        seq=seq,
         subject=msg.subject,
         event=event,
-        time=meta.timestamp,
+        time=stored_at,
         mutation_id=headers.get(EventHeaders.MUTATION_ID),
         actor=headers.get(EventHeaders.ACTOR),
         batch_id=headers.get(EventHeaders.BATCH_ID),

@@ -24,6 +24,7 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from strata_core.errors import StoreUnavailable
 from strata_events import BranchCreated, BranchRebased, DecodeError, EventHeaders, NewerEventVersion, SchemaLoaded
 from strata_eventstore import EventStore
+from strata_eventstore.ack_reply import stream_seq
 from strata_eventstore.branch_stream_tasks import BranchStreamTasks
 from strata_eventstore.first_message import until_first_message
 from strata_eventstore.raw_pull import RawPuller
@@ -219,4 +220,4 @@ class FeedRelay:
 
 
 def _seq(msg: Msg) -> int:
-    return int(msg.metadata.sequence.stream or 0)
+    return stream_seq(msg)

@@ -8,6 +8,7 @@ import msgspec
 from nats.aio.msg import Msg
 
 from strata_events import EventHeaders
+from strata_eventstore.ack_reply import stream_seq
 
 __all__ = ["BatchAssembler", "RawBatch"]
 
@@ -19,7 +20,7 @@ class RawBatch(msgspec.Struct, frozen=True):
 
     @property
     def last_seq(self) -> int:
-        return int(self.messages[-1].metadata.sequence.stream or 0)
+        return stream_seq(self.messages[-1])
 
 
 class BatchAssembler:
