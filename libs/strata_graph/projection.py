@@ -321,4 +321,4 @@ async def _node_versions(
     for version in rows:
         first_seq.setdefault(version.uid, version.from_seq)
     closes = [{"uid": uid, "seq": first_seq[uid]} for uid in owned if uid in first_seq]
-    return _VersionWrites(closes=UnloggedRows(closes), rows=UnloggedRows(msgspec.to_builtins(r) for r in rows))
+    return _VersionWrites(closes=UnloggedRows(closes), rows=UnloggedRows(msgspec.to_builtins(rows)))

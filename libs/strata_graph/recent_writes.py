@@ -30,14 +30,16 @@ class RecentWrites:
     def __init__(self, capacity: int = _CAPACITY) -> None:
         self.checkpoint: int | None = None  # the checkpoint this process wrote last
         self._capacity = capacity
-        # uid -> the row `GET_CHECKPOINT_AND_RECORDS` gives: uid, owned, kind, deleted, attrs, rels
-        self._rows: OrderedDict[str, list[Any]] = OrderedDict()
+        # uid -> the row `GET_CHECKPOINT_AND_RECORDS` gives: uid, owned, kind, deleted, attrs, rels;
+        # a tuple of strings and flags, which the cyclic collector stops tracking (a list of
+        # 20,000 lists was walked again by every collection of a rebuild)
+        self._rows: OrderedDict[str, tuple[Any, ...]] = OrderedDict()
 
     def forget(self) -> None:
         self.checkpoint = None
         self._rows.clear()
 
-    def records(self, uids: Sequence[str]) -> list[list[Any]] | None:
+    def records(self, uids: Sequence[str]) -> list[tuple[Any, ...]] | None:
         """The current records of `uids` as the graph holds them, or None when one is not known."""
         rows = []
         for uid in uids:
@@ -55,7 +57,7 @@ class RecentWrites:
             if version["to_seq"] != OPEN:
                 continue
             uid = version["uid"]
-            self._rows[uid] = [uid, True, version["kind"], version["deleted"], version["attrs"], version["rels"]]
+            self._rows[uid] = (uid, True, version["kind"], version["deleted"], version["attrs"], version["rels"])
             self._rows.move_to_end(uid)
         while len(self._rows) > self._capacity:
             self._rows.popitem(last=False)

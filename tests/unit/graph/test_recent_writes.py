@@ -17,7 +17,7 @@ def test_open_versions_are_remembered_as_the_graph_would_answer() -> None:
     recent = RecentWrites()
     recent.remember(7, [_version("a", to_seq=5), _version("a", attrs='{"n": 1}'), _version("b", deleted=True)])
     assert recent.checkpoint == 7
-    assert recent.records(["a", "b"]) == [["a", True, "K", False, '{"n": 1}', "{}"], ["b", True, "K", True, "{}", "{}"]]
+    assert recent.records(["a", "b"]) == [("a", True, "K", False, '{"n": 1}', "{}"), ("b", True, "K", True, "{}", "{}")]
     assert recent.records(["a", "c"]) is None, "one unknown record: the graph is read"
     recent.forget()
     assert recent.checkpoint is None and recent.records(["a"]) is None
