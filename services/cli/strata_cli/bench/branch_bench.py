@@ -30,6 +30,7 @@ __all__ = ["bench_branches"]
 
 _BATCH = 10_000  # events per atomic batch when filling (the store's limit is 19,999)
 _CREATES = 40  # BranchCreate round trips timed per size, back to back (the p50 is printed; 10 were too few for a steady one)
+_QUIET_BEFORE_CREATE_S = 0.1  # after the create before is projected, before an isolated create is timed
 _RECOMPUTED = 5  # diffs computed again, each after a write on the branch (the first diff runs on a colder server)
 _SETTLE_S = 3.0  # after the last create, before the quiet CPU is measured
 _QUIET_S = 10.0  # seconds of quiet CPU measured with the open branches
@@ -62,6 +63,19 @@ async def _branch_with_changes(client: httpx.AsyncClient, store: EventStore, nam
         head = (await store.append(branch_id, events, expected_head=head)).head_seq
     # a write on the branch returns once the branch is projected up to it (one more object in the diff)
     await _gql(client, 'mutation { BuiltinTagCreate(data: {name: {value: "barrier-%s"}}) { ok } }' % name, name)
+
+
+async def _isolated_creates(client: httpx.AsyncClient, prefix: str) -> list[float]:
+    """Milliseconds of `_CREATES` BranchCreate round trips, each timed alone: after the one before
+    is projected (the projector has made its stream and folded it) and a short quiet. Back to
+    back, each create also pays for the projector's and NATS's work on the one before it."""
+    times = []
+    for i in range(_CREATES):
+        name = f"{prefix}-{i}"
+        times.append((await _timed(_gql(client, 'mutation { BranchCreate(data: {name: "%s"}) { ok } }' % name)))[0])
+        await _gql(client, "query { Branch { name } }", name)  # naming the branch waits for its projection
+        await asyncio.sleep(_QUIET_BEFORE_CREATE_S)
+    return times
 
 
 async def _timed(coro: Any) -> tuple[float, Any]:
@@ -139,12 +153,18 @@ async def bench_branches(nats_url: str, neo4j_uri: str, *, main_sizes: list[int]
                        for i in range(_CREATES)]  # fmt: skip
             created = [g for g in mutations_of(await store.read_range("main", before_creates + 1))
                        if isinstance(g[0].event, BranchCreated)]  # fmt: skip
+            alone = await _isolated_creates(client, "bench-alone")
+            # measured last, once the projector is done with the creates (just after them, it
+            # raced their streams' creation and doubled or tripled)
             floor_ms = percentile(await raw_publish_ms(nc, created, read_head=True), 50)
-            print_row(f"branch create p50 of {_CREATES} (BranchCreate round trip)", percentile(creates, 50), "ms",
-                      floor=floor_ms)  # fmt: skip
+            print_row(f"branch create p50 of {_CREATES} back to back (BranchCreate round trip)",
+                      percentile(creates, 50), "ms", floor=floor_ms)  # fmt: skip
+            print_row(f"branch create min of {_CREATES} back to back", min(creates), "ms")
+            print_row(f"branch create p50 of {_CREATES}, each alone (the one before projected, then "
+                      f"{_QUIET_BEFORE_CREATE_S * 1000:.0f} ms quiet)", percentile(alone, 50), "ms", floor=floor_ms)  # fmt: skip
+            print_row(f"branch create slowest of {_CREATES}, each alone", max(alone), "ms")
             print_row(f"floor: p50 of {len(created)} raw head reads and atomic batches of their two messages",
                       floor_ms, "ms")  # fmt: skip
-            print_row(f"branch create min of {_CREATES}", min(creates), "ms")
             used = 0
             for count in changes:
                 # objects no earlier case changed (wrapping round when main holds fewer than asked)
