@@ -9,8 +9,6 @@ maybe a random token at the end); anything else is refused as nats-py refuses it
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from nats.aio.msg import Msg
 from nats.errors import NotJSMessageError
 
@@ -39,8 +37,8 @@ def stream_seq(msg: Msg) -> int:
     return int(tokens[at + 1])
 
 
-def stream_position(msg: Msg) -> tuple[int, datetime]:
-    """The message's sequence in its stream and the time the stream stored it, exactly as
-    nats-py's `metadata` gives them (`sequence.stream`, `timestamp`)."""
+def stream_position(msg: Msg) -> tuple[int, int]:
+    """The message's sequence in its stream and the time the stream stored it, in nanoseconds
+    since the epoch (nats-py's `metadata` gives `sequence.stream` and that time as a datetime)."""
     tokens, at = _tokens(msg)
-    return int(tokens[at + 1]), datetime.fromtimestamp(int(tokens[at + 3]) / 1_000_000_000.0, UTC)
+    return int(tokens[at + 1]), int(tokens[at + 3])

@@ -35,7 +35,7 @@ from strata_eventstore.js_errors import JsErrorCode
 from strata_eventstore.naming import StreamNames
 from strata_eventstore.raw_pull import RawPuller
 from strata_eventstore.stream_listing import StreamListingRefused, all_stream_names
-from strata_eventstore.records import AppendResult, PendingEvent, StoredEvent
+from strata_eventstore.records import AppendResult, PendingEvent, StoredEvent, nanos
 
 __all__ = ["EventStore"]
 
@@ -337,7 +337,7 @@ class EventStore:
             seq=int(headers.get("Nats-Sequence", "0")),
             subject=headers.get("Nats-Subject", subject),
             event=event,
-            time=parse_nats_time(headers.get("Nats-Time-Stamp", _now_iso())),
+            stored_ns=nanos(parse_nats_time(headers.get("Nats-Time-Stamp", _now_iso()))),
             mutation_id=headers.get(EventHeaders.MUTATION_ID),
             actor=headers.get(EventHeaders.ACTOR),
             correlation_id=headers.get(EventHeaders.CORRELATION_ID),
@@ -381,12 +381,12 @@ def stored_event_from_msg(msg: Msg) -> StoredEvent:
     except ValueError as exc:
         raise DecodeError(f"header {EventHeaders.VERSION}={version_text!r} is not an integer") from exc
     event = decode_event(msg.data, tag=headers.get(EventHeaders.TYPE), version=version)
-    seq, stored_at = stream_position(msg)
+    seq, stored_ns = stream_position(msg)
     return StoredEvent(
         seq=seq,
         subject=msg.subject,
         event=event,
-        time=stored_at,
+        stored_ns=stored_ns,
         mutation_id=headers.get(EventHeaders.MUTATION_ID),
         actor=headers.get(EventHeaders.ACTOR),
         batch_id=headers.get(EventHeaders.BATCH_ID),

@@ -15,7 +15,7 @@ import pytest
 from neo4j import AsyncDriver, AsyncManagedTransaction
 
 from strata_events import AttributeValue, MutationCommitted, NodeCreated, NodeUpdated
-from strata_eventstore.records import StoredEvent
+from strata_eventstore.records import StoredEvent, nanos
 from strata_graph.driver import read_records
 from strata_graph.projection import GraphProjection, ProjectionBatch
 
@@ -29,9 +29,9 @@ RETURN r.from_seq AS from_seq, r.to_seq AS to_seq, r.attrs AS attrs ORDER BY r.f
 
 def _batch(seq: int, *events: Any) -> ProjectionBatch:
     now = datetime.now(UTC)
-    stored = [StoredEvent(seq=seq - len(events) + i, subject="s", event=e, time=now) for i, e in enumerate(events)]
+    stored = [StoredEvent(seq=seq - len(events) + i, subject="s", event=e, stored_ns=nanos(now)) for i, e in enumerate(events)]
     head = StoredEvent(seq=seq, subject="h", event=MutationCommitted(mutation_id=uuid.uuid4().hex, event_count=len(events)),
-                       time=now)  # fmt: skip
+                       stored_ns=nanos(now))  # fmt: skip
     return ProjectionBatch(last_seq=seq, events=(*stored, head))
 
 

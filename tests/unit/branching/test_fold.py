@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from strata_branching import ChangeSet, fold_changes, touched_ids
-from strata_eventstore.records import StoredEvent
+from strata_eventstore.records import StoredEvent, nanos
 from strata_events import AttributeValue, BranchCreated, MutationCommitted
 from strata_graph.records import RecordState
 
@@ -93,8 +93,8 @@ def test_a_removed_object_lists_what_it_had() -> None:
 
 def test_other_events_are_skipped() -> None:
     events = [
-        StoredEvent(seq=1, subject="b.x", event=BranchCreated(branch_id="1", name="b"), time=EPOCH),
-        StoredEvent(seq=2, subject="b.head", event=MutationCommitted(mutation_id="m", event_count=1), time=EPOCH),
+        StoredEvent(seq=1, subject="b.x", event=BranchCreated(branch_id="1", name="b"), stored_ns=nanos(EPOCH)),
+        StoredEvent(seq=2, subject="b.head", event=MutationCommitted(mutation_id="m", event_count=1), stored_ns=nanos(EPOCH)),
     ]
     assert fold(BASE, events) == ChangeSet(objects={}, last_seq=0)
 

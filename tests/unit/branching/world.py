@@ -14,7 +14,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from strata_branching import Cardinality, ChangeSet
-from strata_eventstore.records import StoredEvent
+from strata_eventstore.records import StoredEvent, nanos
 from strata_events import AttributeValue, NodeCreated, NodeDeleted, NodeUpdated
 from strata_graph.folding import NodeEvent, apply_node_event
 from strata_graph.records import RecordState
@@ -31,7 +31,7 @@ def cardinality(kind: str, name: str) -> Cardinality:
 
 
 def stored(seq: int, event: NodeEvent, branch: str = "b") -> StoredEvent:
-    return StoredEvent(seq=seq, subject=f"{branch}.{event.node_id}", event=event, time=EPOCH + timedelta(seconds=seq))
+    return StoredEvent(seq=seq, subject=f"{branch}.{event.node_id}", event=event, stored_ns=nanos(EPOCH + timedelta(seconds=seq)))
 
 
 def stored_run(events: Iterable[NodeEvent], start: int = 1, branch: str = "b") -> list[StoredEvent]:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from opentelemetry import trace
 
 from strata_events import NodeDeleted
-from strata_eventstore.records import StoredEvent
+from strata_eventstore.records import StoredEvent, nanos
 from strata_graph.projection import ProjectionBatch
 from strata_projection.stream_worker import _trace_origins
 
@@ -17,7 +17,7 @@ TP2 = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 
 def _batch(seq: int, *traceparents: str | None) -> ProjectionBatch:
     events = tuple(
-        StoredEvent(seq=seq, subject="s", event=NodeDeleted(node_id="n", kind="K"), time=datetime.now(UTC), traceparent=tp)
+        StoredEvent(seq=seq, subject="s", event=NodeDeleted(node_id="n", kind="K"), stored_ns=nanos(datetime.now(UTC)), traceparent=tp)
         for tp in traceparents
     )
     return ProjectionBatch(last_seq=seq, events=events)
