@@ -4,10 +4,12 @@ on the schema-library base schemas with every create accepted by the decision la
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from strata_cli.bench import dataset
 from strata_cli.bench.dataset import (
     DEVICES_PER_RACK,
     INTERFACES_PER_DEVICE,
@@ -105,3 +107,11 @@ def test_a_create_field_names_the_id_and_every_value() -> None:
     assert field.startswith(f'c7: DcimDeviceCreate(data: {{id: "{device.uid}"')
     assert f'name: {{value: "{device.attrs["name"]}"}}' in field and "position: {value: " in field
     assert f'location: {{id: "{device.rels["location"][0]}"}}' in field and "tags: [{id: " in field
+
+
+def test_missing_base_schema_files_are_named_rather_than_loaded_as_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dataset, "base_schema_dir", lambda: tmp_path / "schema-library-base")
+    with pytest.raises(FileNotFoundError, match="schema-library-base"):
+        schema_documents()

@@ -77,8 +77,15 @@ def schema_documents() -> dict[str, Any]:
 
 
 def base_schema_documents() -> dict[str, Any]:
-    """The base files alone, as they are."""
-    return {"schemas": [yaml.safe_load(p.read_text()) for p in sorted(base_schema_dir().glob("*.yml"))]}
+    """The base files alone, as they are. Without them the extension alone fails to load with
+    a riddle (`'LocationGeneric' is not a known generic`), so their absence is named instead."""
+    files = sorted(base_schema_dir().glob("*.yml"))
+    if not files:
+        raise FileNotFoundError(
+            f"no schema-library-base files (*.yml) in {base_schema_dir()}: the shared data is expected "
+            "in ../shared beside the checkout"
+        )
+    return {"schemas": [yaml.safe_load(p.read_text()) for p in files]}
 
 
 class _Ids:
