@@ -10,9 +10,9 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import msgspec
 from neo4j import AsyncDriver
 
+from strata_cli.printed_events import printed_event
 from strata_cli.progress import Progress
 from strata_cli.read_model import ProjectedLog, project_log, temporary_neo4j
 from strata_core.settings import Settings
@@ -75,11 +75,10 @@ async def _print_events(settings: Settings, branch_id: str, start: int, end: int
         store = EventStore(nc, StreamNames(prefix=settings.stream_prefix))
         last = end if end is not None else await store.last_seq(branch_id)
         progress = Progress("events", total=max(0, last - start + 1))
-        encoder = msgspec.json.Encoder()
         out = sys.stdout.buffer
         count = 0
         async for stored in store.iter_range(branch_id, start, last):
-            out.write(encoder.encode(stored))
+            out.write(printed_event(stored))
             out.write(b"\n")
             count += 1
             progress.advance(1)
