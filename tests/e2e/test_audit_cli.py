@@ -102,6 +102,15 @@ async def test_audit_reports_a_known_sequence_of_changes(world: AsyncTestClient,
     before = await _strata(settings, "audit", "changes", "--until", started.isoformat(), "--kind", "TestingPerson", "--format", "jsonl")
     assert before.code == 0 and before.out == ""
 
+    raw = await _strata(settings, "audit", "events", "--branch-id", branch_id)
+    assert raw.code == 0, raw.err
+    stored = await store.read_range(branch_id)
+    printed = _jsonl(raw.out)
+    assert [(r["seq"], r["subject"], r["time"]) for r in printed] == [
+        (e.seq, e.subject, e.time.isoformat().replace("+00:00", "Z")) for e in stored]  # fmt: skip
+    assert all("stored_ns" not in r and r["mutation_id"] == e.mutation_id for r, e in zip(printed, stored, strict=True))
+    assert printed[0]["event"]["attributes"]["height"]["value"] == 171
+
     table = await _strata(settings, "audit", "changes", "--since", "1h", "--kind", "TestingPerson")
     assert table.code == 0 and "TestingPersonUpdate" in table.out and f":{on_a1[0].seq}" in table.out
     unknown = await _strata(settings, "audit", "object", alice, "--branch", "nope")
