@@ -116,8 +116,8 @@ class BranchRelay:
                 page = await puller.pull(self._options.page, wait_s=self._options.idle_wait_s, stop=stop)
                 if not page:
                     continue
-                fresh = [m for m in page if _seq(m) > self.relayed_seq]  # redeliveries are skipped
-                if fresh and not await self._wait_projected(_seq(fresh[-1]), stop):
+                fresh = [m for m in page if stream_seq(m) > self.relayed_seq]  # redeliveries are skipped
+                if fresh and not await self._wait_projected(stream_seq(fresh[-1]), stop):
                     return  # stopping: nothing acknowledged, the page comes again
                 events = [e for msg in fresh for e in await self._map(msg)]
                 await self._publish(events, stop)
@@ -125,7 +125,7 @@ class BranchRelay:
                     return
                 if page[-1].reply:
                     await self._nc.publish(page[-1].reply, b"+ACK")
-                self.relayed_seq = max(self.relayed_seq, _seq(page[-1]))
+                self.relayed_seq = max(self.relayed_seq, stream_seq(page[-1]))
         finally:
             await puller.close()
 
@@ -152,11 +152,11 @@ class BranchRelay:
         try:
             stored = stored_event_from_msg(msg)
         except NewerEventVersion:
-            self._log.error("event_version_too_new", seq=_seq(msg))
+            self._log.error("event_version_too_new", seq=stream_seq(msg))
             raise  # never skip what a newer writer wrote
         except DecodeError as exc:
             # the projector dead-letters it; the feed has nothing to tell
-            self._log.warning("feed_event_undecodable", seq=_seq(msg), reason=exc.reason)
+            self._log.warning("feed_event_undecodable", seq=stream_seq(msg), reason=exc.reason)
             return []
         event = stored.event
         if isinstance(event, BranchCreated):
@@ -218,6 +218,3 @@ class FeedRelay:
         _log.info("feed_stream_discovered", branch_id=branch_id, stream=relay.stream)
         return relay, asyncio.create_task(relay.run(stop))
 
-
-def _seq(msg: Msg) -> int:
-    return stream_seq(msg)

@@ -17,6 +17,7 @@ from opentelemetry.trace import Link
 
 from strata_events import BranchCreated, DecodeError, NewerEventVersion
 from strata_eventstore import StreamNames
+from strata_eventstore.ack_reply import stream_seq
 from strata_eventstore.first_message import until_first_message
 from strata_eventstore.raw_pull import RawPuller
 from strata_eventstore.records import StoredEvent
@@ -161,13 +162,13 @@ class StreamWorker:
                 events.append(stored_event_from_msg(msg))
             except NewerEventVersion:
                 # never skip what a newer writer wrote: stop here until this projector is upgraded
-                self._log.error("event_version_too_new", seq=msg.metadata.sequence.stream)
+                self._log.error("event_version_too_new", seq=stream_seq(msg))
                 raise
             except DecodeError as exc:
                 await self._dead_letters.put(self.branch_id, msg, exc.reason)
                 self._log.error(
                     "event_dead_lettered",
-                    seq=msg.metadata.sequence.stream,
+                    seq=stream_seq(msg),
                     subject=msg.subject,
                     reason=exc.reason,
                 )
