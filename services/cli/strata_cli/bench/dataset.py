@@ -79,10 +79,11 @@ def schema_documents() -> dict[str, Any]:
 def base_schema_documents() -> dict[str, Any]:
     """The base files alone, as they are. Without them the extension alone fails to load with
     a riddle (`'LocationGeneric' is not a known generic`), so their absence is named instead."""
-    files = sorted(base_schema_dir().glob("*.yml"))
+    directory = base_schema_dir()
+    files = sorted(directory.glob("*.yml"))
     if not files:
         raise FileNotFoundError(
-            f"no schema-library-base files (*.yml) in {base_schema_dir()}: the shared data is expected "
+            f"no schema-library-base files (*.yml) in {directory}: the shared data is expected "
             "in ../shared beside the checkout"
         )
     return {"schemas": [yaml.safe_load(p.read_text()) for p in files]}
