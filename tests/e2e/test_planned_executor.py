@@ -67,7 +67,7 @@ async def zoo(api: AsyncTestClient) -> AsyncTestClient:  # type: ignore[type-arg
     tags = [(await _mutate(api, 'mutation { BuiltinTagCreate(data: {name: {value: "%s"}}) { object { id } } }' % n))
             ["BuiltinTagCreate"]["object"]["id"] for n in ("red", "blue")]  # fmt: skip
     profile = (await _mutate(api, 'mutation { ProfileTestingPersonCreate(data: {profile_name: {value: "tall"}, '
-                             "height: {value: 190}}) { object { id } } }"))["ProfileTestingPersonCreate"]["object"]["id"]  # fmt: skip
+                             f'height: {{value: 190}}, tags: [{{id: "{tags[1]}"}}]}}) {{ object {{ id }} }} }}'))["ProfileTestingPersonCreate"]["object"]["id"]  # fmt: skip
     people = []
     for name, extra in (("alice", f'tags: [{{id: "{tags[0]}"}}, {{id: "{tags[1]}"}}]'),
                         ("bob", f'profiles: [{{id: "{profile}"}}]'), ("carol", "height: {value: 160}")):  # fmt: skip
@@ -207,6 +207,10 @@ async def test_the_common_list_query_is_planned_and_equal(readers: Resources) ->
     people = {e["node"]["name"]["value"]: e["node"] for e in data["TestingPerson"]["edges"]}
     assert people["bob"]["height"]["value"] == 190 and people["bob"]["height"]["is_from_profile"]
     assert people["alice"]["tags"]["count"] == 2
+    # bob's tag comes from his profile, carol has none: both leave the relationship empty, so
+    # the two values must not be taken for one shared value (`_Completer.related`)
+    assert [e["node"]["display_label"] for e in people["bob"]["tags"]["edges"]] == ["blue"]
+    assert people["carol"]["tags"] == {"count": 0, "edges": []}
     assert {e["node"]["hfid"][1] for e in people["alice"]["animals"]["edges"]} == {"pet0", "pet2"}
 
 

@@ -43,6 +43,10 @@ _SPECIAL = frozenset({RelPeers, NodeRef, HfidOf})
 class FieldRunner(Protocol):
     def resolve(self, parent: Any, field: FieldPlan) -> Any: ...
 
+    def resolved(self, value: Any, field: FieldPlan) -> Any: ...
+
+    def related(self, rel: RelPeers, field: FieldPlan, completion: Completion) -> Any: ...
+
 
 Projection = Callable[[dict[str, Any], FieldRunner], dict[str, Any]]
 
@@ -91,13 +95,19 @@ def _value_only(
     return "{" + ", ".join(entries) + "}"
 
 
+def _read_field(index: int) -> list[str]:
+    """Python reading field `n{index}` of `parent` into `v`: `parent.get(name)`, without a
+    Python call for a shaped object's `get`."""
+    return ["    try:", f"        v = parent[n{index}]", "    except KeyError:", "        v = None"]
+
+
 def compile_projection(
     object_type: GraphQLObjectType, fields: list[FieldPlan], completion_of: Callable[[FieldPlan], Completion]
 ) -> Projection:
     """The function `(parent, runner) -> dict` producing `fields` of a dict-like `parent`."""
     namespace: dict[str, Any] = {
         "_SPECIAL": _SPECIAL, "GRAPHQL_MIN_INT": GRAPHQL_MIN_INT, "GRAPHQL_MAX_INT": GRAPHQL_MAX_INT,
-        "attribute_value": attribute_field_value, "NOT_AN_ATTRIBUTE": NOT_AN_ATTRIBUTE,
+        "attribute_value": attribute_field_value, "NOT_AN_ATTRIBUTE": NOT_AN_ATTRIBUTE, "RelPeers": RelPeers,
     }  # fmt: skip
     lines = ["def project(parent, run):", "    resolve = run.resolve", "    out = {}"]
     for index, field in enumerate(fields):
@@ -108,9 +118,9 @@ def compile_projection(
             lines.append(f"    out[{key}] = t{index}")
             continue
         namespace[f"f{index}"], namespace[f"c{index}"] = field, completion_of(field)
+        namespace[f"n{index}"] = field.name
         value_only = _value_only(field, completion_of, namespace, index)
         if value_only is not None:
-            namespace[f"n{index}"] = field.name
             lines += [
                 f"    v = attribute_value(parent, n{index})",
                 "    if v is NOT_AN_ATTRIBUTE:",
@@ -121,15 +131,15 @@ def compile_projection(
             continue
         test = _exact_test(field.definition.type) if field.sub is None else None
         if test is None:
-            lines.append(f"    out[{key}] = c{index}(resolve(parent, f{index}), run)")
+            lines += [
+                *_read_field(index),
+                # a relationship's value is completed once per peers (`related`)
+                f"    out[{key}] = run.related(v, f{index}, c{index}) if type(v) is RelPeers "
+                f"else c{index}(run.resolved(v, f{index}), run)",
+            ]
             continue
-        namespace[f"n{index}"] = field.name
         lines += [
-            # `parent.get(name)`, without a Python call for a shaped object's `get`
-            "    try:",
-            f"        v = parent[n{index}]",
-            "    except KeyError:",
-            "        v = None",
+            *_read_field(index),
             "    if type(v) in _SPECIAL:",
             f"        v = resolve(parent, f{index})",
             f"    out[{key}] = v if {test} else c{index}(v, run)",

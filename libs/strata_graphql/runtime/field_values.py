@@ -33,6 +33,7 @@ __all__ = [
     "node_ref_value",
     "relationship_value",
     "shape",
+    "shared_peers",
 ]
 
 _PROPERTIES: Final[Mapping[str, Any]] = {"is_visible": True, "is_protected": False, "updated_at": None, "source": None, "owner": None}
@@ -62,6 +63,16 @@ def _profile_peers(rel: RelPeers, lookup: RowLookup) -> tuple[list[str], str | N
         if peers:
             return list(peers), profile.uid
     return [], None
+
+
+def shared_peers(rel: RelPeers) -> tuple[str, ...] | None:
+    """The peers a relationship field shows when they are the object's own, so that every
+    object naming the same peers through the same field shows the same value; None when the
+    object's profiles may give them (the value then depends on the object)."""
+    own = rel.peer_ids
+    if own or rel.schema.name == "profiles" or not rel.row.rels.get("profiles"):
+        return tuple(own)
+    return None
 
 
 def relationship_value(ctx: GraphQLContext, rel: RelPeers, args: dict[str, Any], lookup: RowLookup) -> Any:

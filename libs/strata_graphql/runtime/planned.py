@@ -28,6 +28,7 @@ from strata_graphql.runtime.field_values import (
     is_empty_page_type,
     node_ref_value,
     relationship_value,
+    shared_peers,
 )
 from strata_graphql.runtime.resolvers import query_root
 from strata_graphql.runtime.row_lookup import RowLookup
@@ -38,6 +39,7 @@ __all__ = ["execute_planned"]
 
 _log = structlog.get_logger("strata.graphql")
 _MAX_PASSES = 16  # one per level of nested peers; deeper documents go to graphql-core
+_UNSET: Any = object()
 
 
 async def execute_planned(
@@ -140,6 +142,7 @@ class _Completer:
         self.variables = variables
         self.lookup = lookup
         self._args: dict[int, dict[str, Any]] = {}
+        self._related: dict[tuple[int, int, tuple[str, ...]], Any] = {}
 
     def project(self, parent: Any, selection: SelectionPlan, object_type: GraphQLObjectType) -> dict[str, Any]:
         if isinstance(parent, dict):
@@ -160,6 +163,24 @@ class _Completer:
     def resolve(self, parent: Any, field: FieldPlan) -> Any:
         """What `resolvers.resolve_field` gives for a field below the root."""
         value: Any = parent.get(field.name) if isinstance(parent, dict) else getattr(parent, field.name, None)
+        return self.resolved(value, field)
+
+    def related(self, rel: RelPeers, field: FieldPlan, completion: Completion) -> Any:
+        """A relationship field's completed value, shared by every object of the pass naming
+        the same peers through the same field: a page of a thousand interfaces names a few
+        dozen devices, and completing each interface's `device` again was a third of a list."""
+        peers = shared_peers(rel)
+        if peers is None:
+            return completion(relationship_value(self.ctx, rel, self._arguments(field), self.lookup), self)
+        key = (id(field), id(rel.schema), peers)
+        found = self._related.get(key, _UNSET)
+        if found is _UNSET:
+            found = completion(relationship_value(self.ctx, rel, self._arguments(field), self.lookup), self)
+            self._related[key] = found
+        return found
+
+    def resolved(self, value: Any, field: FieldPlan) -> Any:
+        """`resolve` for the value already read from the parent."""
         special = type(value)
         if special is RelPeers:
             return relationship_value(self.ctx, value, self._arguments(field), self.lookup)
