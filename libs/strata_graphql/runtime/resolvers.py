@@ -35,7 +35,10 @@ T = TypeVar("T")
 
 def resolve_type(value: Any, info: Any, abstract_type: GraphQLAbstractType | None) -> str | None:
     if isinstance(value, dict):
-        name = value.get("__typename") or value.get("__kind")
+        # `dict.get`, not the value's own: a shaped object's `get` raises and catches a KeyError
+        # to find it has no `__typename` (its fields are worked out when first read; that
+        # one never is)
+        name = dict.get(value, "__typename") or dict.get(value, "__kind")
         return str(name) if name else None
     return None
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import weakref
 from collections import OrderedDict
 from collections.abc import Hashable, Sequence
-from typing import Final
+from typing import Final, cast
 
 from neo4j import AsyncDriver
 
@@ -57,26 +57,32 @@ class RowVersions:
         else read by version. None if one is no longer stored (the graph was wiped since the
         page was read: the caller reads the general way)."""
         kept = self._rows
-        for record in records:
+        out: list[NodeRow | None] = []
+        missing: dict[Version, None] = {}
+        for record in records:  # one pass: a page and its peers are some thousands of records
+            version = record.version
+            row = kept.get(version)
             if record.content is not None:
                 self.received += 1
-                if record.version not in kept:
-                    kept[record.version] = _decoded(record)
-        missing = list(dict.fromkeys(r.version for r in records if r.version not in kept))
-        if missing:  # shown to this process before, but dropped since, or on another page then
-            for record in await records_by_version(driver, database, missing):
-                self.received += 1
-                kept[record.version] = _decoded(record)
-        out: list[NodeRow] = []
-        for record in records:
-            row = kept.get(record.version)
+                if row is None:
+                    row = kept[version] = _decoded(record)
             if row is None:
-                return None
-            kept.move_to_end(record.version)
+                missing[version] = None
+            else:
+                kept.move_to_end(version)
             out.append(row)
+        if missing:  # shown to this process before, but dropped since, or on another page then
+            for found in await records_by_version(driver, database, list(missing)):
+                self.received += 1
+                kept[found.version] = _decoded(found)
+            for index, record in enumerate(records):
+                if out[index] is None:
+                    out[index] = kept.get(record.version)
+                    if out[index] is None:
+                        return None
         while len(kept) > self._kept:
             kept.popitem(last=False)
-        return out
+        return cast(list[NodeRow], out)  # every None was filled in, or None returned
 
 
 _BY_DRIVER: weakref.WeakKeyDictionary[AsyncDriver, dict[str, RowVersions]] = weakref.WeakKeyDictionary()
