@@ -1,4 +1,5 @@
-"""Root query fields that are not kinds: Branch, InfrahubInfo, InfrahubStatus."""
+"""Root query fields that are not kinds: Branch, InfrahubInfo, InfrahubStatus, InfrahubTask,
+DiffTree, InfrahubGraphQLQueryReport."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from strata_api.diffs import branch_diff
 from strata_api.resources import Resources
 from strata_core.errors import StrataError
 from strata_graphql.runtime.context import GraphQLContext
+from strata_graphql.runtime.query_report import targets_unique_nodes
 from strata_graph.driver import read_records
 
 __all__ = ["INFRAHUB_COMPAT_VERSION", "root_resolvers"]
@@ -96,6 +98,10 @@ def root_resolvers(resources: Resources) -> dict[str, Root]:
     async def diff_summary(ctx: GraphQLContext, args: dict[str, Any]) -> dict[str, Any] | None:
         return await branch_diff(resources, args.get("branch") or ctx.branch_name, summary=True)
 
+    async def query_report(ctx: GraphQLContext, args: dict[str, Any]) -> dict[str, Any]:
+        return {"targets_unique_nodes": targets_unique_nodes(str(args["query"]), ctx.schema)}
+
     unsupported: dict[str, Root] = {name: _unsupported(name) for name in UNSUPPORTED_ROOTS}
     return {**unsupported, "InfrahubInfo": info, "InfrahubStatus": status, "Branch": branches,
-            "InfrahubTask": tasks, "DiffTree": diff, "DiffTreeSummary": diff_summary}  # fmt: skip
+            "InfrahubTask": tasks, "DiffTree": diff, "DiffTreeSummary": diff_summary,
+            "InfrahubGraphQLQueryReport": query_report}  # fmt: skip
