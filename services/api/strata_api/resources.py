@@ -15,6 +15,7 @@ from neo4j import AsyncDriver, Driver, GraphDatabase
 from strata_api.bootstrap import bootstrap_main
 from strata_core.errors import StrataError
 from strata_core.settings import Settings
+from strata_eventstore.content_store import ContentStore
 from strata_eventstore import EventStore, StreamNames
 from strata_eventstore.connection import connect_nats
 from strata_eventstore.records import PendingEvent
@@ -116,6 +117,11 @@ class Resources:
         service: AuthService = self._services["auth"]
         return service
 
+    @property
+    def contents(self) -> ContentStore:
+        service: ContentStore = self._services["contents"]
+        return service
+
     def as_state(self) -> dict[str, Any]:
         return {"resources": self}
 
@@ -173,6 +179,7 @@ class Resources:
             "schemas": SchemaService(self._store, self._driver, s.neo4j_database),
             "auth": AuthService(self._driver, s, failures),
             "waiter": ProjectionWaiter(self._nc, self.names, projection),
+            "contents": ContentStore(self._nc.jetstream(), self.names, replicas=s.stream_replicas),
         }
         self._services["branch_service"] = BranchService(
             self._store, self._services["branches"], wait_main=lambda seq: self.wait_projected("main", seq)

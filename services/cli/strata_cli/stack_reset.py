@@ -21,7 +21,7 @@ async def wipe_state(settings: Settings) -> None:
         prefix = settings.stream_prefix
         for info in await all_stream_infos(js):
             name = info.config.name or ""
-            if name.startswith(f"{prefix}_") or name.startswith(f"KV_{prefix}_"):
+            if name.startswith((f"{prefix}_", f"KV_{prefix}_", f"OBJ_{prefix}_")):  # streams, KV, object store
                 try:
                     await js.delete_stream(name)
                 except nats.js.errors.NotFoundError:
