@@ -51,7 +51,9 @@ def _read_input(
     ok = True
     for key in raw:
         if key == "from_pool":
-            issues.add((*path, key), f"allocating {attr.name} from a resource pool is not supported")
+            # the API allocates a single mutation's pools before deciding (`number_pools.py`)
+            issues.add((*path, key), f"allocating {attr.name} from a resource pool is not supported in a document "
+                                     "of several creates: send this create alone")
             ok = False
         elif key not in keys:
             issues.add((*path, key), f"{key} is not a valid input for the attribute {attr.name}")

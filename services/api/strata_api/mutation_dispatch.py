@@ -10,6 +10,7 @@ import msgspec
 
 from strata_api.bulk import OverlayReader, lay_over
 from strata_api.ip_pools import allocate_address
+from strata_api.number_pools import allocate_number
 from strata_api.state_reader import GraphStateReader
 from strata_core.errors import ValidationFailed
 from strata_graphql.runtime.context import GraphQLContext
@@ -52,21 +53,32 @@ def _split(field: str, ctx: GraphQLContext) -> tuple[str, str] | None:
     return None
 
 
-async def _from_pools(ctx: GraphQLContext, data: dict[str, Any]) -> tuple[dict[str, Any], list[NodeEvent], Any]:
-    """Relationship inputs `{from_pool: {id}}` become freshly allocated objects; the reader
-    returned sees them (they are decided, not yet stored)."""
+async def _from_pools(
+    ctx: GraphQLContext, data: dict[str, Any], kind: str | None
+) -> tuple[dict[str, Any], list[NodeEvent], Any]:
+    """Inputs `{from_pool: {id}}`: an attribute of `kind` takes a number of a number pool
+    (`number_pools.py`), a relationship a freshly allocated address object; the reader
+    returned sees what was decided (not yet stored)."""
     pending: dict[str, Any] = {}
     reader: Any = OverlayReader(ctx, pending)
     events: list[NodeEvent] = []
     out = dict(data)
+    kind_schema = ctx.schema.get(kind) if kind else None
+    attributes = {a.name for a in kind_schema.attributes} if kind_schema is not None else set()
     for key, value in data.items():
-        if isinstance(value, dict) and isinstance(value.get("from_pool"), dict):
-            pool = value["from_pool"]
+        if not isinstance(value, dict) or not isinstance(value.get("from_pool"), dict):
+            continue
+        pool = value["from_pool"]
+        if key in attributes and kind is not None:
+            allocated, number = await allocate_number(ctx, reader, str(pool.get("id")), kind=kind, attribute=key,
+                                                      identifier=pool.get("identifier"))  # fmt: skip
+            out[key] = {**{k: v for k, v in value.items() if k != "from_pool"}, "value": number}
+        else:
             allocated, uid = await allocate_address(ctx, reader, str(pool.get("id")),
                                                     identifier=pool.get("identifier"))  # fmt: skip
-            await lay_over(ctx, pending, allocated)
-            events += allocated
             out[key] = {"id": uid}
+        await lay_over(ctx, pending, allocated)
+        events += allocated
     return out, events, reader
 
 
@@ -78,7 +90,8 @@ async def dispatch(ctx: GraphQLContext, field: str, args: dict[str, Any]) -> Out
             identifier=data.get("identifier"), prefix_length=data.get("prefix_length"), data=data.get("data"),
         )  # fmt: skip
         return Outcome(events=events, object_id=uid, pool_node=True, identifier=data.get("identifier"))
-    data, allocations, reader = await _from_pools(ctx, data)
+    split = _split(field, ctx)
+    data, allocations, reader = await _from_pools(ctx, data, split[0] if split else None)
     outcome = await _decide(ctx, field, data, reader)
     outcome.events = allocations + outcome.events
     return outcome

@@ -122,7 +122,8 @@ async def test_every_problem_is_reported_at_once(schema: BranchSchema, world: Fa
     ({"name": {"value": "x" * 4093}},
      (["data", "name", "value"], "Text attribute length should be less than 4096 characters.")),
     ({"name": {"value": "D"}, "height": {"from_pool": {"id": "p"}}},
-     (["data", "height", "from_pool"], "allocating height from a resource pool is not supported")),
+     (["data", "height", "from_pool"],
+      "allocating height from a resource pool is not supported in a document of several creates: send this create alone")),
 ])
 async def test_bad_attribute_inputs(schema: BranchSchema, world: FakeReader, data: dict[str, Any],
                                     expected: tuple[Any, str]) -> None:
