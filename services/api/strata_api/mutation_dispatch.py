@@ -9,11 +9,13 @@ from typing import Any
 import msgspec
 
 from strata_api.bulk import OverlayReader, lay_over
+from strata_api.conversion import decide_conversion
 from strata_api.ip_pools import allocate_address
 from strata_api.number_pools import allocate_number
 from strata_api.state_reader import GraphStateReader
 from strata_core.errors import ValidationFailed
 from strata_graphql.runtime.context import GraphQLContext
+from strata_graphql.runtime.shaping import RelPeers
 from strata_mutations import (
     NodeEvent,
     decide_create,
@@ -35,8 +37,12 @@ class Outcome(msgspec.Struct, kw_only=True):
     with_object: bool = True
     pool_node: bool = False  # answer `node {id kind identifier display_label}` (pool allocations)
     identifier: str | None = None
+    # ConvertObjectType answers `node` as a GenericScalar: (kind, attributes, relationships)
+    converted: tuple[str, list[str], list[str]] | None = None
 
     def payload(self, shaped: dict[str, Any] | None) -> dict[str, Any]:
+        if self.converted is not None:
+            return {"ok": True, "node": _plain_node(self.object_id, self.converted, shaped or {})}
         if self.pool_node:
             node = {"id": self.object_id, "kind": (shaped or {}).get("__kind"), "identifier": self.identifier,
                     "display_label": (shaped or {}).get("display_label")}  # fmt: skip
@@ -44,6 +50,23 @@ class Outcome(msgspec.Struct, kw_only=True):
         if not self.with_object:
             return {"ok": True}
         return {"ok": True, "object": shaped if shaped is not None else ({"id": self.object_id} if self.object_id else None)}
+
+
+def _plain_node(uid: str | None, fields: tuple[str, list[str], list[str]], shaped: dict[str, Any]) -> dict[str, Any]:
+    """The object as a GraphQL query answers it, each attribute's value and each relationship's
+    peer ids: what the SDK builds a node from (`InfrahubNode.from_graphql`)."""
+    kind, attributes, relationships = fields
+    node: dict[str, Any] = {"id": uid, "__typename": kind, "display_label": shaped.get("display_label")}
+    for name in attributes:
+        attribute = shaped.get(name)
+        node[name] = {"value": attribute.get("value") if isinstance(attribute, dict) else None}
+    for name in relationships:
+        rel = shaped.get(name)
+        if not isinstance(rel, RelPeers):
+            continue
+        peers = [{"node": {"id": p}} for p in rel.peer_ids]
+        node[name] = {"edges": peers} if rel.schema.cardinality == "many" else (peers[0] if peers else {"node": None})
+    return node
 
 
 def _split(field: str, ctx: GraphQLContext) -> tuple[str, str] | None:
@@ -90,6 +113,10 @@ async def dispatch(ctx: GraphQLContext, field: str, args: dict[str, Any]) -> Out
             identifier=data.get("identifier"), prefix_length=data.get("prefix_length"), data=data.get("data"),
         )  # fmt: skip
         return Outcome(events=events, object_id=uid, pool_node=True, identifier=data.get("identifier"))
+    if field == "ConvertObjectType":
+        events, new_id, target = await decide_conversion(ctx, data)
+        fields = (target.kind, [a.name for a in target.attributes], [r.name for r in target.relationships])
+        return Outcome(events=events, object_id=new_id, converted=fields)
     split = _split(field, ctx)
     data, allocations, reader = await _from_pools(ctx, data, split[0] if split else None)
     outcome = await _decide(ctx, field, data, reader)
