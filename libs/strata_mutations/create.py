@@ -16,6 +16,7 @@ from ._kind_rules import check_kind_rules
 from ._kinds import writable_schema
 from ._links import PeerDeltas, check_count, link_peers
 from ._peers import resolve_peers
+from ._templates import with_template_values
 from ._uniqueness import check_uniqueness
 from .decision import NodeEvent
 from .errors import Issues
@@ -45,6 +46,7 @@ async def decide_create(
     """`NodeCreated` for the new object (id from the input, else `new_id`), then the peers'
     back-references. Raises `MutationError` listing every problem with the input."""
     node = writable_schema(schema, kind)
+    data = await with_template_values(node, data, reader)
     issues, ref_issues = Issues(), Issues()
     refs = relationship_refs(node, data, ref_issues)
     given = data.get("id")
