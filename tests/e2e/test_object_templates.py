@@ -36,7 +36,12 @@ async def test_a_template_fills_what_the_input_leaves_out(api: AsyncTestClient) 
     own = await _dog(api, 'name: {value: "Max"}, breed: {value: "Beagle"}, object_template: {hfid: ["Complete"]}')
     assert own["data"]["TesttplDogCreate"]["object"] == {"breed": {"value": "Beagle"}, "colour": {"value": "gold"}}
 
+    # an upsert that creates (as the SDK's object files do) may leave out what the template gives
+    upserted = await _gql(api, 'mutation { TesttplDogUpsert(data: {name: {value: "Ace"}, object_template: {hfid: '
+                          '["Complete"]}}) { object { breed { value } } } }')  # fmt: skip
+    assert upserted["data"]["TesttplDogUpsert"]["object"] == {"breed": {"value": "Labrador"}}, upserted
+
     buddy = await _dog(api, 'name: {value: "Buddy"}, object_template: {hfid: ["Incomplete"]}')
     assert [e["message"] for e in buddy["errors"]] == ["breed is mandatory for TesttplDog at breed"]
     listed = await _gql(api, "query { TesttplDog { edges { node { name { value } } } } }")
-    assert sorted(e["node"]["name"]["value"] for e in listed["data"]["TesttplDog"]["edges"]) == ["Max", "Rex"]
+    assert sorted(e["node"]["name"]["value"] for e in listed["data"]["TesttplDog"]["edges"]) == ["Ace", "Max", "Rex"]

@@ -93,10 +93,12 @@ def _update_input(catalogue: KindCatalogue, item: KindSchema) -> str:
 
 
 def _upsert_input(catalogue: KindCatalogue, item: KindSchema) -> str:
-    """Like the update input, but what a new node needs is required."""
+    """Like the update input, but what a new node needs is required (an attribute not when the
+    kind has object templates: the one the input names may give it)."""
     fields: list[Arg] = [("id", "String"), ("hfid", "[String]")]
+    templated = any(r.name == "object_template" for r in item.relationships)
     for attr in _writable_attributes(item):
-        needed = not attr.optional and attr.default_value is None
+        needed = not attr.optional and attr.default_value is None and not templated
         fields.append((attr.name, attribute_graphql(attr.kind).update_input + ("!" if needed else "")))
     for rel in _writable_relationships(catalogue, item):
         fields.append((rel.name, _peer_input(catalogue, rel) + ("" if rel.optional else "!")))
