@@ -48,14 +48,19 @@ async def decide_conversion(ctx: GraphQLContext, data: Mapping[str, Any]) -> tup
     return [*deleted.events, *created], new_id, target
 
 
-def _create_input(ctx: GraphQLContext, source: NodeRecord, target: KindSchema, mapping: Mapping[str, Any]) -> dict[str, Any]:
+def _create_input(
+    ctx: GraphQLContext, source: NodeRecord, target: KindSchema, mapping: Mapping[str, Any]
+) -> dict[str, Any]:
     source_schema = ctx.schema.get(source.kind)
-    source_fields = {a.name for a in source_schema.attributes} | {r.name for r in source_schema.relationships} if source_schema else set()
+    source_fields: set[str] = set()
+    if source_schema is not None:
+        source_fields = {a.name for a in source_schema.attributes} | {r.name for r in source_schema.relationships}
     attributes = {a.name for a in target.attributes}
     cardinality = {r.name: r.cardinality for r in target.relationships}
     unknown = sorted(set(mapping) - attributes - set(cardinality))
     if unknown:
-        raise ValidationFailed(f"fields_mapping: {', '.join(unknown)} is not a field of {target.kind}", field="fields_mapping")
+        raise ValidationFailed(f"fields_mapping: {', '.join(unknown)} is not a field of {target.kind}",
+                               field="fields_mapping")  # fmt: skip
     out: dict[str, Any] = {}
     for name in [*attributes, *cardinality]:
         rule = mapping.get(name)
@@ -64,11 +69,13 @@ def _create_input(ctx: GraphQLContext, source: NodeRecord, target: KindSchema, m
                 _copy(out, name, name, source, attributes, cardinality)
             continue
         if not isinstance(rule, Mapping) or sum(bool(rule.get(c)) for c in _CHOICES) != 1:
-            raise ValidationFailed(f"fields_mapping.{name}: give exactly one of {', '.join(_CHOICES)}", field="fields_mapping")
+            raise ValidationFailed(f"fields_mapping.{name}: give exactly one of {', '.join(_CHOICES)}",
+                                   field="fields_mapping")  # fmt: skip
         if rule.get("source_field"):
             origin = str(rule["source_field"])
             if origin not in source_fields:
-                raise ValidationFailed(f"fields_mapping.{name}: {origin} is not a field of {source.kind}", field="fields_mapping")
+                raise ValidationFailed(f"fields_mapping.{name}: {origin} is not a field of {source.kind}",
+                                       field="fields_mapping")  # fmt: skip
             _copy(out, name, origin, source, attributes, cardinality)
         elif rule.get("data"):
             out[name] = _given(name, rule["data"], attributes, cardinality)
