@@ -11,25 +11,29 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from strata_schema import BranchSchema
+from strata_schema.constants import OBJECT_TEMPLATE_RELATIONSHIP
 from strata_schema.model import KindSchema
 
+from .errors import MutationError, ObjectNotFound
 from .reader import StateReader
-from .records import NodeRecord
+from .update import locate
 
 __all__ = ["with_template_values"]
 
-TEMPLATE_RELATIONSHIP = "object_template"
 
-
-async def with_template_values(node: KindSchema, data: Mapping[str, Any], reader: StateReader) -> Mapping[str, Any]:
+async def with_template_values(
+    schema: BranchSchema, node: KindSchema, data: Mapping[str, Any], reader: StateReader
+) -> Mapping[str, Any]:
     """`data` with the named template's values added; `data` itself when it names none, or one
     that cannot be found (the relationship's own check then reports it)."""
-    relationship = next((r for r in node.relationships if r.name == TEMPLATE_RELATIONSHIP), None)
-    named = data.get(TEMPLATE_RELATIONSHIP)
+    relationship = node.relationship(OBJECT_TEMPLATE_RELATIONSHIP)
+    named = data.get(OBJECT_TEMPLATE_RELATIONSHIP)
     if relationship is None or not isinstance(named, Mapping):
         return data
-    template = await _template(relationship.peer, named, reader)
-    if template is None:
+    try:
+        template = await locate(schema, relationship.peer, named, reader)
+    except (MutationError, ObjectNotFound):  # named by neither id nor hfid, or not found
         return data
     filled = dict(data)
     for attr in node.attributes:
@@ -39,14 +43,3 @@ async def with_template_values(node: KindSchema, data: Mapping[str, Any], reader
         if value is not None:
             filled[attr.name] = {"value": value}
     return filled
-
-
-async def _template(kind: str, named: Mapping[str, Any], reader: StateReader) -> NodeRecord | None:
-    uid = named.get("id")
-    if isinstance(uid, str) and uid:
-        found = (await reader.get([uid])).get(uid)
-        return found if found is not None and found.kind == kind else None
-    hfid = named.get("hfid")
-    if isinstance(hfid, list) and hfid:
-        return await reader.find_by_hfid(kind, [str(part) for part in hfid])
-    return None

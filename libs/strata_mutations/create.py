@@ -46,7 +46,7 @@ async def decide_create(
     """`NodeCreated` for the new object (id from the input, else `new_id`), then the peers'
     back-references. Raises `MutationError` listing every problem with the input."""
     node = writable_schema(schema, kind)
-    data = await with_template_values(node, data, reader)
+    data = await with_template_values(schema, node, data, reader)
     issues, ref_issues = Issues(), Issues()
     refs = relationship_refs(node, data, ref_issues)
     given = data.get("id")

@@ -22,6 +22,7 @@ __all__ = [
     "NODE_KIND",
     "NODE_NAME_REGEX",
     "OBJECT_TEMPLATE_KIND",
+    "OBJECT_TEMPLATE_RELATIONSHIP",
     "OnDelete",
     "PROFILE_KIND",
     "RESERVED_FIELD_NAMES",
@@ -119,5 +120,7 @@ NODE_KIND: Final = "CoreNode"
 GROUP_KIND: Final = "CoreGroup"
 PROFILE_KIND: Final = "CoreProfile"
 OBJECT_TEMPLATE_KIND: Final = "CoreObjectTemplate"
+# the relationship a node with templates has to the template it was made from
+OBJECT_TEMPLATE_RELATIONSHIP: Final = "object_template"
 LINEAGE_KINDS: Final[frozenset[str]] = frozenset({"LineageOwner", "LineageSource"})
 DEFAULT_IP_NAMESPACE_KIND: Final = "IpamNamespace"

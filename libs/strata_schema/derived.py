@@ -7,7 +7,7 @@ from typing import Final
 
 import msgspec
 
-from .constants import NODE_KIND, OBJECT_TEMPLATE_KIND, PROFILE_KIND, RESTRICTED_NAMESPACES, RelationshipKind
+from .constants import NODE_KIND, OBJECT_TEMPLATE_KIND, OBJECT_TEMPLATE_RELATIONSHIP, PROFILE_KIND, RESTRICTED_NAMESPACES, RelationshipKind
 from .model import AttributeSchema, GenericSchema, NodeSchema, ProfileSchema, RelationshipSchema, TemplateSchema
 
 __all__ = ["profiles", "templates", "with_generated_users", "with_template_relationships"]
@@ -125,10 +125,10 @@ def with_template_relationships(
     out = dict(nodes)
     for kind, node in nodes.items():
         template_kind = f"Template{kind}"
-        if template_kind not in templates_by_kind or node.relationship("object_template") is not None:
+        if template_kind not in templates_by_kind or node.relationship(OBJECT_TEMPLATE_RELATIONSHIP) is not None:
             continue
         rel = RelationshipSchema(
-            name="object_template", peer=template_kind, kind="Template", identifier="node__objecttemplate",
+            name=OBJECT_TEMPLATE_RELATIONSHIP, peer=template_kind, kind="Template", identifier="node__objecttemplate",
             cardinality="one", optional=True, min_count=0, max_count=1, branch="aware", order_weight=1,
         )
         out[kind] = _replace(node, relationships=(*node.relationships, rel))

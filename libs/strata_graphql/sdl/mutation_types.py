@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from strata_schema import AttributeSchema, GenericSchema, KindSchema, RelationshipSchema
+from strata_schema.constants import OBJECT_TEMPLATE_RELATIONSHIP
 
 from ._text import Arg, block, field
 from .attribute_kinds import attribute_graphql
@@ -96,7 +97,7 @@ def _upsert_input(catalogue: KindCatalogue, item: KindSchema) -> str:
     """Like the update input, but what a new node needs is required (an attribute not when the
     kind has object templates: the one the input names may give it)."""
     fields: list[Arg] = [("id", "String"), ("hfid", "[String]")]
-    templated = any(r.name == "object_template" for r in item.relationships)
+    templated = item.relationship(OBJECT_TEMPLATE_RELATIONSHIP) is not None
     for attr in _writable_attributes(item):
         needed = not attr.optional and attr.default_value is None and not templated
         fields.append((attr.name, attribute_graphql(attr.kind).update_input + ("!" if needed else "")))
