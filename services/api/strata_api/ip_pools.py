@@ -2,8 +2,8 @@
 
 Allocation is a decision like any other: its events join the mutation's batch, so two requests
 racing for the same address meet at the branch head's OCC and one decides again. An allocation
-with an `identifier` is idempotent: the pool remembers identifier -> address in `_allocations`
-(a record field the schema does not expose).
+with an `identifier` is idempotent: the pool remembers identifier -> address
+(`pool_records.py`).
 """
 
 from __future__ import annotations
@@ -12,16 +12,14 @@ import ipaddress
 import uuid
 from typing import Any
 
+from strata_api.pool_records import allocation_recorded, allocations_of, values_held
 from strata_core.errors import ValidationFailed
-from strata_events import AttributeValue, NodeUpdated
 from strata_graphql.runtime.context import GraphQLContext
-from strata_graphql.runtime.shaping import concrete_kinds
 from strata_mutations import NodeEvent, StateReader, decide_create
 
 __all__ = ["allocate_address"]
 
 POOL_KIND = "CoreIPAddressPool"
-ALLOCATIONS = "_allocations"
 
 
 async def allocate_address(
@@ -32,12 +30,12 @@ async def allocate_address(
     pool = (await reader.get([pool_id])).get(pool_id)
     if pool is None or pool.kind != POOL_KIND:
         raise ValidationFailed(f"from_pool: {pool_id} is not an IP address pool", field="from_pool")
-    allocations: dict[str, str] = dict(pool.attrs.get(ALLOCATIONS, {}).get("value") or {})
+    allocations: dict[str, str] = allocations_of(pool)
     if identifier and identifier in allocations and (await reader.get([allocations[identifier]])):
         return [], allocations[identifier]
     address_kind = str(pool.value("default_address_type") or "IpamIPAddress")
     length = prefix_length or pool.value("default_prefix_length")
-    used = await _used_hosts(ctx)
+    used = {str(value).split("/")[0] for value in await values_held(ctx, "BuiltinIPAddress", "address")}
     prefixes = await reader.get(pool.peers("resources"))
     for prefix_id in pool.peers("resources"):
         prefix = prefixes.get(prefix_id)
@@ -55,18 +53,7 @@ async def allocate_address(
             events = await decide_create(ctx.schema, address_kind, fields, reader, new_id)
             if identifier:
                 allocations[identifier] = new_id
-                events.append(NodeUpdated(node_id=pool_id, kind=POOL_KIND,
-                                          attributes={ALLOCATIONS: AttributeValue(value=allocations)}))  # fmt: skip
+                events.append(allocation_recorded(pool, allocations))
             return events, new_id
     raise ValidationFailed(f"pool {pool_id}: no free address left in its prefixes", field="from_pool")
 
-
-async def _used_hosts(ctx: GraphQLContext) -> set[str]:
-    kinds = concrete_kinds(ctx.schema, "BuiltinIPAddress")
-    _, rows = await ctx.reader.page(kinds)
-    out = set()
-    for row in rows:
-        value = row.attrs.get("address", {}).get("value")
-        if value:
-            out.add(str(value).split("/")[0])
-    return out

@@ -3,16 +3,14 @@ number of the pool's range that no object of the pool's kind holds in that attri
 
 As for IP address pools (`ip_pools.py`), the allocation is a decision of the mutation: two
 requests taking the same number meet at the branch head's OCC and one decides again, so a
-number is never given twice. With an `identifier`, the pool keeps identifier -> number in
-`_allocations` (a record field the schema does not expose) and gives the same number again.
+number is never given twice. With an `identifier`, the pool keeps identifier -> number
+(`pool_records.py`) and gives the same number again.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
+from strata_api.pool_records import allocation_recorded, allocations_of, values_held
 from strata_core.errors import ValidationFailed
-from strata_events import AttributeValue, NodeUpdated
 from strata_graphql.runtime.context import GraphQLContext
 from strata_graphql.runtime.shaping import concrete_kinds
 from strata_mutations import NodeEvent, NodeRecord, StateReader
@@ -20,7 +18,6 @@ from strata_mutations import NodeEvent, NodeRecord, StateReader
 __all__ = ["POOL_KIND", "allocate_number"]
 
 POOL_KIND = "CoreNumberPool"
-ALLOCATIONS = "_allocations"
 
 
 async def allocate_number(
@@ -37,19 +34,19 @@ async def allocate_number(
             f"{path}: the pool {pool_id} gives numbers to {pool_kind}.{pool_attribute}, not to {kind}.{attribute}",
             field=attribute,
         )
-    allocations: dict[str, int] = dict(pool.attrs.get(ALLOCATIONS, {}).get("value") or {})
+    allocations: dict[str, int] = allocations_of(pool)
     if identifier and identifier in allocations:
         return [], allocations[identifier]
     start, end = _range(pool, path, attribute)
-    taken = await _numbers_held(ctx, pool_kind, pool_attribute) | set(allocations.values())
+    held = await values_held(ctx, pool_kind, pool_attribute)
+    taken = {v for v in held if isinstance(v, int)} | set(allocations.values())
     number = next((n for n in range(start, end + 1) if n not in taken), None)
     if number is None:
         raise ValidationFailed(f"{path}: the pool {pool_id} has no free number left in {start}..{end}", field=attribute)
     if not identifier:
         return [], number
     allocations[identifier] = number
-    recorded = NodeUpdated(node_id=pool_id, kind=POOL_KIND, attributes={ALLOCATIONS: AttributeValue(value=allocations)})
-    return [recorded], number
+    return [allocation_recorded(pool, allocations)], number
 
 
 def _range(pool: NodeRecord, path: str, attribute: str) -> tuple[int, int]:
@@ -58,12 +55,3 @@ def _range(pool: NodeRecord, path: str, attribute: str) -> tuple[int, int]:
         raise ValidationFailed(f"{path}: the pool {pool.uid} has no valid range ({start}..{end})", field=attribute)
     return start, end
 
-
-async def _numbers_held(ctx: GraphQLContext, kind: str, attribute: str) -> set[int]:
-    _, rows = await ctx.reader.page(concrete_kinds(ctx.schema, kind))
-    held: set[int] = set()
-    for row in rows:
-        value: Any = row.attrs.get(attribute, {}).get("value")
-        if isinstance(value, int):
-            held.add(value)
-    return held
