@@ -37,10 +37,6 @@ class ContentStore:
         self._replicas = replicas  # as the branch streams: R3 in a cluster
         self._store: ObjectStore | None = None
 
-    @property
-    def bucket(self) -> str:
-        return self._bucket
-
     async def _opened(self) -> ObjectStore:
         if self._store is None:
             try:

@@ -96,9 +96,7 @@ def _present(value: ValueNode, provided_variables: set[str]) -> bool:
 
 def _identifies(kind: KindSchema, filters: set[str], schema: BranchSchema) -> bool:
     """Whether `filters` (the argument names given a value) pick at most one object of `kind`."""
-    if any(name in filters for name in _IDENTIFYING_LISTS):
-        return True
-    if any(f"{a.name}__value" in filters for a in kind.attributes if a.unique):
+    if any(name in filters for name in _IDENTIFYING_LISTS) or _unique_value_filtered(kind, filters):
         return True
     return any(
         all(_part_filtered(kind, part, filters, schema) for part in constraint)
@@ -120,5 +118,9 @@ def _part_filtered(kind: KindSchema, part: str, filters: set[str], schema: Branc
     if peer is None:
         return False
     prefix = f"{part}__"
-    on_peer = {name[len(prefix) :] for name in filters if name.startswith(prefix)}
-    return any(f"{a.name}__value" in on_peer for a in peer.attributes if a.unique)
+    return _unique_value_filtered(peer, {name[len(prefix) :] for name in filters if name.startswith(prefix)})
+
+
+def _unique_value_filtered(kind: KindSchema, filters: set[str]) -> bool:
+    """Whether `filters` name the value of one of `kind`'s unique attributes."""
+    return any(f"{a.name}__value" in filters for a in kind.attributes if a.unique)
