@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection
 from typing import Any
 
 from graphql import (
@@ -31,22 +31,20 @@ from graphql import (
 
 from strata_api.mutations import AuthRequired
 from strata_api.resources import Resources
-from strata_api.state_reader import GraphStateReader
 from strata_core.errors import ValidationFailed
 from strata_events import NodeCreated
 from strata_eventstore.records import PendingEvent
-from strata_graph.folding import apply_node_event
-from strata_graph.records import RecordState
 from strata_graphql.runtime.context import GraphQLContext
 from strata_graphql.runtime.resolvers import may_select
-from strata_graphql.runtime.shaping import NodeRef, concrete_kinds
+from strata_graphql.runtime.shaping import NodeRef
 from strata_api.bulk_events import merge_back_references
 from strata_api.idempotency import committed_seq, events_of_commit
-from strata_api.bulk_speculation import SpeculativeReader, holds_values, needs_exact_reads
+from strata_api.bulk_speculation import SpeculativeReader, needs_exact_reads
+from strata_api.overlay import lay_over
 from strata_mutations import MutationError, NodeEvent, NodeRecord, decide_create
 
 __all__ = [
-    "BulkCreates", "OverlayReader", "creates_known_kind", "decide_document", "is_bulk_create", "lay_over",
+    "BulkCreates", "creates_known_kind", "decide_document", "is_bulk_create",
     "ok_only_answer", "root_operation", "selects_object", "split_document",
 ]
 
@@ -95,39 +93,6 @@ def ok_only_answer(document: DocumentNode) -> dict[str, Any] | None:
             answer[(selection.alias or selection.name).value] = True
         data[(field.alias or field.name).value] = answer
     return data
-
-
-async def lay_over(ctx: GraphQLContext, pending: dict[str, NodeRecord], events: Sequence[NodeEvent]) -> None:
-    """Fold decided (not yet stored) events into `pending`, starting from the stored objects."""
-    for event in events:
-        before = pending.get(event.node_id)
-        if before is None and not isinstance(event, NodeCreated):  # a created object has no past
-            row = (await ctx.reader.get_many([event.node_id])).get(event.node_id)
-            before = NodeRecord(uid=row.uid, kind=row.kind, attrs=row.attrs, rels=row.rels) if row else None
-        state = apply_node_event(
-            RecordState(kind=before.kind, attrs=before.attrs, rels=before.rels) if before else None, event
-        )
-        pending[event.node_id] = NodeRecord(uid=event.node_id, kind=state.kind, attrs=state.attrs, rels=state.rels)
-
-
-class OverlayReader(GraphStateReader):
-    """The read model, with the objects decided earlier in the same document laid over it."""
-
-    def __init__(self, ctx: GraphQLContext, pending: dict[str, NodeRecord]) -> None:
-        super().__init__(ctx.schema, ctx.reader)
-        self._ctx = ctx
-        self._pending = pending
-
-    async def get(self, ids: Sequence[str]) -> dict[str, NodeRecord]:
-        found = await super().get([i for i in ids if i not in self._pending])
-        found.update({i: self._pending[i] for i in ids if i in self._pending})
-        return found
-
-    async def find_by_values(self, kind: str, values: Mapping[str, Any]) -> list[NodeRecord]:
-        kinds = set(concrete_kinds(self._ctx.schema, kind))
-        stored = [r for r in await super().find_by_values(kind, values) if r.uid not in self._pending]
-        pending = [r for r in self._pending.values() if r.kind in kinds and holds_values(r, values)]
-        return stored + pending
 
 
 class BulkCreates:

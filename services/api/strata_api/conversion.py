@@ -12,10 +12,10 @@ unique value can move across.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
-from strata_api.state_reader import GraphStateReader
+from strata_api.overlay import OverlayReader
 from strata_core.errors import ValidationFailed
 from strata_graphql.runtime.context import GraphQLContext
 from strata_mutations import NodeEvent, NodeRecord, decide_create, decide_delete
@@ -29,7 +29,7 @@ _CHOICES = ("source_field", "data", "use_default_value")
 async def decide_conversion(ctx: GraphQLContext, data: Mapping[str, Any]) -> tuple[list[NodeEvent], str, KindSchema]:
     """The events converting `data["node_id"]` to `data["target_kind"]`, the new object's id and
     the target kind's schema."""
-    reader = GraphStateReader(ctx.schema, ctx.reader)
+    reader = OverlayReader(ctx)
     node_id = str(data.get("node_id") or "")
     source = (await reader.get([node_id])).get(node_id)
     if source is None:
@@ -43,8 +43,9 @@ async def decide_conversion(ctx: GraphQLContext, data: Mapping[str, Any]) -> tup
         raise ValidationFailed("fields_mapping: expected an object of target field names", field="fields_mapping")
     fields = _create_input(ctx, source, target, mapping)
     new_id = str(uuid.uuid4())
-    created = await decide_create(ctx.schema, target_kind, fields, _Without(reader, {node_id}), new_id)
     deleted = await decide_delete(ctx.schema, source.kind, node_id, reader)
+    await reader.lay_over(deleted.events)  # the new object is decided as if the old one were gone
+    created = await decide_create(ctx.schema, target_kind, fields, reader, new_id)
     return [*deleted.events, *created], new_id, target
 
 
@@ -106,21 +107,3 @@ def _given(name: str, given: Any, attributes: set[str], cardinality: Mapping[str
         peer = given.get("peer_id")
         return {"id": peer} if peer else None
     return [{"id": p} for p in given.get("peers_ids") or []]
-
-
-class _Without:
-    """The reader, with objects about to be deleted in the same batch already gone."""
-
-    def __init__(self, reader: GraphStateReader, gone: set[str]) -> None:
-        self._reader = reader
-        self._gone = gone
-
-    async def get(self, ids: Sequence[str]) -> dict[str, NodeRecord]:
-        return await self._reader.get([i for i in ids if i not in self._gone])
-
-    async def find_by_hfid(self, kind: str, hfid: list[str]) -> NodeRecord | None:
-        found = await self._reader.find_by_hfid(kind, hfid)
-        return None if found is None or found.uid in self._gone else found
-
-    async def find_by_values(self, kind: str, values: Mapping[str, Any]) -> list[NodeRecord]:
-        return [r for r in await self._reader.find_by_values(kind, values) if r.uid not in self._gone]

@@ -8,7 +8,7 @@ from typing import Any
 
 import msgspec
 
-from strata_api.bulk import OverlayReader, lay_over
+from strata_api.overlay import OverlayReader
 from strata_api.conversion import decide_conversion
 from strata_api.ip_pools import allocate_address
 from strata_api.number_pools import allocate_number
@@ -82,8 +82,7 @@ async def _from_pools(
     """Inputs `{from_pool: {id}}`: an attribute of `kind` takes a number of a number pool
     (`number_pools.py`), a relationship a freshly allocated address object; the reader
     returned sees what was decided (not yet stored)."""
-    pending: dict[str, Any] = {}
-    reader: Any = OverlayReader(ctx, pending)
+    reader = OverlayReader(ctx)
     events: list[NodeEvent] = []
     out = dict(data)
     kind_schema = ctx.schema.get(kind) if kind else None
@@ -100,7 +99,7 @@ async def _from_pools(
             allocated, uid = await allocate_address(ctx, reader, str(pool.get("id")),
                                                     identifier=pool.get("identifier"))  # fmt: skip
             out[key] = {"id": uid}
-        await lay_over(ctx, pending, allocated)
+        await reader.lay_over(allocated)
         events += allocated
     return out, events, reader
 

@@ -1,0 +1,86 @@
+"""The read model with decisions made earlier in the same request laid over it.
+
+A request that decides several things before one append (objects allocated from a pool and then
+the create that uses them, an object deleted and its replacement created by a conversion) reads
+through an `OverlayReader`: objects it decided are seen as decided, objects it deleted are gone,
+and the rest come from the read model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from strata_api.bulk_speculation import holds_values
+from strata_api.state_reader import GraphStateReader
+from strata_events import NodeCreated
+from strata_graph.folding import apply_node_event
+from strata_graph.records import RecordState
+from strata_graphql.runtime.context import GraphQLContext
+from strata_graphql.runtime.shaping import concrete_kinds
+from strata_mutations import NodeEvent, NodeRecord
+
+__all__ = ["OverlayReader", "lay_over"]
+
+
+async def lay_over(
+    ctx: GraphQLContext, pending: dict[str, NodeRecord], events: Sequence[NodeEvent], gone: set[str] | None = None
+) -> None:
+    """Fold decided (not yet stored) events into `pending`, starting from the stored objects.
+
+    An object deleted by `events` leaves `pending` and joins `gone`; without a `gone` to record
+    it in, a delete is refused (a caller that cannot hide deleted objects must not lay one over)."""
+    for event in events:
+        before = pending.get(event.node_id)
+        if before is None and not isinstance(event, NodeCreated):  # a created object has no past
+            row = (await ctx.reader.get_many([event.node_id])).get(event.node_id)
+            before = NodeRecord(uid=row.uid, kind=row.kind, attrs=row.attrs, rels=row.rels) if row else None
+        state = apply_node_event(
+            RecordState(kind=before.kind, attrs=before.attrs, rels=before.rels) if before else None, event
+        )
+        if state.deleted:
+            if gone is None:
+                raise ValueError(f"lay_over: {event.node_id} is deleted, and there is nowhere to record it")
+            pending.pop(event.node_id, None)
+            gone.add(event.node_id)
+            continue
+        if gone is not None:
+            gone.discard(event.node_id)
+        pending[event.node_id] = NodeRecord(uid=event.node_id, kind=state.kind, attrs=state.attrs, rels=state.rels)
+
+
+class OverlayReader(GraphStateReader):
+    """The read model, with the objects decided earlier in the same request laid over it."""
+
+    def __init__(self, ctx: GraphQLContext) -> None:
+        super().__init__(ctx.schema, ctx.reader)
+        self._ctx = ctx
+        self._pending: dict[str, NodeRecord] = {}
+        self._gone: set[str] = set()
+
+    async def lay_over(self, events: Sequence[NodeEvent]) -> None:
+        """From now on, read as if `events` were stored."""
+        await lay_over(self._ctx, self._pending, events, self._gone)
+
+    def _hidden(self, uid: str) -> bool:
+        return uid in self._pending or uid in self._gone
+
+    async def get(self, ids: Sequence[str]) -> dict[str, NodeRecord]:
+        found = await super().get([i for i in ids if not self._hidden(i)])
+        found.update({i: self._pending[i] for i in ids if i in self._pending})
+        return found
+
+    async def find_by_hfid(self, kind: str, hfid: list[str]) -> NodeRecord | None:
+        """Looked up among the stored objects, as this request left it: a deleted one is not
+        found, a changed one is its decided state (an object created by the request is not
+        looked up by its hfid)."""
+        found = await super().find_by_hfid(kind, hfid)
+        if found is None or found.uid in self._gone:
+            return None
+        return self._pending.get(found.uid, found)
+
+    async def find_by_values(self, kind: str, values: Mapping[str, Any]) -> list[NodeRecord]:
+        kinds = set(concrete_kinds(self._ctx.schema, kind))
+        stored = [r for r in await super().find_by_values(kind, values) if not self._hidden(r.uid)]
+        pending = [r for r in self._pending.values() if r.kind in kinds and holds_values(r, values)]
+        return stored + pending
