@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import State
+from litestar.params import FromPath, FromQuery
 
 from strata_api.auth_guard import actor_of, require_writer
 from strata_api.diffs import branch_diff_json
@@ -18,12 +19,12 @@ __all__ = ["diff_routes"]
 
 
 @get("/api/diff/data")
-async def diff_data(state: State, branch: str) -> Response[bytes]:
+async def diff_data(state: State, branch: FromQuery[str]) -> Response[bytes]:
     return Response(await branch_diff_json(state["resources"], branch), media_type="application/json")
 
 
 @post("/api/diff/conflicts/{conflict_id:str}", guards=[require_writer], status_code=200)
-async def resolve_conflict(request: Request[Any, Any, Any], state: State, conflict_id: str, branch: str) -> dict[str, Any]:
+async def resolve_conflict(request: Request[Any, Any, Any], state: State, conflict_id: FromPath[str], branch: FromQuery[str]) -> dict[str, Any]:
     """Body `{"keep": "branch" | "main"}`: recorded on the branch's stream, used at merge."""
     resources: Resources = state["resources"]
     body = await request.json()

@@ -13,6 +13,7 @@ from graphql import ExecutionResult, GraphQLError
 from litestar import Request, Response, get, post
 from litestar.background_tasks import BackgroundTask
 from litestar.datastructures import State
+from litestar.params import FromPath
 
 from strata_api.bulk_requests import run_bulk_request
 from strata_api.auth_guard import actor_of
@@ -126,7 +127,7 @@ async def graphql_main(request: Request[Any, Any, Any], state: State) -> Respons
 
 
 @post("/graphql/{branch:path}", status_code=200)
-async def graphql_branch(request: Request[Any, Any, Any], state: State, branch: str) -> Response[Any]:
+async def graphql_branch(request: Request[Any, Any, Any], state: State, branch: FromPath[str]) -> Response[Any]:
     return await _run(request, state, unquote(branch.lstrip("/")))
 
 

@@ -7,6 +7,7 @@ from typing import Any
 import msgspec
 from litestar import get
 from litestar.datastructures import State
+from litestar.params import FromPath, FromQuery
 
 from strata_api.resources import Resources
 from strata_core.errors import ValidationFailed
@@ -17,7 +18,7 @@ __all__ = ["history_routes"]
 
 
 @get("/api/history/{node_id:str}")
-async def history_of_object(state: State, node_id: str, branch: str = "main") -> dict[str, Any]:
+async def history_of_object(state: State, node_id: FromPath[str], branch: FromQuery[str] = "main") -> dict[str, Any]:
     """The branch's own events about the object, then (for a branch) its origin's up to the fork."""
     resources: Resources = state["resources"]
     if not is_valid_node_id(node_id):

@@ -6,6 +6,7 @@ from typing import Any
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import State
+from litestar.params import FromPath, FromQuery
 
 from strata_api.auth_guard import actor_of, require_reader, require_writer
 from strata_api.resources import Resources
@@ -37,13 +38,15 @@ async def _schema_for(state: State, branch: str) -> tuple[Resources, BranchSchem
 
 
 @get("/api/schema", guards=[require_reader])
-async def get_schema(state: State, branch: str = "main", namespaces: list[str] | None = None) -> dict[str, Any]:
+async def get_schema(
+    state: State, branch: FromQuery[str] = "main", namespaces: FromQuery[list[str] | None] = None
+) -> dict[str, Any]:
     _, schema, _ = await _schema_for(state, branch)
     return schema.to_api_dict(namespaces)
 
 
 @get("/api/schema/summary", guards=[require_reader])
-async def get_schema_summary(state: State, branch: str = "main") -> dict[str, Any]:
+async def get_schema_summary(state: State, branch: FromQuery[str] = "main") -> dict[str, Any]:
     _, schema, _ = await _schema_for(state, branch)
     api = schema.to_api_dict()
     summary: dict[str, Any] = {"main": api["main"]}
@@ -53,7 +56,7 @@ async def get_schema_summary(state: State, branch: str = "main") -> dict[str, An
 
 
 @get("/api/schema/{kind:str}", guards=[require_reader])
-async def get_schema_kind(state: State, kind: str, branch: str = "main") -> dict[str, Any]:
+async def get_schema_kind(state: State, kind: FromPath[str], branch: FromQuery[str] = "main") -> dict[str, Any]:
     _, schema, _ = await _schema_for(state, branch)
     api = schema.to_api_dict()
     for group in ("nodes", "generics", "profiles", "templates"):
@@ -71,7 +74,7 @@ def _documents(body: Any) -> list[tuple[str, Any]]:
 
 
 @post("/api/schema/load", guards=[require_writer], status_code=200)
-async def load_schema(request: Request[Any, Any, Any], state: State, branch: str = "main") -> dict[str, Any]:
+async def load_schema(request: Request[Any, Any, Any], state: State, branch: FromQuery[str] = "main") -> dict[str, Any]:
     resources, _, ref = await _schema_for(state, branch)
     documents = _documents(await request.json())
     branch_id = ref.id
@@ -90,14 +93,14 @@ async def load_schema(request: Request[Any, Any, Any], state: State, branch: str
 
 
 @post("/api/schema/check", status_code=202)
-async def check_schema(request: Request[Any, Any, Any], state: State, branch: str = "main") -> dict[str, Any]:
+async def check_schema(request: Request[Any, Any, Any], state: State, branch: FromQuery[str] = "main") -> dict[str, Any]:
     resources, _, ref = await _schema_for(state, branch)
     outcome = await resources.schemas.check(ref, _documents(await request.json()))
     return {"diff": outcome.diff.to_api_dict()}
 
 
 @get("/schema.graphql", media_type="text/plain", guards=[require_reader])
-async def get_schema_sdl(state: State, branch: str = "main") -> Response[str]:
+async def get_schema_sdl(state: State, branch: FromQuery[str] = "main") -> Response[str]:
     from strata_graphql.sdl import build_sdl
 
     _, schema, _ = await _schema_for(state, branch)

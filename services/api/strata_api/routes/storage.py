@@ -7,6 +7,7 @@ from typing import Any
 
 from litestar import Request, Response, get, post
 from litestar.datastructures import State
+from litestar.params import FromPath
 
 from strata_api.auth_guard import require_reader, require_writer
 from strata_api.resources import Resources
@@ -32,7 +33,7 @@ async def upload_content(request: Request[Any, Any, Any], state: State) -> dict[
 
 
 @get("/api/storage/object/{identifier:str}", guards=[require_reader])
-async def get_content(state: State, identifier: str) -> Response[bytes]:
+async def get_content(state: State, identifier: FromPath[str]) -> Response[bytes]:
     resources: Resources = state["resources"]
     content = await resources.contents.get(identifier)
     if content is None:

@@ -19,6 +19,7 @@ from graphql import ExecutionResult, GraphQLError, OperationDefinitionNode, Oper
 from graphql.error import GraphQLSyntaxError
 from litestar import WebSocket, websocket
 from litestar.exceptions import WebSocketDisconnect
+from litestar.params import FromPath
 
 from strata_api.resources import Resources
 from strata_core.errors import StrataError
@@ -244,7 +245,7 @@ async def subscriptions_main(socket: WebSocket[Any, Any, Any]) -> None:
 
 
 @websocket("/graphql/{branch:path}")
-async def subscriptions_branch(socket: WebSocket[Any, Any, Any], branch: str) -> None:
+async def subscriptions_branch(socket: WebSocket[Any, Any, Any], branch: FromPath[str]) -> None:
     await _serve(socket, unquote(branch.lstrip("/")))
 
 

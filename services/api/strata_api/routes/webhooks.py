@@ -8,6 +8,7 @@ import msgspec
 from litestar import get
 from litestar.datastructures import State
 from litestar.exceptions import NotFoundException, ValidationException
+from litestar.params import FromPath, FromQuery
 
 from strata_api.auth_guard import require_reader
 from strata_api.resources import Resources
@@ -20,7 +21,7 @@ _MAX_LIMIT = 1000
 
 
 @get("/api/webhooks/{webhook_id:str}/deliveries", guards=[require_reader])
-async def webhook_deliveries(state: State, webhook_id: str, limit: int = 100) -> dict[str, Any]:
+async def webhook_deliveries(state: State, webhook_id: FromPath[str], limit: FromQuery[int] = 100) -> dict[str, Any]:
     """Newest first: state (pending, delivered, failed) and every attempt (time, status code or
     error, duration, number, next retry)."""
     if not 1 <= limit <= _MAX_LIMIT:
