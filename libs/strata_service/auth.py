@@ -11,7 +11,7 @@ import hashlib
 import math
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import jwt
@@ -74,8 +74,11 @@ def hash_api_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def seed_account_events(name: str, password: str, token: str | None) -> list[NodeCreated]:
-    """Events creating an admin account (and its API token) for development and tests."""
+def seed_account_events(
+    name: str, password: str, token: str | None, *, groups: Sequence[str] = ()
+) -> list[NodeCreated]:
+    """Events creating an admin account (and its API token) for development and tests; the
+    account is a member of the account groups `groups`."""
     account_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"strata:account:{name}"))
     events = [
         NodeCreated(
@@ -87,6 +90,7 @@ def seed_account_events(name: str, password: str, token: str | None) -> list[Nod
                 "account_type": AttributeValue(value="User"),
                 "status": AttributeValue(value="active"),
             },
+            relationships={"member_of_groups": list(groups)} if groups else {},
         )
     ]
     if token:

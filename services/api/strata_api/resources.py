@@ -27,6 +27,7 @@ from strata_graphql.runtime.documents import DocumentCache
 from strata_graphql.sdl import GraphQLSchemaCache
 from strata_schema import BranchSchema
 from strata_service.auth import AuthService, seed_account_events
+from strata_service.seed_roles import SUPER_ADMINISTRATORS_GROUP_ID, super_administrators_events
 from strata_eventstore.kv_locks import KvLocks
 from strata_eventstore.login_failures import LoginFailures
 from strata_service.branch_service import BranchService
@@ -190,7 +191,8 @@ class Resources:
         )
         extra: list[PendingEvent] = []
         if s.seed_test_accounts:
-            for event in seed_account_events("admin", "infrahub", SDK_TEST_TOKEN):
+            admin = seed_account_events("admin", "infrahub", SDK_TEST_TOKEN, groups=[SUPER_ADMINISTRATORS_GROUP_ID])
+            for event in [*admin, *super_administrators_events([admin[0].node_id])]:
                 extra.append(PendingEvent(self.names.node_subject("main", event.node_id), event))
         await bootstrap_main(self._store, extra)
         # Serve only once the read model holds the built-in state (accounts, tokens); a
