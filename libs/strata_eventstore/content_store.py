@@ -52,6 +52,14 @@ class ContentStore:
         await (await self._opened()).put(identifier, content)
         return StoredContent(identifier, hashlib.md5(content, usedforsecurity=False).hexdigest())
 
+    async def delete(self, identifier: str) -> None:
+        """Forget the content under `identifier` (content a refused mutation stored); no error
+        when there is none."""
+        try:
+            await (await self._opened()).delete(identifier)
+        except nats.js.errors.ObjectNotFoundError:
+            pass
+
     async def get(self, identifier: str) -> bytes | None:
         """The content stored under `identifier`; None when there is none."""
         try:

@@ -12,6 +12,7 @@ __all__ = [
     "Cardinality",
     "ComputedKind",
     "DEFAULT_IP_NAMESPACE_KIND",
+    "FILE_OBJECT_KIND",
     "Direction",
     "Display",
     "GROUP_KIND",
@@ -120,6 +121,8 @@ NODE_KIND: Final = "CoreNode"
 GROUP_KIND: Final = "CoreGroup"
 PROFILE_KIND: Final = "CoreProfile"
 OBJECT_TEMPLATE_KIND: Final = "CoreObjectTemplate"
+# The generic of kinds whose objects hold a file, uploaded with their create or update.
+FILE_OBJECT_KIND: Final = "CoreFileObject"
 # the relationship a node with templates has to the template it was made from
 OBJECT_TEMPLATE_RELATIONSHIP: Final = "object_template"
 LINEAGE_KINDS: Final[frozenset[str]] = frozenset({"LineageOwner", "LineageSource"})

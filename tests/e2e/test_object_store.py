@@ -26,7 +26,7 @@ async def _stored_objects(settings: Settings) -> int:
     nc = await nats.connect(settings.nats_url)
     try:
         store = await nc.jetstream().object_store(StreamNames(prefix=settings.stream_prefix).kv_bucket("OBJECTS"))
-        return len(await store.list())
+        return len(await store.list(ignore_deletes=True))  # a deleted object is not stored
     except (nats.js.errors.BucketNotFoundError, nats.js.errors.NotFoundError):
         return 0
     finally:

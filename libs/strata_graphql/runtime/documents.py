@@ -9,7 +9,7 @@ The SDK writes every value of a mutation into its text (`BranchCreate(data: {nam
 (0.7-1.1 ms for such a document, mostly graphql-core setting up its 33 rule visitors) does not
 depend on what a string literal holds as long as every scalar accepts or refuses a string
 literal by its kind alone: String, ID and custom scalars left untyped (DateTime, GenericScalar)
-take any; Int, Float, Boolean, enums and BigInt take none. A schema with any other scalar is
+take any; Int, Float, Boolean, enums, BigInt and Upload take none. A schema with any other scalar is
 checked in full each time. So a document whose text differs from one that validated cleanly
 only inside its string literals is valid too, and is not validated again.
 """
@@ -32,8 +32,9 @@ __all__ = ["DocumentCache", "PreparedDocument", "string_blind_shape"]
 # A GraphQL string literal on one line (block strings `"""` are not blanked: see the caller).
 # In a comment, a quote pair can only match within that comment's line, which changes nothing.
 _STRING_LITERAL = re.compile(r'"(?:[^"\\\n\r]|\\.)*"')
-# scalars whose literal checks look at a literal's kind only (BigInt: sdl/scalars.py refuses any string)
-_KIND_CHECKED_SCALARS = frozenset({"String", "ID", "Int", "Float", "Boolean", "BigInt"})
+# scalars whose literal checks look at a literal's kind only (BigInt: sdl/scalars.py refuses any
+# string; Upload refuses every literal)
+_KIND_CHECKED_SCALARS = frozenset({"String", "ID", "Int", "Float", "Boolean", "BigInt", "Upload"})
 
 
 class PreparedDocument(NamedTuple):

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from strata_schema import AttributeSchema, GenericSchema, KindSchema, RelationshipSchema
-from strata_schema.constants import OBJECT_TEMPLATE_RELATIONSHIP
+from strata_schema.constants import FILE_OBJECT_KIND, OBJECT_TEMPLATE_RELATIONSHIP
 
 from ._text import Arg, block, field
 from .attribute_kinds import attribute_graphql
@@ -43,10 +43,13 @@ def mutation_fields(catalogue: KindCatalogue) -> list[str]:
             out.append(_root_field(generic.kind, "Update", f"{generic.kind}UpdateInput!"))
     for item in catalogue.objects:
         kind = item.kind
+        # a file object's file comes with its create (required) or update (optional), as a
+        # multipart request's upload
+        holds_file = FILE_OBJECT_KIND in getattr(item, "inherit_from", ())
         out += [
-            _root_field(kind, "Create", f"{kind}CreateInput!"),
-            _root_field(kind, "Update", f"{kind}UpdateInput!"),
-            _root_field(kind, "Upsert", f"{kind}UpsertInput!"),
+            _root_field(kind, "Create", f"{kind}CreateInput!", ("file", "Upload!") if holds_file else None),
+            _root_field(kind, "Update", f"{kind}UpdateInput!", ("file", "Upload") if holds_file else None),
+            _root_field(kind, "Upsert", f"{kind}UpsertInput!", ("file", "Upload!") if holds_file else None),
             _root_field(kind, "Delete", "DeleteInput!"),
         ]
     return out
@@ -56,8 +59,9 @@ def _updatable(generic: GenericSchema) -> bool:
     return bool(generic.attributes or generic.relationships)
 
 
-def _root_field(kind: str, action: str, data: str) -> str:
-    return field(f"{kind}{action}", f"{kind}{action}", [("data", data), _CONTEXT])
+def _root_field(kind: str, action: str, data: str, file: Arg | None = None) -> str:
+    args: list[Arg] = [("data", data), _CONTEXT]
+    return field(f"{kind}{action}", f"{kind}{action}", [*args, file] if file else args)
 
 
 def _payload(item: KindSchema, action: str) -> str:

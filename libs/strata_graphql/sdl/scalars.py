@@ -2,7 +2,8 @@
 
 BigInt is a 64-bit signed integer: Neo4j stores and compares nothing wider, so a wider value
 (as a filter or as an attribute value) is refused at validation with a clear error instead of
-failing inside the driver or the projector.
+failing inside the driver or the projector. Upload takes only the files of a multipart request
+(`strata_graphql.uploads`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from typing import Any
 
 from graphql import GraphQLError, GraphQLSchema, GraphQLScalarType, IntValueNode, ValueNode
 from graphql.language.printer import print_ast
+
+from strata_graphql.uploads import parse_upload, refuse_upload_literal
 
 __all__ = ["INT64_MAX", "INT64_MIN", "bind_scalars"]
 
@@ -45,4 +48,9 @@ def bind_scalars(schema: GraphQLSchema) -> GraphQLSchema:
         big_int.parse_value = _big_int  # type: ignore[method-assign]  # graphql-core binds scalars by assignment
         big_int.coerce_input_value = _big_int  # variables (graphql-core 3.3 copies parse_value at build)
         big_int.parse_literal = _big_int_literal  # type: ignore[method-assign,assignment]  # as above
+    upload = schema.type_map.get("Upload")
+    if isinstance(upload, GraphQLScalarType):
+        upload.parse_value = parse_upload  # type: ignore[method-assign]  # as BigInt's
+        upload.coerce_input_value = parse_upload
+        upload.parse_literal = refuse_upload_literal  # type: ignore[method-assign,assignment]
     return schema

@@ -24,6 +24,7 @@ from strata_api.resources import Resources
 from strata_core.errors import ConcurrencyConflict
 from strata_core.metrics import BULK_DOCUMENTS
 from strata_core.gc_pause import gc_paused
+from strata_graphql.uploads import UploadedFile
 from strata_graphql.runtime.bulk_parsing import locate_errors, parse_bulk
 from strata_graphql.runtime.bulk_validation import validate_by_representatives, validate_whole
 from strata_graphql.runtime.context import GraphQLContext
@@ -57,6 +58,8 @@ async def run_bulk_request(
     validate: the normal path then reports why)."""
     if "mutation" not in query or "Create" not in query:
         return None
+    if variables and any(isinstance(v, UploadedFile) for v in variables.values()):
+        return None  # a file object's create: one at a time (mutations.py stores its file)
     graphql_schema = resources.graphql_cache.get(ctx.schema)
     mutation_id = mutation_id_for(ctx.actor, idempotency_key, "bulk.create", 0) if idempotency_key and ctx.actor else None
     plain = plain_bulk(query, operation, ctx, graphql_schema)

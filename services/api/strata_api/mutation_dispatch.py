@@ -8,6 +8,7 @@ from typing import Any
 
 import msgspec
 
+from strata_api.file_objects import StoredFile, with_file
 from strata_api.overlay import OverlayReader
 from strata_api.conversion import decide_conversion
 from strata_api.ip_pools import allocate_address
@@ -120,6 +121,8 @@ async def dispatch(ctx: GraphQLContext, field: str, args: dict[str, Any]) -> Out
     data, allocations, reader = await _from_pools(ctx, data, split[0] if split else None)
     outcome = await _decide(ctx, field, data, reader)
     outcome.events = allocations + outcome.events
+    if isinstance(stored := args.get("file"), StoredFile) and split is not None and outcome.object_id:
+        outcome.events = with_file(outcome.events, outcome.object_id, split[0], stored)
     return outcome
 
 

@@ -10,9 +10,10 @@ import nats.errors
 import neo4j.exceptions
 
 from strata_api.branch_mutations import BRANCH_MUTATIONS, run_branch_mutation
+from strata_api.file_objects import store_upload
 from strata_api.idempotency import committed_seq, mutation_id_for, object_of_commit
 from strata_api.resources import Resources
-from strata_core.errors import ConcurrencyConflict, StoreUnavailable, StrataError
+from strata_core.errors import ConcurrencyConflict, StoreUnavailable, StrataError, ValidationFailed
 from strata_core.metrics import MUTATIONS
 from opentelemetry import trace
 from strata_eventstore.records import PendingEvent
@@ -21,7 +22,9 @@ from strata_graphql.runtime.context import GraphQLContext
 from strata_graphql.runtime.reader import GraphReader
 from strata_graphql.runtime.shaping import agnostic_kinds
 from strata_graphql.runtime.resolvers import shape_rows
+from strata_graphql.uploads import UploadedFile
 from strata_mutations import MutationError
+from strata_mutations.errors import ObjectNotFound
 
 __all__ = ["ApiMutations", "AuthRequired"]
 
@@ -77,8 +80,16 @@ class ApiMutations:
             return await run_branch_mutation(self._resources, ctx, field, args)
         self._calls += 1
         mutation_id = mutation_id_for(ctx.actor, self._key, field, self._calls) if self._key else uuid.uuid4().hex
+        stored = None
         try:
+            if isinstance(upload := args.get("file"), UploadedFile):  # a file object's file: stored first
+                stored = await store_upload(self._resources.contents, upload)
+                args = {**args, "file": stored}
             return await self._decide_and_append(self._target(ctx, field), field, args, mutation_id, answer_object)
+        except (ValidationFailed, ObjectNotFound):  # a MutationError is a ValidationFailed
+            if stored is not None:  # refused before anything was appended: nothing refers to the file
+                await self._resources.contents.delete(stored.storage_id)
+            raise
         except (nats.errors.Error, neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError) as exc:
             # the store or the graph is down or restarting: say so; the client may retry (with
             # an Idempotency-Key, a retry of a mutation that was in fact stored is not applied twice)

@@ -15,8 +15,10 @@ from litestar.background_tasks import BackgroundTask
 from litestar.datastructures import State
 from litestar.params import FromPath
 
+from strata_api.multipart_graphql import graphql_body
 from strata_api.bulk_requests import run_bulk_request
 from strata_api.auth_guard import actor_of
+from strata_api.branch_reading import read_branch
 from strata_api.graphql_roots import root_resolvers
 from strata_api.idempotency import IDEMPOTENCY_HEADER
 from strata_api.mutations import ApiMutations, AuthRequired
@@ -24,9 +26,6 @@ from strata_api.resources import Resources
 from strata_core.errors import StoreUnavailable, StrataError, ValidationFailed
 from strata_graphql.runtime.context import GraphQLContext
 from strata_graphql.runtime.executor import execute_document
-from strata_graphql.runtime.reader import GraphReader
-from strata_graphql.runtime.shaping import agnostic_kinds
-from strata_service.time_travel import parse_at, view_at
 
 __all__ = ["graphql_routes"]
 
@@ -69,7 +68,7 @@ def _error_entry(error: GraphQLError) -> dict[str, Any]:
 
 async def _run(request: Request[Any, Any, Any], state: State, branch: str) -> Response[Any]:
     resources: Resources = state["resources"]
-    body = await request.json()
+    body = await graphql_body(request)
     if not isinstance(body, dict) or not isinstance(body.get("query"), str):
         raise ValidationFailed("body: expected an object with a string field 'query'", field="query")
     if body.get("variables") is not None and not isinstance(body["variables"], dict):
@@ -79,23 +78,14 @@ async def _run(request: Request[Any, Any, Any], state: State, branch: str) -> Re
     actor = actor_of(request)
     if actor is None and not resources.settings.anonymous_read:
         raise AuthRequired("Authentication is required (anonymous reads are disabled)")
-    ref = await resources.branches.resolve(branch)
     at_text = request.query_params.get("at")
-    if at_text:
-        view = await view_at(resources.driver, resources.settings.neo4j_database, ref, parse_at(at_text))
-        schema = await resources.schemas.as_of(view)
-    else:
-        view = ref.current_view()
-        schema = await resources.schemas.current(ref)
-    view = msgspec.structs.replace(view, agnostic=agnostic_kinds(schema))
+    reading = await read_branch(resources, branch, at_text)
     idempotency_key = request.headers.get(IDEMPOTENCY_HEADER)
     ctx = GraphQLContext(
-        schema=schema,
-        reader=GraphReader(resources.driver, resources.settings.neo4j_database, view,
-                           checkpoint_stream=resources.names.stream(ref.id),
-                           origin_checkpoint_stream=resources.names.stream(ref.origin) if ref.origin else None),
-        branch_name=ref.name,
-        branch_id=ref.id,
+        schema=reading.schema,
+        reader=reading.reader,
+        branch_name=reading.ref.name,
+        branch_id=reading.ref.id,
         actor=actor,
         mutations=None if at_text else ApiMutations(resources, idempotency_key),  # the past is read-only
         roots=root_resolvers(resources),
