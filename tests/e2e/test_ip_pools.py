@@ -1,4 +1,5 @@
-"""IP address pools: allocation from a pool's prefixes, from_pool inputs, idempotent identifiers."""
+"""IP address and prefix pools: allocation from a pool's prefixes, from_pool inputs, idempotent
+identifiers."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ IPAM = {"schemas": [{"version": "1.0", "nodes": [
     {"name": "Device", "namespace": "Infra", "human_friendly_id": ["name__value"],
      "attributes": [{"name": "name", "kind": "Text", "unique": True}],
      "relationships": [{"name": "primary_address", "peer": "IpamIPAddress", "optional": True,
+                        "cardinality": "one", "kind": "Attribute"},
+                       {"name": "loopbacks", "peer": "IpamIPPrefix", "optional": True,
                         "cardinality": "one", "kind": "Attribute"}]},
 ]}]}  # fmt: skip
 
@@ -44,3 +47,31 @@ async def test_pool_allocates_free_addresses_idempotently(api: AsyncTestClient) 
     first = (await _gql(api, query))["data"]["InfrahubIPAddressPoolGetResource"]["node"]
     again = (await _gql(api, query))["data"]["InfrahubIPAddressPoolGetResource"]["node"]
     assert first == again and first["kind"] == "IpamIPAddress"
+
+
+async def test_prefix_pool_gives_the_first_free_sub_prefix(api: AsyncTestClient) -> None:  # type: ignore[type-arg]
+    assert (await api.post("/api/schema/load?branch=main", json=IPAM, headers=TOKEN_HEADERS)).status_code == 200
+    ns = (await _gql(api, 'query { IpamNamespace(name__value: "default") { edges { node { id } } } }'))["data"]["IpamNamespace"]["edges"][0]["node"]["id"]
+    container = (await _gql(api, 'mutation { IpamIPPrefixCreate(data: {prefix: {value: "10.0.0.0/24"}, member_type: {value: "prefix"}}) { object { id } } }'))["data"]["IpamIPPrefixCreate"]["object"]["id"]
+    await _gql(api, 'mutation { IpamIPPrefixCreate(data: {prefix: {value: "10.0.0.0/26"}}) { ok } }')  # taken
+    await _gql(api, 'mutation { IpamIPPrefixCreate(data: {prefix: {value: "10.0.0.72/29"}}) { ok } }')  # in the way of a /26
+    pool = (await _gql(api, 'mutation { CoreIPPrefixPoolCreate(data: {name: {value: "p"}, default_prefix_length: {value: 26}, default_prefix_type: {value: "IpamIPPrefix"}, resources: [{id: "%s"}], ip_namespace: {id: "%s"}}) { object { id } } }' % (container, ns)))["data"]["CoreIPPrefixPoolCreate"]["object"]["id"]
+
+    query = 'mutation { InfrahubIPPrefixPoolGetResource(data: {id: "%s", identifier: "%s"%s}) { ok node { id kind display_label } } }'
+    first = (await _gql(api, query % (pool, "svc-a", "")))["data"]["InfrahubIPPrefixPoolGetResource"]["node"]
+    assert first["kind"] == "IpamIPPrefix" and first["display_label"] == "10.0.0.128/26"
+    again = (await _gql(api, query % (pool, "svc-a", "")))["data"]["InfrahubIPPrefixPoolGetResource"]["node"]
+    assert again == first  # the same identifier: the same prefix
+    small = (await _gql(api, query % (pool, "svc-b", ", prefix_length: 29")))["data"]["InfrahubIPPrefixPoolGetResource"]["node"]
+    assert small["display_label"] == "10.0.0.64/29"  # before the /29 in the way
+    await _gql(api, 'mutation { InfraDeviceCreate(data: {name: {value: "r1"}, loopbacks: {from_pool: {id: "%s"}}}) { ok } }' % pool)
+    device = await _gql(api, 'query { InfraDevice { edges { node { loopbacks { node { display_label ip_namespace { node { id } } } } } } } }')
+    loopback = device["data"]["InfraDevice"]["edges"][0]["node"]["loopbacks"]["node"]
+    assert loopback["display_label"] == "10.0.0.192/26" and loopback["ip_namespace"]["node"]["id"] == ns
+
+    full = (await api.post("/graphql/main", json={"query": query % (pool, "svc-c", "")}, headers=TOKEN_HEADERS)).json()
+    assert full["errors"][0]["message"] == f"pool {pool}: no free /26 left in its prefixes"
+    wrong = (await api.post("/graphql/main", json={"query": query % (container, "x", "")}, headers=TOKEN_HEADERS)).json()
+    assert wrong["errors"][0]["message"].startswith(f"id: {container} is not an IP prefix pool")
+    count = await _gql(api, "query { IpamIPPrefix { count } }")
+    assert count["data"]["IpamIPPrefix"]["count"] == 6  # 3 made, 3 allocated: the refusals made none

@@ -12,6 +12,7 @@ from strata_api.file_objects import StoredFile, with_file
 from strata_api.overlay import OverlayReader
 from strata_api.conversion import decide_conversion
 from strata_api.ip_pools import allocate_address
+from strata_api.ip_prefix_pools import PREFIX_POOL_KIND, allocate_prefix
 from strata_api.number_pools import allocate_number
 from strata_api.state_reader import GraphStateReader
 from strata_core.errors import ValidationFailed
@@ -97,16 +98,32 @@ async def _from_pools(
                                                       identifier=pool.get("identifier"))  # fmt: skip
             out[key] = {**{k: v for k, v in value.items() if k != "from_pool"}, "value": number}
         else:
-            allocated, uid = await allocate_address(ctx, reader, str(pool.get("id")),
-                                                    identifier=pool.get("identifier"))  # fmt: skip
+            allocated, uid = await _allocate_peer(ctx, reader, str(pool.get("id")), pool.get("identifier"))
             out[key] = {"id": uid}
         await reader.lay_over(allocated)
         events += allocated
     return out, events, reader
 
 
+async def _allocate_peer(
+    ctx: GraphQLContext, reader: OverlayReader, pool_id: str, identifier: str | None
+) -> tuple[list[NodeEvent], str]:
+    """A relationship's `{from_pool}`: a new prefix from a prefix pool, else a new address."""
+    pool = (await reader.get([pool_id])).get(pool_id)
+    if pool is not None and pool.kind == PREFIX_POOL_KIND:
+        return await allocate_prefix(ctx, reader, pool_id, identifier=identifier)
+    return await allocate_address(ctx, reader, pool_id, identifier=identifier)
+
+
 async def dispatch(ctx: GraphQLContext, field: str, args: dict[str, Any]) -> Outcome:
     data = args.get("data") or {}
+    if field == "InfrahubIPPrefixPoolGetResource":
+        events, uid = await allocate_prefix(
+            ctx, GraphStateReader(ctx.schema, ctx.reader), data.get("id"), hfid=data.get("hfid"),
+            identifier=data.get("identifier"), prefix_length=data.get("prefix_length"),
+            member_type=data.get("member_type"), prefix_type=data.get("prefix_type"), data=data.get("data"),
+        )  # fmt: skip
+        return Outcome(events=events, object_id=uid, pool_node=True, identifier=data.get("identifier"))
     if field == "InfrahubIPAddressPoolGetResource":
         events, uid = await allocate_address(
             ctx, GraphStateReader(ctx.schema, ctx.reader), str(data.get("id")),
