@@ -75,3 +75,20 @@ async def test_prefix_pool_gives_the_first_free_sub_prefix(api: AsyncTestClient)
     assert wrong["errors"][0]["message"].startswith(f"id: {container} is not an IP prefix pool")
     count = await _gql(api, "query { IpamIPPrefix { count } }")
     assert count["data"]["IpamIPPrefix"]["count"] == 6  # 3 made, 3 allocated: the refusals made none
+
+
+async def test_next_available_prefix_and_address_allocate_nothing(api: AsyncTestClient) -> None:  # type: ignore[type-arg]
+    assert (await api.post("/api/schema/load?branch=main", json=IPAM, headers=TOKEN_HEADERS)).status_code == 200
+    made = await _gql(api, 'mutation { IpamIPPrefixCreate(data: {prefix: {value: "10.1.0.0/24"}}) { object { id } } }')
+    prefix = made["data"]["IpamIPPrefixCreate"]["object"]["id"]
+    await _gql(api, 'mutation { IpamIPPrefixCreate(data: {prefix: {value: "10.1.0.0/25"}}) { ok } }')
+    await _gql(api, 'mutation { IpamIPAddressCreate(data: {address: {value: "10.1.0.1/24"}}) { ok } }')
+    query = ('query { InfrahubIPPrefixGetNextAvailable(prefix_id: "%s", prefix_length: 26) { prefix } '
+             'InfrahubIPAddressGetNextAvailable(prefix_id: "%s") { address } }') % (prefix, prefix)  # fmt: skip
+    for _ in range(2):  # asked twice, the same answer: nothing was taken
+        answer = (await _gql(api, query))["data"]
+        assert answer["InfrahubIPPrefixGetNextAvailable"] == {"prefix": "10.1.0.128/26"}
+        assert answer["InfrahubIPAddressGetNextAvailable"] == {"address": "10.1.0.2/24"}
+    unknown = (await api.post("/graphql/main", headers=TOKEN_HEADERS, json={
+        "query": 'query { InfrahubIPAddressGetNextAvailable(prefix_id: "nope") { address } }'})).json()
+    assert unknown["errors"][0]["message"] == "prefix_id: 'nope' is not an IP prefix on this branch"

@@ -1,5 +1,5 @@
 """Root query fields that are not kinds: Branch, InfrahubInfo, InfrahubStatus, InfrahubTask,
-DiffTree, InfrahubGraphQLQueryReport, Relationship."""
+DiffTree, InfrahubGraphQLQueryReport, Relationship, InfrahubIP*GetNextAvailable."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from strata_api.diffs import branch_diff
+from strata_api.ip_next_available import next_available_address, next_available_prefix
 from strata_api.relationship_root import relationships_by_identifier
 from strata_api.resources import Resources
 from strata_core.errors import StrataError
@@ -43,8 +44,7 @@ Root = Callable[[GraphQLContext, dict[str, Any]], Awaitable[Any]]
 
 # Root fields of the static schema Strata does not answer yet: a clear error, not a null where
 # the schema promises a value (which graphql-core turns into an internal error).
-UNSUPPORTED_ROOTS = ("InfrahubResourcePoolAllocated", "InfrahubResourcePoolUtilization",
-                     "InfrahubIPAddressGetNextAvailable", "InfrahubIPPrefixGetNextAvailable")  # fmt: skip
+UNSUPPORTED_ROOTS = ("InfrahubResourcePoolAllocated", "InfrahubResourcePoolUtilization")
 
 
 class Unsupported(StrataError):
@@ -105,4 +105,6 @@ def root_resolvers(resources: Resources) -> dict[str, Root]:
     unsupported: dict[str, Root] = {name: _unsupported(name) for name in UNSUPPORTED_ROOTS}
     return {**unsupported, "InfrahubInfo": info, "InfrahubStatus": status, "Branch": branches,
             "InfrahubTask": tasks, "DiffTree": diff, "DiffTreeSummary": diff_summary,
-            "InfrahubGraphQLQueryReport": query_report, "Relationship": relationships_by_identifier}  # fmt: skip
+            "InfrahubGraphQLQueryReport": query_report, "Relationship": relationships_by_identifier,
+            "InfrahubIPPrefixGetNextAvailable": next_available_prefix,
+            "InfrahubIPAddressGetNextAvailable": next_available_address}  # fmt: skip

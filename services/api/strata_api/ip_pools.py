@@ -12,6 +12,7 @@ import ipaddress
 import uuid
 from typing import Any
 
+from strata_api.ip_next_available import first_free_host
 from strata_api.pool_records import allocation_recorded, allocations_of, values_held
 from strata_core.errors import ValidationFailed
 from strata_graphql.runtime.context import GraphQLContext
@@ -42,18 +43,18 @@ async def allocate_address(
         if prefix is None or not prefix.value("prefix"):
             continue
         network = ipaddress.ip_network(str(prefix.value("prefix")), strict=False)
-        for host in network.hosts():
-            if str(host) in used:
-                continue
-            new_id = str(uuid.uuid4())
-            fields: dict[str, Any] = dict(data or {})
-            fields["address"] = {"value": f"{host}/{length or network.prefixlen}"}
-            if pool.peers("ip_namespace"):
-                fields.setdefault("ip_namespace", {"id": pool.peers("ip_namespace")[0]})
-            events = await decide_create(ctx.schema, address_kind, fields, reader, new_id)
-            if identifier:
-                allocations[identifier] = new_id
-                events.append(allocation_recorded(pool, allocations))
-            return events, new_id
+        host = first_free_host(network, used)
+        if host is None:
+            continue
+        new_id = str(uuid.uuid4())
+        fields: dict[str, Any] = dict(data or {})
+        fields["address"] = {"value": f"{host}/{length or network.prefixlen}"}
+        if pool.peers("ip_namespace"):
+            fields.setdefault("ip_namespace", {"id": pool.peers("ip_namespace")[0]})
+        events = await decide_create(ctx.schema, address_kind, fields, reader, new_id)
+        if identifier:
+            allocations[identifier] = new_id
+            events.append(allocation_recorded(pool, allocations))
+        return events, new_id
     raise ValidationFailed(f"pool {pool_id}: no free address left in its prefixes", field="from_pool")
 
