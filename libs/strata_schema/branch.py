@@ -178,22 +178,35 @@ def load(current: BranchSchema, sources: Sequence[SchemaSource]) -> LoadOutcome:
     merged: MergeResult = merge_files(current.definitions, files)
     if merged.errors:
         raise SchemaValidationError(merged.errors)
-    resolved, problems = resolve(merged.definitions)
+    return _outcome(current, merged.definitions, tuple(warnings), merged)
+
+
+def with_definition(current: BranchSchema, definition: MainSchema) -> LoadOutcome:
+    """`current` with one kind's definition replaced whole (an edit a file load cannot express,
+    such as removing a dropdown choice: a load merges choices). Raises `SchemaValidationError`."""
+    definitions = dict(current.definitions)
+    definitions[definition.kind] = definition
+    return _outcome(current, definitions, (), None)
+
+
+def _outcome(
+    current: BranchSchema, definitions: Mapping[str, MainSchema], warnings: tuple[SchemaWarning, ...],
+    merged: MergeResult | None,
+) -> LoadOutcome:  # fmt: skip
+    """The load of `definitions` over `current`; errors are located in the files of `merged`."""
+    resolved, problems = resolve(definitions)
     problems += validate_resolved(resolved)
     if problems:
-        raise SchemaValidationError(
-            [locate(p, merged.kind_origins, merged.element_origins) for p in problems]
-        )
-    candidate = BranchSchema(merged.definitions, resolved)
+        origins = (merged.kind_origins, merged.element_origins) if merged is not None else ({}, {})
+        raise SchemaValidationError([locate(p, *origins) for p in problems])
+    candidate = BranchSchema(definitions, resolved)
     if candidate.schema_hash == current.schema_hash:
-        return LoadOutcome(new_schema=current, diff=SchemaDiff(), warnings=tuple(warnings), plan=MigrationPlan())
+        return LoadOutcome(new_schema=current, diff=SchemaDiff(), warnings=warnings, plan=MigrationPlan())
     diff = diff_kinds(current.main, candidate.main)
     plan = plan_migrations(diff, current.main, candidate.main)
     if plan.errors:
-        raise SchemaValidationError(
-            [_with_origin(e, merged) for e in plan.errors]
-        )
-    return LoadOutcome(new_schema=candidate, diff=diff, warnings=tuple(warnings), plan=plan)
+        raise SchemaValidationError([_with_origin(e, merged) if merged is not None else e for e in plan.errors])
+    return LoadOutcome(new_schema=candidate, diff=diff, warnings=warnings, plan=plan)
 
 
 def _with_origin(error: SchemaError, merged: MergeResult) -> SchemaError:

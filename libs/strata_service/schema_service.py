@@ -145,12 +145,25 @@ class SchemaService:
         probe_for: Callable[[BranchSchema], GraphDataProbe],
         actor: str | None,
     ) -> SchemaLoadResult:
+        return await self.change(branch, lambda current: current.load(sources), probe_for=probe_for, actor=actor)
+
+    async def change(
+        self,
+        branch: BranchRef,
+        change: Callable[[BranchSchema], LoadOutcome],
+        *,
+        probe_for: Callable[[BranchSchema], GraphDataProbe],
+        actor: str | None,
+    ) -> SchemaLoadResult:
+        """Apply `change` (a load of files, or an edit such as `choice_edits`) to the branch's
+        current schema, check the stored data against it and append it with its data rewrites,
+        under the branch head's OCC (a moved head: worked out again on the new schema)."""
         branch_id = branch.id
         for _ in range(_ATTEMPTS):
             head = await self._store.head(branch_id)
             current = await self.current(branch)
             try:
-                outcome = current.load(sources)
+                outcome = change(current)
             except SchemaValidationError as exc:
                 raise SchemaRefused(exc) from exc
             warnings = [msgspec.to_builtins(w) for w in outcome.warnings]

@@ -13,6 +13,7 @@ from strata_api.branch_mutations import BRANCH_MUTATIONS, run_branch_mutation
 from strata_api.file_objects import store_upload
 from strata_api.idempotency import committed_seq, mutation_id_for, object_of_commit
 from strata_api.resources import Resources
+from strata_api.schema_mutations import SCHEMA_MUTATIONS, run_schema_mutation
 from strata_core.errors import ConcurrencyConflict, StoreUnavailable, StrataError, ValidationFailed
 from strata_core.metrics import MUTATIONS
 from opentelemetry import trace
@@ -78,6 +79,8 @@ class ApiMutations:
             raise AuthRequired("Authentication is required to perform this operation")
         if field in BRANCH_MUTATIONS:
             return await run_branch_mutation(self._resources, ctx, field, args)
+        if field in SCHEMA_MUTATIONS:
+            return await run_schema_mutation(self._resources, ctx, field, args)
         self._calls += 1
         mutation_id = mutation_id_for(ctx.actor, self._key, field, self._calls) if self._key else uuid.uuid4().hex
         stored = None
