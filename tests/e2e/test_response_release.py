@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from strata_api.routes import graphql as graphql_route
+from strata_api import branch_reading
 from strata_graphql.runtime.reader import GraphReader
 from tests.e2e.conftest import TOKEN_HEADERS
 from tests.e2e.test_graphql_api import _gql, animals  # noqa: F401  # the fixture, reused
@@ -33,7 +33,7 @@ async def test_the_request_state_is_freed_after_the_response_is_sent(
     animals: AsyncTestClient, monkeypatch: pytest.MonkeyPatch  # type: ignore[type-arg]  # noqa: F811
 ) -> None:
     await _gql(animals, 'mutation { TestingPersonCreate(data: {name: {value: "Kept"}}) { ok } }')
-    monkeypatch.setattr(graphql_route, "GraphReader", _TrackedReader)
+    monkeypatch.setattr(branch_reading, "GraphReader", _TrackedReader)
     _TrackedReader.made.clear()
     body = json.dumps({"query": "query { TestingPerson { count edges { node { id name { value } } } } }"}).encode()
     headers = [(b"content-type", b"application/json"), *((k.lower().encode(), v.encode()) for k, v in TOKEN_HEADERS.items())]

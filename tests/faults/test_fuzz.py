@@ -29,6 +29,9 @@ schemathesis.graphql.scalar("GenericScalar", st.one_of(
     st.text(max_size=20).map(schemathesis.graphql.nodes.String), st.integers().map(schemathesis.graphql.nodes.Int),
     st.booleans().map(schemathesis.graphql.nodes.Boolean),
 ))  # fmt: skip
+# Upload (a file object's file) takes only a multipart request's file part: any literal drawn is
+# refused at validation, which is what a fuzzed document must meet
+schemathesis.graphql.scalar("Upload", st.text(max_size=8).map(schemathesis.graphql.nodes.String))
 
 FUZZ = settings(
     max_examples=EXAMPLES, deadline=None, derandomize=False,
@@ -76,9 +79,9 @@ def test_the_generator_knows_every_scalar_of_the_graphql_schema() -> None:
     schema = build_graphql_schema(BranchSchema.initial())
     custom = {name for name, t in schema.type_map.items()
               if isinstance(t, graphql.GraphQLScalarType) and name not in graphql.specified_scalar_types}  # fmt: skip
-    # schemathesis generates DateTime and BigInt itself, GenericScalar is registered above: a
-    # new scalar needs a strategy there too
-    assert custom == {"DateTime", "BigInt", "GenericScalar"}
+    # schemathesis generates DateTime and BigInt itself, GenericScalar and Upload are registered
+    # above: a new scalar needs a strategy there too
+    assert custom == {"DateTime", "BigInt", "GenericScalar", "Upload"}
     introspection: dict[str, Any] = dict(graphql.introspection_from_schema(schema))
     fuzzed: Any = schemathesis.graphql.from_dict(introspection)
     operations = [result.ok() for result in fuzzed.get_all_operations()]
