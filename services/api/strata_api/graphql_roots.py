@@ -1,5 +1,5 @@
 """Root query fields that are not kinds: Branch, InfrahubInfo, InfrahubStatus, InfrahubTask,
-DiffTree, InfrahubGraphQLQueryReport, Relationship, InfrahubIP*GetNextAvailable."""
+DiffTree, InfrahubGraphQLQueryReport, Relationship, InfrahubIP*GetNextAvailable, AccountProfile."""
 
 from __future__ import annotations
 
@@ -9,10 +9,13 @@ from typing import Any
 from strata_api.diffs import branch_diff
 from strata_api.ip_next_available import next_available_address, next_available_prefix
 from strata_api.relationship_root import relationships_by_identifier
+from strata_api.mutations import AuthRequired
 from strata_api.resources import Resources
 from strata_core.errors import StrataError
 from strata_graphql.runtime.context import GraphQLContext
 from strata_graphql.runtime.query_report import targets_unique_nodes
+from strata_graphql.runtime.resolvers import shape_rows
+from strata_mutations.errors import ObjectNotFound
 from strata_graph.driver import read_records
 
 __all__ = ["INFRAHUB_COMPAT_VERSION", "root_resolvers"]
@@ -99,6 +102,15 @@ def root_resolvers(resources: Resources) -> dict[str, Root]:
     async def diff_summary(ctx: GraphQLContext, args: dict[str, Any]) -> dict[str, Any] | None:
         return await branch_diff(resources, args.get("branch") or ctx.branch_name, summary=True)
 
+    async def account_profile(ctx: GraphQLContext, args: dict[str, Any]) -> dict[str, Any]:
+        """The caller's account, as any object of its kind (its groups, their roles, …)."""
+        if ctx.actor is None:
+            raise AuthRequired("AccountProfile: authentication is required to read the caller's account")
+        row = await ctx.reader.get(ctx.actor)
+        if row is None:
+            raise ObjectNotFound(f"AccountProfile: no account {ctx.actor!r}", field="AccountProfile")
+        return (await shape_rows(ctx, [row]))[0]
+
     async def query_report(ctx: GraphQLContext, args: dict[str, Any]) -> dict[str, Any]:
         return {"targets_unique_nodes": targets_unique_nodes(str(args["query"]), ctx.schema)}
 
@@ -107,4 +119,4 @@ def root_resolvers(resources: Resources) -> dict[str, Root]:
             "InfrahubTask": tasks, "DiffTree": diff, "DiffTreeSummary": diff_summary,
             "InfrahubGraphQLQueryReport": query_report, "Relationship": relationships_by_identifier,
             "InfrahubIPPrefixGetNextAvailable": next_available_prefix,
-            "InfrahubIPAddressGetNextAvailable": next_available_address}  # fmt: skip
+            "InfrahubIPAddressGetNextAvailable": next_available_address, "AccountProfile": account_profile}  # fmt: skip
