@@ -69,6 +69,17 @@ async def test_prefix_pool_gives_the_first_free_sub_prefix(api: AsyncTestClient)
     loopback = device["data"]["InfraDevice"]["edges"][0]["node"]["loopbacks"]["node"]
     assert loopback["display_label"] == "10.0.0.192/26" and loopback["ip_namespace"]["node"]["id"] == ns
 
+    allocated = await _gql(api, 'query { InfrahubResourcePoolAllocated(pool_id: "%s", resource_id: "%s", offset: 1, limit: 3) '
+                                '{ count edges { node { display_label kind branch identifier } } } }' % (pool, container))  # fmt: skip
+    page = allocated["data"]["InfrahubResourcePoolAllocated"]
+    assert page["count"] == 5  # every prefix inside the resource, the one made by hand too
+    assert [(e["node"]["display_label"], e["node"]["identifier"]) for e in page["edges"]] == [
+        ("10.0.0.64/29", "svc-b"), ("10.0.0.72/29", None), ("10.0.0.128/26", "svc-a")]  # fmt: skip
+    assert {e["node"]["branch"] for e in page["edges"]} == {"main"}
+    not_a_resource = (await api.post("/graphql/main", headers=TOKEN_HEADERS, json={"query": 'query { InfrahubResourcePoolAllocated('
+                      'pool_id: "%s", resource_id: "%s") { count } }' % (pool, ns)})).json()  # fmt: skip
+    assert not_a_resource["errors"][0]["message"].startswith("resource_id:")
+
     full = (await api.post("/graphql/main", json={"query": query % (pool, "svc-c", "")}, headers=TOKEN_HEADERS)).json()
     assert full["errors"][0]["message"] == f"pool {pool}: no free /26 left in its prefixes"
     wrong = (await api.post("/graphql/main", json={"query": query % (container, "x", "")}, headers=TOKEN_HEADERS)).json()

@@ -43,6 +43,10 @@ async def test_a_pool_gives_the_lowest_free_number_until_none_is_left(animals: A
     none_left = await _person(animals, "third", '{from_pool: {id: "%s"}}' % pool)
     assert "no free number left in 170..172" in none_left["errors"][0]["message"]
     assert await _heights(animals) == {"held": 171, "first": 170, "second": 172}
+    allocated = await _gql(animals, 'query { InfrahubResourcePoolAllocated(pool_id: "%s", resource_id: "%s") '
+                                    "{ count edges { node { display_label kind } } } }" % (pool, pool))  # fmt: skip
+    assert [e["node"]["display_label"] for e in allocated["data"]["InfrahubResourcePoolAllocated"]["edges"]] == [
+        "first", "held", "second"]  # by number: 170, 171, 172  # fmt: skip
 
 
 async def test_an_identifier_keeps_its_number_and_a_pool_of_another_attribute_is_refused(

@@ -1,5 +1,6 @@
 """Root query fields that are not kinds: Branch, InfrahubInfo, InfrahubStatus, InfrahubTask,
-DiffTree, InfrahubGraphQLQueryReport, Relationship, InfrahubIP*GetNextAvailable, AccountProfile."""
+DiffTree, InfrahubGraphQLQueryReport, Relationship, InfrahubIP*GetNextAvailable, AccountProfile,
+InfrahubResourcePoolAllocated."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 from strata_api.diffs import branch_diff
 from strata_api.ip_next_available import next_available_address, next_available_prefix
+from strata_api.pool_allocated import pool_allocated
 from strata_api.relationship_root import relationships_by_identifier
 from strata_api.mutations import AuthRequired
 from strata_api.resources import Resources
@@ -47,7 +49,7 @@ Root = Callable[[GraphQLContext, dict[str, Any]], Awaitable[Any]]
 
 # Root fields of the static schema Strata does not answer yet: a clear error, not a null where
 # the schema promises a value (which graphql-core turns into an internal error).
-UNSUPPORTED_ROOTS = ("InfrahubResourcePoolAllocated", "InfrahubResourcePoolUtilization")
+UNSUPPORTED_ROOTS = ("InfrahubResourcePoolUtilization",)
 
 
 class Unsupported(StrataError):
@@ -119,4 +121,5 @@ def root_resolvers(resources: Resources) -> dict[str, Root]:
             "InfrahubTask": tasks, "DiffTree": diff, "DiffTreeSummary": diff_summary,
             "InfrahubGraphQLQueryReport": query_report, "Relationship": relationships_by_identifier,
             "InfrahubIPPrefixGetNextAvailable": next_available_prefix,
-            "InfrahubIPAddressGetNextAvailable": next_available_address, "AccountProfile": account_profile}  # fmt: skip
+            "InfrahubIPAddressGetNextAvailable": next_available_address, "AccountProfile": account_profile,
+            "InfrahubResourcePoolAllocated": pool_allocated}  # fmt: skip

@@ -1,0 +1,83 @@
+"""`InfrahubResourcePoolAllocated(pool_id, resource_id)`: what a resource pool has given out of
+one of its resources, as infrahub-sdk's `get_pool_allocated_resources` pages through it.
+
+Strata keeps no link from an object to the pool it came from, so "given out" is read from the
+resource: for an IP address pool, the address objects inside the resource prefix; for an IP
+prefix pool, the prefix objects inside it; for a number pool (whose resource is the pool
+itself), the objects of its kind holding a number of its range. An object the pool allocated
+under an identifier carries that identifier. Ordered by address, prefix or number.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from strata_api.ip_pools import POOL_KIND as ADDRESS_POOL_KIND
+from strata_api.ip_prefix_pools import PREFIX_POOL_KIND
+from strata_api.number_pools import POOL_KIND as NUMBER_POOL_KIND
+from strata_api.pool_records import allocations_of
+from strata_api.state_reader import GraphStateReader
+from strata_core.errors import ValidationFailed
+from strata_graphql.runtime.context import GraphQLContext
+from strata_graphql.runtime.node_rows import NodeRow
+from strata_graphql.runtime.resolvers import shape_rows
+from strata_graphql.runtime.shaping import concrete_kinds
+from strata_mutations import NodeRecord
+
+__all__ = ["pool_allocated"]
+
+
+async def pool_allocated(ctx: GraphQLContext, args: dict[str, Any]) -> dict[str, Any]:
+    pool_id, resource_id = str(args["pool_id"]), str(args["resource_id"])
+    pool = (await GraphStateReader(ctx.schema, ctx.reader).get([pool_id])).get(pool_id)
+    if pool is None or pool.kind not in (ADDRESS_POOL_KIND, PREFIX_POOL_KIND, NUMBER_POOL_KIND):
+        raise ValidationFailed(f"pool_id: {pool_id!r} is not a resource pool on this branch", field="pool_id")
+    held = await (_numbers(ctx, pool, resource_id) if pool.kind == NUMBER_POOL_KIND else _inside(ctx, pool, resource_id))
+    offset = max(int(args.get("offset") or 0), 0)
+    limit = args.get("limit")
+    page = held[offset:] if limit is None else held[offset : offset + max(int(limit), 0)]
+    identifiers = {uid: identifier for identifier, uid in allocations_of(pool).items()}
+    shaped = await shape_rows(ctx, page)
+    edges = [{"node": {"id": row.uid, "kind": row.kind, "branch": ctx.branch_name, "identifier": identifiers.get(row.uid),
+                       "display_label": str(node.get("display_label") or "")}} for row, node in zip(page, shaped)]  # fmt: skip
+    return {"count": len(held), "edges": edges}
+
+
+async def _inside(ctx: GraphQLContext, pool: NodeRecord, resource_id: str) -> list[NodeRow]:
+    if resource_id not in pool.peers("resources"):
+        raise ValidationFailed(f"resource_id: {resource_id!r} is not a resource of the pool {pool.uid}", field="resource_id")
+    resource = await ctx.reader.get(resource_id)
+    value = resource.attrs.get("prefix", {}).get("value") if resource is not None else None
+    if not value:
+        raise ValidationFailed(f"resource_id: {resource_id!r} is not an IP prefix on this branch", field="resource_id")
+    container = ipaddress.ip_network(str(value), strict=False)
+    addresses = pool.kind == ADDRESS_POOL_KIND
+    generic, attribute = ("BuiltinIPAddress", "address") if addresses else ("BuiltinIPPrefix", "prefix")
+    _, rows = await ctx.reader.page(concrete_kinds(ctx.schema, generic))
+    found: list[tuple[int, NodeRow]] = []
+    for row in rows:
+        held = row.attrs.get(attribute, {}).get("value")
+        if held is None:
+            continue
+        if addresses:
+            ip = ipaddress.ip_interface(str(held)).ip
+            if ip.version == container.version and ip in container:
+                found.append((int(ip), row))
+        else:
+            network = ipaddress.ip_network(str(held), strict=False)
+            if network.version == container.version and network != container and network.subnet_of(container):  # type: ignore[arg-type]
+                found.append((int(network.network_address), row))
+    return [row for _, row in sorted(found, key=lambda pair: (pair[0], pair[1].uid))]
+
+
+async def _numbers(ctx: GraphQLContext, pool: NodeRecord, resource_id: str) -> list[NodeRow]:
+    if resource_id != pool.uid:
+        raise ValidationFailed(f"resource_id: a number pool's resource is the pool itself ({pool.uid})", field="resource_id")
+    kind, attribute = str(pool.value("node") or ""), str(pool.value("node_attribute") or "")
+    start, end = pool.value("start_range"), pool.value("end_range")
+    if ctx.schema.get(kind) is None or not isinstance(start, int) or not isinstance(end, int):
+        return []
+    _, rows = await ctx.reader.page(concrete_kinds(ctx.schema, kind))
+    found = [(n, row) for row in rows if isinstance(n := row.attrs.get(attribute, {}).get("value"), int) and start <= n <= end]
+    return [row for _, row in sorted(found, key=lambda pair: (pair[0], pair[1].uid))]
