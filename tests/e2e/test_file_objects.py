@@ -98,6 +98,10 @@ async def test_refused_and_bad_requests_store_nothing(api: AsyncTestClient, sett
         "operations": msgspec.json.encode({"query": CREATE, "variables": {"ref": "C-5"}}).decode(),
         "map": '{"0": ["query"]}'})  # fmt: skip
     assert bad_map.status_code == 422 and "map" in bad_map.json()["detail"]
+    too_big = await api.post("/graphql/main", headers=TOKEN_HEADERS, files={"0": ("big.bin", b"x" * (settings.max_request_body_bytes + 1))},
+                             data={"operations": msgspec.json.encode({"query": CREATE, "variables": {"ref": "C-6", "file": None}}).decode(),
+                                   "map": '{"0": ["variables.file"]}'})  # fmt: skip
+    assert too_big.status_code == 413
 
     assert await _stored_objects(settings) == stored
     listed = await api.post("/graphql/main", json={"query": "{ TestingFileContract { count } }"}, headers=TOKEN_HEADERS)
