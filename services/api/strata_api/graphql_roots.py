@@ -1,6 +1,6 @@
 """Root query fields that are not kinds: Branch, InfrahubInfo, InfrahubStatus, InfrahubTask,
 DiffTree, InfrahubGraphQLQueryReport, Relationship, InfrahubIP*GetNextAvailable, AccountProfile,
-InfrahubResourcePoolAllocated."""
+InfrahubResourcePoolAllocated, InfrahubPathTraversal, InfrahubReachableNodes."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from strata_api.diffs import branch_diff
+from strata_api.graph_traversal import path_traversal, reachable_nodes
 from strata_api.ip_next_available import next_available_address, next_available_prefix
 from strata_api.pool_allocated import pool_allocated
 from strata_api.relationship_root import relationships_by_identifier
@@ -122,4 +123,5 @@ def root_resolvers(resources: Resources) -> dict[str, Root]:
             "InfrahubGraphQLQueryReport": query_report, "Relationship": relationships_by_identifier,
             "InfrahubIPPrefixGetNextAvailable": next_available_prefix,
             "InfrahubIPAddressGetNextAvailable": next_available_address, "AccountProfile": account_profile,
-            "InfrahubResourcePoolAllocated": pool_allocated}  # fmt: skip
+            "InfrahubResourcePoolAllocated": pool_allocated, "InfrahubPathTraversal": path_traversal,
+            "InfrahubReachableNodes": reachable_nodes}  # fmt: skip
