@@ -10,6 +10,7 @@ from strata_events.ids import NODE_ID_RULE, is_valid_node_id
 from strata_schema import BranchSchema
 
 from ._attributes import attributes_for_create
+from ._derived import derived_values
 from ._hierarchy import check_hierarchy
 from ._inputs import refuse_unknown, relationship_refs
 from ._kind_rules import check_kind_rules
@@ -82,5 +83,6 @@ async def decide_create(
     await check_uniqueness(schema, node, node_id, attributes, relationships, None, reader, issues)
     check_kind_rules(schema, node, attributes, issues)
     issues.raise_if_any()
+    attributes.update(derived_values(schema, node, attributes))
     created = NodeCreated(node_id=node_id, kind=node.kind, attributes=attributes, relationships=relationships)
     return [created, *deltas.events()]

@@ -9,6 +9,7 @@ from strata_events import NodeUpdated
 from strata_schema import BranchSchema
 
 from ._attributes import attributes_for_update, stored
+from ._derived import derived_values
 from ._hierarchy import check_hierarchy
 from ._inputs import refuse_unknown, relationship_refs
 from ._kind_rules import check_kind_rules
@@ -82,6 +83,7 @@ async def update_events(
     issues.raise_if_any()
     if not changed:
         return []
+    attributes.update(derived_values(schema, node, attributes))
     updated = NodeUpdated(node_id=record.uid, kind=record.kind, attributes=attributes, relationships=relationships)
     return [updated, *deltas.events()]
 

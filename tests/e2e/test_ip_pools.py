@@ -100,6 +100,17 @@ async def test_next_available_prefix_and_address_allocate_nothing(api: AsyncTest
         answer = (await _gql(api, query))["data"]
         assert answer["InfrahubIPPrefixGetNextAvailable"] == {"prefix": "10.1.0.128/26"}
         assert answer["InfrahubIPAddressGetNextAvailable"] == {"address": "10.1.0.2/24"}
+    masks = 'query { IpamIPPrefix(ids: ["%s"]) { edges { node { netmask { value } hostmask { value } network_address { value } broadcast_address { value } } } } }' % prefix
+    node = (await _gql(api, masks))["data"]["IpamIPPrefix"]["edges"][0]["node"]
+    assert {k: v["value"] for k, v in node.items()} == {"netmask": "255.255.255.0", "hostmask": "0.0.0.255",
+                                                        "network_address": "10.1.0.0", "broadcast_address": "10.1.0.255"}  # fmt: skip
+    await _gql(api, 'mutation { IpamIPPrefixUpdate(data: {id: "%s", prefix: {value: "10.1.0.0/23"}}) { ok } }' % prefix)
+    node = (await _gql(api, masks))["data"]["IpamIPPrefix"]["edges"][0]["node"]
+    assert (node["netmask"]["value"], node["broadcast_address"]["value"]) == ("255.255.254.0", "10.1.1.255")
+    v6 = await _gql(api, 'mutation { IpamIPPrefixCreate(data: {prefix: {value: "2001:db8::/64"}}) { object { hostmask { value } broadcast_address { value } } } }')
+    assert v6["data"]["IpamIPPrefixCreate"]["object"] == {"hostmask": {"value": "::ffff:ffff:ffff:ffff"},
+                                                          "broadcast_address": {"value": "2001:db8::ffff:ffff:ffff:ffff"}}  # fmt: skip
+
     unknown = (await api.post("/graphql/main", headers=TOKEN_HEADERS, json={
         "query": 'query { InfrahubIPAddressGetNextAvailable(prefix_id: "nope") { address } }'})).json()
     assert unknown["errors"][0]["message"] == "prefix_id: 'nope' is not an IP prefix on this branch"
