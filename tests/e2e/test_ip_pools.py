@@ -76,6 +76,20 @@ async def test_prefix_pool_gives_the_first_free_sub_prefix(api: AsyncTestClient)
     assert [(e["node"]["display_label"], e["node"]["identifier"]) for e in page["edges"]] == [
         ("10.0.0.64/29", "svc-b"), ("10.0.0.72/29", None), ("10.0.0.128/26", "svc-a")]  # fmt: skip
     assert {e["node"]["branch"] for e in page["edges"]} == {"main"}
+    use = 'query { InfrahubResourcePoolUtilization(pool_id: "%s") { count utilization utilization_default_branch utilization_branches edges { node { id weight utilization utilization_branches } } } }' % pool
+    on_main = (await _gql(api, use))["data"]["InfrahubResourcePoolUtilization"]
+    assert on_main["count"] == 1 and on_main["edges"][0]["node"]["id"] == container
+    assert on_main["edges"][0]["node"]["weight"] == 256
+    assert on_main["utilization"] == on_main["utilization_default_branch"] == 100.0 * (64 + 8 + 8 + 64 + 64) / 256
+    assert on_main["utilization_branches"] == 0.0
+    assert "errors" not in await _gql(api, 'mutation { BranchCreate(data: {name: "more"}) { ok } }')
+    taken = (await api.post("/graphql/more", headers=TOKEN_HEADERS, json={"query": query % (pool, "svc-x", ", prefix_length: 29")})).json()
+    assert "errors" not in taken, taken
+    on_branch = (await api.post("/graphql/more", headers=TOKEN_HEADERS, json={"query": use})).json()["data"]["InfrahubResourcePoolUtilization"]
+    assert on_branch["utilization_default_branch"] == on_main["utilization"]  # main has not changed
+    assert on_branch["utilization_branches"] == 100.0 * 8 / 256  # the /29 the branch took
+    assert on_branch["utilization"] == on_main["utilization"] + on_branch["utilization_branches"]
+
     not_a_resource = (await api.post("/graphql/main", headers=TOKEN_HEADERS, json={"query": 'query { InfrahubResourcePoolAllocated('
                       'pool_id: "%s", resource_id: "%s") { count } }' % (pool, ns)})).json()  # fmt: skip
     assert not_a_resource["errors"][0]["message"].startswith("resource_id:")

@@ -1,6 +1,7 @@
 """Root query fields that are not kinds: Branch, InfrahubInfo, InfrahubStatus, InfrahubTask,
 DiffTree, InfrahubGraphQLQueryReport, Relationship, InfrahubIP*GetNextAvailable, AccountProfile,
-InfrahubResourcePoolAllocated, InfrahubPathTraversal, InfrahubReachableNodes."""
+InfrahubResourcePoolAllocated, InfrahubResourcePoolUtilization, InfrahubPathTraversal,
+InfrahubReachableNodes."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from strata_api.diffs import branch_diff
 from strata_api.graph_traversal import path_traversal, reachable_nodes
 from strata_api.ip_next_available import next_available_address, next_available_prefix
 from strata_api.pool_allocated import pool_allocated
+from strata_api.pool_utilization import pool_utilization
 from strata_api.relationship_root import relationships_by_identifier
 from strata_api.mutations import AuthRequired
 from strata_api.resources import Resources
@@ -50,7 +52,7 @@ Root = Callable[[GraphQLContext, dict[str, Any]], Awaitable[Any]]
 
 # Root fields of the static schema Strata does not answer yet: a clear error, not a null where
 # the schema promises a value (which graphql-core turns into an internal error).
-UNSUPPORTED_ROOTS = ("InfrahubResourcePoolUtilization",)
+UNSUPPORTED_ROOTS: tuple[str, ...] = ()
 
 
 class Unsupported(StrataError):
@@ -117,6 +119,9 @@ def root_resolvers(resources: Resources) -> dict[str, Root]:
     async def query_report(ctx: GraphQLContext, args: dict[str, Any]) -> dict[str, Any]:
         return {"targets_unique_nodes": targets_unique_nodes(str(args["query"]), ctx.schema)}
 
+    async def utilization(ctx: GraphQLContext, args: dict[str, Any]) -> dict[str, Any]:
+        return await pool_utilization(resources, ctx, args)
+
     unsupported: dict[str, Root] = {name: _unsupported(name) for name in UNSUPPORTED_ROOTS}
     return {**unsupported, "InfrahubInfo": info, "InfrahubStatus": status, "Branch": branches,
             "InfrahubTask": tasks, "DiffTree": diff, "DiffTreeSummary": diff_summary,
@@ -124,4 +129,4 @@ def root_resolvers(resources: Resources) -> dict[str, Root]:
             "InfrahubIPPrefixGetNextAvailable": next_available_prefix,
             "InfrahubIPAddressGetNextAvailable": next_available_address, "AccountProfile": account_profile,
             "InfrahubResourcePoolAllocated": pool_allocated, "InfrahubPathTraversal": path_traversal,
-            "InfrahubReachableNodes": reachable_nodes}  # fmt: skip
+            "InfrahubReachableNodes": reachable_nodes, "InfrahubResourcePoolUtilization": utilization}  # fmt: skip

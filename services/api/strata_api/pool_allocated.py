@@ -25,7 +25,7 @@ from strata_graphql.runtime.resolvers import shape_rows
 from strata_graphql.runtime.shaping import concrete_kinds
 from strata_mutations import NodeRecord
 
-__all__ = ["pool_allocated"]
+__all__ = ["held_inside", "held_numbers", "pool_allocated"]
 
 
 async def pool_allocated(ctx: GraphQLContext, args: dict[str, Any]) -> dict[str, Any]:
@@ -33,7 +33,7 @@ async def pool_allocated(ctx: GraphQLContext, args: dict[str, Any]) -> dict[str,
     pool = (await GraphStateReader(ctx.schema, ctx.reader).get([pool_id])).get(pool_id)
     if pool is None or pool.kind not in (ADDRESS_POOL_KIND, PREFIX_POOL_KIND, NUMBER_POOL_KIND):
         raise ValidationFailed(f"pool_id: {pool_id!r} is not a resource pool on this branch", field="pool_id")
-    held = await (_numbers(ctx, pool, resource_id) if pool.kind == NUMBER_POOL_KIND else _inside(ctx, pool, resource_id))
+    held = await (held_numbers(ctx, pool, resource_id) if pool.kind == NUMBER_POOL_KIND else held_inside(ctx, pool, resource_id))
     offset = max(int(args.get("offset") or 0), 0)
     limit = args.get("limit")
     page = held[offset:] if limit is None else held[offset : offset + max(int(limit), 0)]
@@ -44,7 +44,7 @@ async def pool_allocated(ctx: GraphQLContext, args: dict[str, Any]) -> dict[str,
     return {"count": len(held), "edges": edges}
 
 
-async def _inside(ctx: GraphQLContext, pool: NodeRecord, resource_id: str) -> list[NodeRow]:
+async def held_inside(ctx: GraphQLContext, pool: NodeRecord, resource_id: str) -> list[NodeRow]:
     if resource_id not in pool.peers("resources"):
         raise ValidationFailed(f"resource_id: {resource_id!r} is not a resource of the pool {pool.uid}", field="resource_id")
     resource = await ctx.reader.get(resource_id)
@@ -71,7 +71,7 @@ async def _inside(ctx: GraphQLContext, pool: NodeRecord, resource_id: str) -> li
     return [row for _, row in sorted(found, key=lambda pair: (pair[0], pair[1].uid))]
 
 
-async def _numbers(ctx: GraphQLContext, pool: NodeRecord, resource_id: str) -> list[NodeRow]:
+async def held_numbers(ctx: GraphQLContext, pool: NodeRecord, resource_id: str) -> list[NodeRow]:
     if resource_id != pool.uid:
         raise ValidationFailed(f"resource_id: a number pool's resource is the pool itself ({pool.uid})", field="resource_id")
     kind, attribute = str(pool.value("node") or ""), str(pool.value("node_attribute") or "")
