@@ -86,6 +86,9 @@ def seed_account_events(
             kind=ACCOUNT_KIND,
             attributes={
                 "name": AttributeValue(value=name),
+                # as a create fills an empty label from the name (`admin` -> `Admin`): the
+                # account's display label, which `infrahubctl info` shows as the user
+                "label": AttributeValue(value=" ".join(word.title() for word in name.split("_"))),
                 "password": AttributeValue(value=_hasher.hash(password)),
                 "account_type": AttributeValue(value="User"),
                 "status": AttributeValue(value="active"),

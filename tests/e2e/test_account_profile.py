@@ -21,6 +21,7 @@ async def test_the_caller_reads_its_groups_and_permissions(api: AsyncTestClient)
     assert "errors" not in body, body
     profile = body["data"]["AccountProfile"]
     assert profile["name"]["value"] == "admin" and profile["__typename"] == "CoreAccount"
+    assert profile["display_label"] == "Admin"  # what `infrahubctl info` shows as the user
     assert profile["account_type"]["value"] == "User"
     [group] = profile["member_of_groups"]["edges"]
     assert group["node"]["display_label"] == "Super Administrators"
