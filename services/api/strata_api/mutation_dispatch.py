@@ -115,8 +115,14 @@ async def _allocate_peer(
     return await allocate_address(ctx, reader, pool_id, identifier=identifier)
 
 
+_TASK_ACTIONS = {"InfrahubTaskRetry": "retried", "InfrahubTaskCancel": "cancelled"}
+
+
 async def dispatch(ctx: GraphQLContext, field: str, args: dict[str, Any]) -> Outcome:
     data = args.get("data") or {}
+    if field in _TASK_ACTIONS:
+        raise ValidationFailed(f"id: task {data.get('id')!r} cannot be {_TASK_ACTIONS[field]}: Strata's tasks are its "
+                               "committed mutations, complete once answered (none fails or runs on)", field="id")  # fmt: skip
     if field == "InfrahubIPPrefixPoolGetResource":
         events, uid = await allocate_prefix(
             ctx, GraphStateReader(ctx.schema, ctx.reader), data.get("id"), hfid=data.get("hfid"),
