@@ -137,16 +137,6 @@ class SchemaService:
         except SchemaValidationError as exc:
             raise SchemaRefused(exc) from exc
 
-    async def load(
-        self,
-        branch: BranchRef,
-        sources: Sequence[SchemaSource],
-        *,
-        probe_for: Callable[[BranchSchema], GraphDataProbe],
-        actor: str | None,
-    ) -> SchemaLoadResult:
-        return await self.change(branch, lambda current: current.load(sources), probe_for=probe_for, actor=actor)
-
     async def change(
         self,
         branch: BranchRef,
@@ -155,7 +145,7 @@ class SchemaService:
         probe_for: Callable[[BranchSchema], GraphDataProbe],
         actor: str | None,
     ) -> SchemaLoadResult:
-        """Apply `change` (a load of files, or an edit such as `choice_edits`) to the branch's
+        """Apply `change` (`current.load(files)`, or an edit such as `choice_edits`) to the branch's
         current schema, check the stored data against it and append it with its data rewrites,
         under the branch head's OCC (a moved head: worked out again on the new schema)."""
         branch_id = branch.id

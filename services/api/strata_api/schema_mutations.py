@@ -11,6 +11,7 @@ from typing import Any
 import msgspec
 
 from strata_api.resources import Resources
+from strata_api.schema_changes import change_schema
 from strata_core.errors import ValidationFailed
 from strata_graphql.runtime.context import GraphQLContext
 from strata_schema import BranchSchema
@@ -41,17 +42,10 @@ async def run_schema_mutation(resources: Resources, ctx: GraphQLContext, field: 
     else:
         change = lambda current: with_enum_value(current, kind, attribute, data.get("enum"), remove=remove)  # noqa: E731
     ref = await resources.branches.resolve(ctx.branch_name)
-    # the data checks read the graph: let it hold everything appended so far
-    await resources.wait_projected(ref.id, await resources.store.head(ref.id))
-    result = await resources.schemas.change(
-        ref, change, probe_for=lambda current: resources.data_probe(ref, current), actor=ctx.actor
-    )
-    if result.changed:
-        await resources.wait_projected(ref.id, result.head_seq, appended=True)
-    schema = await resources.schemas.current(ref)
-    resources.warm_graphql_schema(schema)
+    await change_schema(resources, ref, change, ctx.actor)
     if field != "SchemaDropdownAdd":
         return {"ok": True}
+    schema = await resources.schemas.current(ref)
     kind_schema = schema.get(kind)
     attr = next(a for a in kind_schema.attributes if a.name == attribute) if kind_schema is not None else None
     added = next((c for c in (attr.choices or ()) if c.name == choice.name), choice) if attr is not None else choice

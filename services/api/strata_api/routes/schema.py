@@ -10,6 +10,7 @@ from litestar.params import FromPath, FromQuery
 
 from strata_api.auth_guard import actor_of, require_reader, require_writer
 from strata_api.resources import Resources
+from strata_api.schema_changes import change_schema
 from strata_core.errors import BranchNotFound, StrataError, ValidationFailed
 from strata_schema import BranchSchema
 from strata_service.branches import BranchRef
@@ -77,18 +78,7 @@ def _documents(body: Any) -> list[tuple[str, Any]]:
 async def load_schema(request: Request[Any, Any, Any], state: State, branch: FromQuery[str] = "main") -> dict[str, Any]:
     resources, _, ref = await _schema_for(state, branch)
     documents = _documents(await request.json())
-    branch_id = ref.id
-    # the data checks read the graph: let it hold everything appended so far
-    await resources.wait_projected(branch_id, await resources.store.head(branch_id))
-    result = await resources.schemas.load(
-        ref,
-        documents,
-        probe_for=lambda current: resources.data_probe(ref, current),
-        actor=actor_of(request),
-    )
-    if result.changed:
-        await resources.wait_projected(branch_id, result.head_seq, appended=True)
-        resources.warm_graphql_schema(await resources.schemas.current(ref))
+    result = await change_schema(resources, ref, lambda current: current.load(documents), actor_of(request))
     return {"hash": result.hash, "previous_hash": result.previous_hash, "warnings": result.warnings}
 
 
