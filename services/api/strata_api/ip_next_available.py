@@ -7,12 +7,12 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-from strata_api.ip_prefix_pools import Network, first_free_subnet
+from strata_api.ip_prefix_pools import Network, first_free_subnet, held_networks
 from strata_api.pool_records import values_held
 from strata_core.errors import ValidationFailed
 from strata_graphql.runtime.context import GraphQLContext
 
-__all__ = ["first_free_host", "next_available_address", "next_available_prefix"]
+__all__ = ["first_free_host", "held_hosts", "next_available_address", "next_available_prefix", "prefix_network"]
 
 
 def first_free_host(network: Network, used: set[str]) -> str | None:
@@ -20,11 +20,17 @@ def first_free_host(network: Network, used: set[str]) -> str | None:
     return next((str(host) for host in network.hosts() if str(host) not in used), None)
 
 
-async def _prefix(ctx: GraphQLContext, prefix_id: str) -> Network:
-    row = await ctx.reader.get(prefix_id)
+async def held_hosts(ctx: GraphQLContext) -> set[str]:
+    """The addresses (without their length) the branch's address objects hold."""
+    return {str(value).split("/")[0] for value in await values_held(ctx, "BuiltinIPAddress", "address")}
+
+
+async def prefix_network(ctx: GraphQLContext, uid: str, field: str) -> Network:
+    """The network of the prefix object `uid`; an error naming `field` when it is none."""
+    row = await ctx.reader.get(uid)
     value = row.attrs.get("prefix", {}).get("value") if row is not None else None
     if row is None or not value:
-        raise ValidationFailed(f"prefix_id: {prefix_id!r} is not an IP prefix on this branch", field="prefix_id")
+        raise ValidationFailed(f"{field}: {uid!r} is not an IP prefix on this branch", field=field)
     return ipaddress.ip_network(str(value), strict=False)
 
 
@@ -32,9 +38,8 @@ async def next_available_prefix(ctx: GraphQLContext, args: dict[str, Any]) -> di
     prefix_id, length = str(args["prefix_id"]), args.get("prefix_length")
     if length is None:
         raise ValidationFailed("prefix_length: required, the length of the sub-prefix sought", field="prefix_length")
-    container = await _prefix(ctx, prefix_id)
-    held = [ipaddress.ip_network(str(v), strict=False) for v in await values_held(ctx, "BuiltinIPPrefix", "prefix")]
-    free = first_free_subnet(container, int(length), held)
+    container = await prefix_network(ctx, prefix_id, "prefix_id")
+    free = first_free_subnet(container, int(length), await held_networks(ctx))
     if free is None:
         raise ValidationFailed(f"prefix_length: no free /{length} left in {container}", field="prefix_length")
     return {"prefix": str(free)}
@@ -42,9 +47,8 @@ async def next_available_prefix(ctx: GraphQLContext, args: dict[str, Any]) -> di
 
 async def next_available_address(ctx: GraphQLContext, args: dict[str, Any]) -> dict[str, str]:
     prefix_id = str(args["prefix_id"])
-    network = await _prefix(ctx, prefix_id)
-    used = {str(value).split("/")[0] for value in await values_held(ctx, "BuiltinIPAddress", "address")}
-    host = first_free_host(network, used)
+    network = await prefix_network(ctx, prefix_id, "prefix_id")
+    host = first_free_host(network, await held_hosts(ctx))
     if host is None:
         raise ValidationFailed(f"prefix_id: no free address left in {network}", field="prefix_id")
     return {"address": f"{host}/{args.get('prefix_length') or network.prefixlen}"}

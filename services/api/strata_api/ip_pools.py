@@ -12,8 +12,8 @@ import ipaddress
 import uuid
 from typing import Any
 
-from strata_api.ip_next_available import first_free_host
-from strata_api.pool_records import allocation_recorded, allocations_of, values_held
+from strata_api.ip_next_available import first_free_host, held_hosts
+from strata_api.pool_records import allocation_recorded, allocations_of
 from strata_core.errors import ValidationFailed
 from strata_graphql.runtime.context import GraphQLContext
 from strata_mutations import NodeEvent, StateReader, decide_create
@@ -36,7 +36,7 @@ async def allocate_address(
         return [], allocations[identifier]
     address_kind = str(pool.value("default_address_type") or "IpamIPAddress")
     length = prefix_length or pool.value("default_prefix_length")
-    used = {str(value).split("/")[0] for value in await values_held(ctx, "BuiltinIPAddress", "address")}
+    used = await held_hosts(ctx)
     prefixes = await reader.get(pool.peers("resources"))
     for prefix_id in pool.peers("resources"):
         prefix = prefixes.get(prefix_id)

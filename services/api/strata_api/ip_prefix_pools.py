@@ -20,7 +20,7 @@ from strata_core.errors import ValidationFailed
 from strata_graphql.runtime.context import GraphQLContext
 from strata_mutations import NodeEvent, NodeRecord, StateReader, decide_create
 
-__all__ = ["PREFIX_POOL_KIND", "allocate_prefix", "first_free_subnet"]
+__all__ = ["PREFIX_POOL_KIND", "allocate_prefix", "first_free_subnet", "held_networks"]
 
 PREFIX_POOL_KIND = "CoreIPPrefixPool"
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -48,6 +48,11 @@ def first_free_subnet(container: Network, length: int, held: list[Network]) -> N
     return ipaddress.IPv4Network((start, length)) if container.version == 4 else ipaddress.IPv6Network((start, length))
 
 
+async def held_networks(ctx: GraphQLContext) -> list[Network]:
+    """The networks the branch's prefix objects hold."""
+    return [ipaddress.ip_network(str(v), strict=False) for v in await values_held(ctx, "BuiltinIPPrefix", "prefix")]
+
+
 async def _pool(reader: StateReader, pool_id: str | None, hfid: list[str] | None) -> NodeRecord:
     pool = (await reader.get([pool_id])).get(pool_id) if pool_id else None
     if pool is None and hfid:
@@ -73,7 +78,7 @@ async def allocate_prefix(
     kind = prefix_type or pool.value("default_prefix_type")
     if not kind:
         raise ValidationFailed("prefix_type: required, the pool has no default_prefix_type", field="prefix_type")
-    held = [ipaddress.ip_network(str(v), strict=False) for v in await values_held(ctx, "BuiltinIPPrefix", "prefix")]
+    held = await held_networks(ctx)
     containers = await reader.get(pool.peers("resources"))
     for container_id in pool.peers("resources"):
         container = containers.get(container_id)

@@ -11,8 +11,10 @@ under an identifier carries that identifier. Ordered by address, prefix or numbe
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Sequence
 from typing import Any
 
+from strata_api.ip_next_available import prefix_network
 from strata_api.ip_pools import POOL_KIND as ADDRESS_POOL_KIND
 from strata_api.ip_prefix_pools import PREFIX_POOL_KIND
 from strata_api.number_pools import POOL_KIND as NUMBER_POOL_KIND
@@ -25,15 +27,21 @@ from strata_graphql.runtime.resolvers import shape_rows
 from strata_graphql.runtime.shaping import concrete_kinds
 from strata_mutations import NodeRecord
 
-__all__ = ["held_inside", "held_numbers", "pool_allocated"]
+__all__ = ["held_in", "pool_allocated", "resource_pool"]
+
+
+async def resource_pool(ctx: GraphQLContext, pool_id: str) -> NodeRecord:
+    """The IP address, IP prefix or number pool `pool_id`."""
+    pool = (await GraphStateReader(ctx.schema, ctx.reader).get([pool_id])).get(pool_id)
+    if pool is None or pool.kind not in (ADDRESS_POOL_KIND, PREFIX_POOL_KIND, NUMBER_POOL_KIND):
+        raise ValidationFailed(f"pool_id: {pool_id!r} is not a resource pool on this branch", field="pool_id")
+    return pool
 
 
 async def pool_allocated(ctx: GraphQLContext, args: dict[str, Any]) -> dict[str, Any]:
     pool_id, resource_id = str(args["pool_id"]), str(args["resource_id"])
-    pool = (await GraphStateReader(ctx.schema, ctx.reader).get([pool_id])).get(pool_id)
-    if pool is None or pool.kind not in (ADDRESS_POOL_KIND, PREFIX_POOL_KIND, NUMBER_POOL_KIND):
-        raise ValidationFailed(f"pool_id: {pool_id!r} is not a resource pool on this branch", field="pool_id")
-    held = await (held_numbers(ctx, pool, resource_id) if pool.kind == NUMBER_POOL_KIND else held_inside(ctx, pool, resource_id))
+    pool = await resource_pool(ctx, pool_id)
+    held = (await held_in(ctx, pool, [resource_id]))[resource_id]
     offset = max(int(args.get("offset") or 0), 0)
     limit = args.get("limit")
     page = held[offset:] if limit is None else held[offset : offset + max(int(limit), 0)]
@@ -44,40 +52,52 @@ async def pool_allocated(ctx: GraphQLContext, args: dict[str, Any]) -> dict[str,
     return {"count": len(held), "edges": edges}
 
 
-async def held_inside(ctx: GraphQLContext, pool: NodeRecord, resource_id: str) -> list[NodeRow]:
-    if resource_id not in pool.peers("resources"):
-        raise ValidationFailed(f"resource_id: {resource_id!r} is not a resource of the pool {pool.uid}", field="resource_id")
-    resource = await ctx.reader.get(resource_id)
-    value = resource.attrs.get("prefix", {}).get("value") if resource is not None else None
-    if not value:
-        raise ValidationFailed(f"resource_id: {resource_id!r} is not an IP prefix on this branch", field="resource_id")
-    container = ipaddress.ip_network(str(value), strict=False)
+async def held_in(ctx: GraphQLContext, pool: NodeRecord, resource_ids: Sequence[str]) -> dict[str, list[NodeRow]]:
+    """What each of the pool's resources `resource_ids` holds, in order; the held objects are
+    read once for them all."""
+    if pool.kind == NUMBER_POOL_KIND:
+        for resource_id in resource_ids:
+            if resource_id != pool.uid:
+                raise ValidationFailed(f"resource_id: a number pool's resource is the pool itself ({pool.uid})",
+                                       field="resource_id")  # fmt: skip
+        return {pool.uid: await _numbers(ctx, pool)} if resource_ids else {}
+    for resource_id in resource_ids:
+        if resource_id not in pool.peers("resources"):
+            raise ValidationFailed(f"resource_id: {resource_id!r} is not a resource of the pool {pool.uid}",
+                                   field="resource_id")  # fmt: skip
+    await ctx.reader.get_many(list(resource_ids))  # one read: prefix_network finds them there
+    containers = {resource_id: await prefix_network(ctx, resource_id, "resource_id") for resource_id in resource_ids}
     addresses = pool.kind == ADDRESS_POOL_KIND
     generic, attribute = ("BuiltinIPAddress", "address") if addresses else ("BuiltinIPPrefix", "prefix")
     _, rows = await ctx.reader.page(concrete_kinds(ctx.schema, generic))
-    found: list[tuple[int, NodeRow]] = []
+    found: dict[str, list[tuple[int, NodeRow]]] = {resource_id: [] for resource_id in resource_ids}
     for row in rows:
         held = row.attrs.get(attribute, {}).get("value")
         if held is None:
             continue
         if addresses:
             ip = ipaddress.ip_interface(str(held)).ip
-            if ip.version == container.version and ip in container:
-                found.append((int(ip), row))
+            key = int(ip)
+            holders = [r for r, c in containers.items() if ip.version == c.version and ip in c]
         else:
             network = ipaddress.ip_network(str(held), strict=False)
-            if network.version == container.version and network != container and network.subnet_of(container):  # type: ignore[arg-type]
-                found.append((int(network.network_address), row))
-    return [row for _, row in sorted(found, key=lambda pair: (pair[0], pair[1].uid))]
+            key = int(network.network_address)
+            holders = [r for r, c in containers.items()
+                       if network.version == c.version and network != c and network.subnet_of(c)]  # type: ignore[arg-type]  # fmt: skip
+        for resource_id in holders:
+            found[resource_id].append((key, row))
+    return {resource_id: _in_order(pairs) for resource_id, pairs in found.items()}
 
 
-async def held_numbers(ctx: GraphQLContext, pool: NodeRecord, resource_id: str) -> list[NodeRow]:
-    if resource_id != pool.uid:
-        raise ValidationFailed(f"resource_id: a number pool's resource is the pool itself ({pool.uid})", field="resource_id")
+async def _numbers(ctx: GraphQLContext, pool: NodeRecord) -> list[NodeRow]:
     kind, attribute = str(pool.value("node") or ""), str(pool.value("node_attribute") or "")
     start, end = pool.value("start_range"), pool.value("end_range")
     if ctx.schema.get(kind) is None or not isinstance(start, int) or not isinstance(end, int):
         return []
     _, rows = await ctx.reader.page(concrete_kinds(ctx.schema, kind))
-    found = [(n, row) for row in rows if isinstance(n := row.attrs.get(attribute, {}).get("value"), int) and start <= n <= end]
-    return [row for _, row in sorted(found, key=lambda pair: (pair[0], pair[1].uid))]
+    return _in_order([(n, row) for row in rows
+                      if isinstance(n := row.attrs.get(attribute, {}).get("value"), int) and start <= n <= end])  # fmt: skip
+
+
+def _in_order(pairs: list[tuple[int, NodeRow]]) -> list[NodeRow]:
+    return [row for _, row in sorted(pairs, key=lambda pair: (pair[0], pair[1].uid))]

@@ -15,17 +15,14 @@ import ipaddress
 from typing import Any
 
 from strata_api.branch_reading import read_branch
-from strata_api.ip_pools import POOL_KIND as ADDRESS_POOL_KIND
-from strata_api.pool_allocated import held_inside, held_numbers
+from strata_api.ip_prefix_pools import PREFIX_POOL_KIND
+from strata_api.number_pools import POOL_KIND as NUMBER_POOL_KIND
+from strata_api.pool_allocated import held_in, resource_pool
 from strata_api.resources import Resources
-from strata_api.state_reader import GraphStateReader
-from strata_core.errors import ValidationFailed
 from strata_graphql.runtime.context import GraphQLContext
 from strata_graphql.runtime.node_rows import NodeRow
 from strata_graphql.runtime.resolvers import shape_rows
 from strata_mutations import NodeRecord
-from strata_api.number_pools import POOL_KIND as NUMBER_POOL_KIND
-from strata_api.ip_prefix_pools import PREFIX_POOL_KIND
 
 __all__ = ["pool_utilization"]
 
@@ -55,34 +52,27 @@ def _used(pool: NodeRecord, held: list[NodeRow]) -> int:
     return covered
 
 
-async def _use_of(ctx: GraphQLContext, pool: NodeRecord, resource_id: str) -> int:
-    held = await (held_numbers(ctx, pool, resource_id) if pool.kind == NUMBER_POOL_KIND
-                  else held_inside(ctx, pool, resource_id))  # fmt: skip
-    return _used(pool, held)
-
-
 def _percent(used: int, size: int) -> float:
     return 100.0 * used / size if size else 0.0
 
 
 async def pool_utilization(resources: Resources, ctx: GraphQLContext, args: dict[str, Any]) -> dict[str, Any]:
-    pool_id = str(args["pool_id"])
-    pool = (await GraphStateReader(ctx.schema, ctx.reader).get([pool_id])).get(pool_id)
-    if pool is None or pool.kind not in (ADDRESS_POOL_KIND, PREFIX_POOL_KIND, NUMBER_POOL_KIND):
-        raise ValidationFailed(f"pool_id: {pool_id!r} is not a resource pool on this branch", field="pool_id")
+    pool = await resource_pool(ctx, str(args["pool_id"]))
     main = ctx
     if ctx.branch_name != "main":
         reading = await read_branch(resources, "main", None)
         main = GraphQLContext(schema=reading.schema, reader=reading.reader, branch_name="main", branch_id="main",
                               actor=ctx.actor, mutations=None, roots={})  # fmt: skip
     resource_ids = [pool.uid] if pool.kind == NUMBER_POOL_KIND else pool.peers("resources")
-    rows = [row for uid in resource_ids if (row := await ctx.reader.get(uid)) is not None]
+    held = await held_in(ctx, pool, resource_ids)
+    held_on_main = held if main is ctx else await held_in(main, pool, resource_ids)
+    found = await ctx.reader.get_many(resource_ids)
+    rows = [found[uid] for uid in resource_ids if uid in found]
     shaped = await shape_rows(ctx, rows)
     edges, totals = [], [0, 0, 0]  # size, used here, used on main
     for row, node in zip(rows, shaped):
         size = _size(pool, row)
-        here = await _use_of(ctx, pool, row.uid)
-        on_main = here if main is ctx else await _use_of(main, pool, row.uid)
+        here, on_main = _used(pool, held[row.uid]), _used(pool, held_on_main[row.uid])
         totals = [totals[0] + size, totals[1] + here, totals[2] + on_main]
         edges.append({"node": {
             "id": row.uid, "kind": row.kind, "display_label": str(node.get("display_label") or ""), "weight": size,
