@@ -233,10 +233,12 @@ def _excluded(ctx: GraphQLContext, data: dict[str, Any]) -> set[str]:
     return excluded - _kinds(ctx, data.get("included_kinds") or [], "included_kinds")
 
 
-async def _endpoint(search: _Search, uid: str, field: str) -> None:
-    await search.load([uid])
-    if search.rows.get(uid) is None:
-        raise ValidationFailed(f"{field}: no object {uid!r} on this branch", field=field)
+async def _endpoints(search: _Search, ends: dict[str, str]) -> None:
+    """Read the objects a search starts or ends at (field -> id) at once; each must exist."""
+    await search.load(ends.values())
+    for field, uid in ends.items():
+        if search.rows.get(uid) is None:
+            raise ValidationFailed(f"{field}: no object {uid!r} on this branch", field=field)
 
 
 async def path_traversal(ctx: GraphQLContext, args: dict[str, Any]) -> dict[str, Any]:
@@ -249,8 +251,7 @@ async def path_traversal(ctx: GraphQLContext, args: dict[str, Any]) -> dict[str,
         allowed &= _kinds(ctx, data["kind_filter"], "kind_filter")
     identifiers = frozenset(data["relationship_filter"]) if data.get("relationship_filter") else None
     search = _Search(ctx, frozenset(allowed), identifiers)
-    await _endpoint(search, source, "source_id")
-    await _endpoint(search, destination, "destination_id")
+    await _endpoints(search, {"source_id": source, "destination_id": destination})
     if data.get("shortest_paths_only") is False:
         hops, truncated = await _all_simple(search, source, destination, max_depth, limit)
     else:
@@ -272,7 +273,7 @@ async def reachable_nodes(ctx: GraphQLContext, args: dict[str, Any]) -> dict[str
     max_results = _count(data, "max_results", _DEFAULT_MAX_RESULTS)
     _count(data, "max_paths", 1)  # checked; a reachable node answers one path, a shortest one
     search = _Search(ctx, frozenset((set(ctx.schema.nodes) - _excluded(ctx, {})) | targets), None)
-    await _endpoint(search, source, "source_id")
+    await _endpoints(search, {"source_id": source})
     depth, parents, _ = await _layers(search, source, max_depth, None)
     found = sorted((d, uid) for uid, d in depth.items()
                    if uid != source and (row := search.rows.get(uid)) is not None and row.kind in targets)[:max_results]  # fmt: skip
