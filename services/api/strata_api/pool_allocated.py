@@ -22,6 +22,7 @@ from strata_api.pool_records import allocations_of
 from strata_api.state_reader import GraphStateReader
 from strata_core.errors import ValidationFailed
 from strata_graphql.runtime.context import GraphQLContext
+from strata_graphql.runtime.paging import page_of
 from strata_graphql.runtime.node_rows import NodeRow
 from strata_graphql.runtime.resolvers import shape_rows
 from strata_graphql.runtime.shaping import concrete_kinds
@@ -42,9 +43,7 @@ async def pool_allocated(ctx: GraphQLContext, args: dict[str, Any]) -> dict[str,
     pool_id, resource_id = str(args["pool_id"]), str(args["resource_id"])
     pool = await resource_pool(ctx, pool_id)
     held = (await held_in(ctx, pool, [resource_id]))[resource_id]
-    offset = max(int(args.get("offset") or 0), 0)
-    limit = args.get("limit")
-    page = held[offset:] if limit is None else held[offset : offset + max(int(limit), 0)]
+    page = list(page_of(held, args))
     identifiers = {uid: identifier for identifier, uid in allocations_of(pool).items()}
     shaped = await shape_rows(ctx, page)
     edges = [{"node": {"id": row.uid, "kind": row.kind, "branch": ctx.branch_name, "identifier": identifiers.get(row.uid),

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from strata_graphql.runtime.context import GraphQLContext
+from strata_graphql.runtime.paging import page_of
 from strata_graphql.runtime.reader import Filter
 
 __all__ = ["relationships_by_identifier"]
@@ -45,9 +46,7 @@ async def relationships_by_identifier(ctx: GraphQLContext, args: dict[str, Any])
         for (identifier, _), (holder, peer) in links.items()
         if peer in kinds and not _excluded(ctx, (kinds[holder], kinds[peer]), excluded)
     )
-    offset = max(int(args.get("offset") or 0), 0)
-    limit = args.get("limit")
-    page = kept[offset:] if limit is None else kept[offset : offset + max(int(limit), 0)]
+    page = page_of(kept, args)
     edges = [{"node": {
         "id": str(uuid.uuid5(_EDGE_IDS, f"{identifier}:{':'.join(sorted((holder, peer)))}")),
         "identifier": identifier,
