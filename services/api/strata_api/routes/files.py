@@ -31,8 +31,7 @@ _PREFIX = "/api/storage/files"
 async def file_by_hfid(state: State, kind: FromPath[str], hfid: FromQuery[list[str]], branch: FromQuery[str] = "main",
                        at: FromQuery[str | None] = None, preview: FromQuery[bool] = False) -> Response[bytes]:  # fmt: skip
     reading = await read_branch(state["resources"], branch, at)
-    schema = reading.schema.get(kind)
-    if schema is None or FILE_OBJECT_KIND not in getattr(schema, "inherit_from", ()):
+    if not _holds_files(reading, kind):
         raise ValidationFailed(f"kind: {kind!r} is not a file object kind (one inheriting {FILE_OBJECT_KIND})", field="kind")
     found = await GraphStateReader(reading.schema, reading.reader).find_by_hfid(kind, hfid)
     if found is None:
