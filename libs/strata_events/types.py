@@ -14,6 +14,7 @@ __all__ = [
     "AttributeValue",
     "BranchCreated",
     "BranchDeleted",
+    "BranchUpdated",
     "BranchMerged",
     "BranchRebased",
     "ConflictResolved",
@@ -100,6 +101,15 @@ class BranchDeleted(_EventBase, frozen=True, kw_only=True, tag="branch.deleted")
     name: str
 
 
+class BranchUpdated(_EventBase, frozen=True, kw_only=True, tag="branch.updated"):
+    """The branch's description changed (on main, as its create and delete are)."""
+
+    v: int = 1
+    branch_id: str
+    name: str
+    description: str = ""
+
+
 class BranchMerged(_EventBase, frozen=True, kw_only=True, tag="branch.merged"):
     """On main, in the same batch as the merged changes: which branch, up to which of its
     sequences. The branch's own stream and history stay as they were."""
@@ -147,6 +157,7 @@ Event = (
     | SchemaLoaded
     | BranchCreated
     | BranchDeleted
+    | BranchUpdated
     | BranchMerged
     | BranchRebased
     | ConflictResolved
@@ -160,6 +171,7 @@ _EVENT_TYPES: tuple[type[_EventBase], ...] = (
     SchemaLoaded,
     BranchCreated,
     BranchDeleted,
+    BranchUpdated,
     BranchMerged,
     BranchRebased,
     ConflictResolved,

@@ -35,6 +35,7 @@ CURRENT_VERSIONS: dict[str, int] = {
     "schema.loaded": 1,
     "branch.created": 1,
     "branch.deleted": 1,
+    "branch.updated": 1,
     "branch.merged": 1,
     "branch.rebased": 1,
     "conflict.resolved": 1,

@@ -42,6 +42,7 @@ FeedEventType = Literal[
     "branch.rebased",
     "branch.merged",
     "branch.deleted",
+    "branch.updated",
     "schema.updated",
 ]
 

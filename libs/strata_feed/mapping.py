@@ -19,6 +19,7 @@ from strata_events import (
     BranchDeleted,
     BranchMerged,
     BranchRebased,
+    BranchUpdated,
     ConflictResolved,
     Event,
     MutationCommitted,
@@ -124,6 +125,8 @@ def _drafts(source: SourceEvent, is_secret: IsSecret, branch_name: Callable[[str
             return [("branch.merged", event.branch_id, event.name, None, None, changes)]
         case BranchDeleted():
             return [("branch.deleted", event.branch_id, event.name, None, None, {})]
+        case BranchUpdated():
+            return [("branch.updated", event.branch_id, event.name, None, None, {"description": event.description})]
         case MutationCommitted() | ConflictResolved():
             return []
         case _:

@@ -19,6 +19,7 @@ __all__ = [
     "SCHEMA_STATEMENTS",
     "SET_CHECKPOINT",
     "UPSERT_BRANCH",
+    "SET_BRANCH_DESCRIPTION",
     "WRITE_SCHEMA",
     "WRITE_VERSIONS",
 ]
@@ -76,6 +77,8 @@ SET b.name = $name, b.description = $description, b.origin = $origin,
 """
 
 MARK_BRANCH_DELETED: Final = "MATCH (b:Branch {id: $id}) SET b.deleted_seq = $seq"
+
+SET_BRANCH_DESCRIPTION: Final = "MATCH (b:Branch {id: $id}) SET b.description = $description"
 
 MARK_BRANCH_MERGED: Final = (
     "MATCH (b:Branch {id: $id}) SET b.merged_seq = $seq, b.merged_branch_head = $branch_head"

@@ -21,6 +21,7 @@ from strata_events import (
     BranchDeleted,
     BranchMerged,
     BranchRebased,
+    BranchUpdated,
     ConflictResolved,
     MutationCommitted,
     NodeCreated,
@@ -241,6 +242,8 @@ async def _apply_batches(
                     )
                 case BranchDeleted():
                     await _in(tx).run(cypher.MARK_BRANCH_DELETED, id=event.branch_id, seq=stored.seq)
+                case BranchUpdated():
+                    await _in(tx).run(cypher.SET_BRANCH_DESCRIPTION, id=event.branch_id, description=event.description)
                 case BranchMerged():
                     await _in(tx).run(cypher.MARK_BRANCH_MERGED, id=event.branch_id, seq=stored.seq,
                                  branch_head=event.branch_head)  # fmt: skip

@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from strata_core.errors import ConcurrencyConflict, ValidationFailed
-from strata_events import BranchCreated, BranchDeleted
+from strata_events import BranchCreated, BranchDeleted, BranchUpdated
 from strata_eventstore import EventStore
 from strata_eventstore.records import PendingEvent
 from strata_service.branch_name_index import BranchNameIndex
@@ -76,6 +76,19 @@ class BranchService:
             ref = BranchRef(id=branch_id, name=name, origin="main", fork_seq=head, fork_time=event.fork_time)
             return ref, result.head_seq, mutation_id
         raise ConcurrencyConflict("main kept moving; branch creation gave up")
+
+    async def update(self, name: str, *, description: str, actor: str | None) -> int:
+        """Record the branch's new description; returns main's head sequence holding it."""
+        ref = await self._directory.resolve(name)
+        event = BranchUpdated(branch_id=ref.id, name=ref.name, description=description)
+        result = await self._store.append(
+            "main",
+            [PendingEvent(self._store.names.branch_event_subject("main"), event)],
+            expected_head=None,  # a description is last-writer-wins, as Infrahub's is
+            actor=actor,
+            operation="branch.update",
+        )
+        return result.head_seq
 
     async def delete(self, name: str, *, actor: str | None) -> int:
         if name == "main":

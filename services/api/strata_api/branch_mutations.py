@@ -1,4 +1,5 @@
-"""Branch root mutations: BranchCreate, BranchDelete (merge, rebase and validate: issue 5)."""
+"""Branch root mutations: BranchCreate, BranchUpdate, BranchDelete, BranchMerge, BranchRebase,
+BranchValidate, DiffUpdate."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from strata_graphql.runtime.context import GraphQLContext
 
 __all__ = ["BRANCH_MUTATIONS", "run_branch_mutation"]
 
-BRANCH_MUTATIONS = {"BranchCreate", "BranchDelete", "BranchMerge", "BranchRebase", "BranchValidate", "DiffUpdate"}
+BRANCH_MUTATIONS = {"BranchCreate", "BranchUpdate", "BranchDelete", "BranchMerge", "BranchRebase", "BranchValidate", "DiffUpdate"}
 
 
 async def _branch_object(resources: Resources, name: str) -> dict[str, Any] | None:
@@ -39,6 +40,17 @@ async def run_branch_mutation(resources: Resources, ctx: GraphQLContext, field: 
             "sync_with_git": sync_with_git, "has_schema_changes": False, "merged_seq": None,
         })  # fmt: skip
         return {"ok": True, "object": created, "task": {"id": mutation_id}}
+    if field == "BranchUpdate":
+        if data.get("is_isolated") is False:
+            raise ValidationFailed("data.is_isolated: a Strata branch is always isolated from later changes of main",
+                                   field="is_isolated")  # fmt: skip
+        description = data.get("description")
+        if description is None:  # nothing else of a branch can change: nothing to record
+            await resources.branches.resolve(name)
+            return {"ok": True}
+        seq = await resources.branch_service.update(name, description=description, actor=ctx.actor)
+        await resources.wait_projected("main", seq, appended=True)
+        return {"ok": True}
     if field == "BranchDelete":
         seq = await resources.branch_service.delete(name, actor=ctx.actor)
         await resources.wait_projected("main", seq, appended=True)

@@ -8,6 +8,7 @@ from strata_events import (
     AttributeValue,
     BranchCreated,
     BranchDeleted,
+    BranchUpdated,
     BranchMerged,
     BranchRebased,
     ConflictResolved,
@@ -94,6 +95,8 @@ def test_branch_lifecycle_and_schema() -> None:
     assert (m.type, m.branch_id, m.changes["into"], m.changes["branch_head"]) == ("branch.merged", "b1", "main", 30)
     [d] = feed_events(_source(BranchDeleted(branch_id="b1", name="feature")))
     assert (d.type, d.branch) == ("branch.deleted", "feature")
+    [u] = feed_events(_source(BranchUpdated(branch_id="b1", name="feature", description="new")))
+    assert (u.type, u.branch, u.changes) == ("branch.updated", "feature", {"description": "new"})
     schema = SchemaLoaded(schema_hash="h2", previous_hash="h1", schema={"nodes": [{"name": "Big"}]})
     [s] = feed_events(_source(schema))
     assert (s.type, s.kind, s.changes) == ("schema.updated", None, {"schema_hash": "h2", "previous_hash": "h1"})
