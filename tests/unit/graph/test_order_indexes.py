@@ -48,3 +48,44 @@ async def test_a_key_without_an_order_statement_is_never_usable() -> None:
     assert statement_for_key("%(key)s", "v_a__b") == "v_a__b"
     assert not await OrderIndexes().usable(no_driver, "neo4j", "v_a__b")
     assert not await OrderIndexes().usable(no_driver, "neo4j", "v_name", "r_x__y")
+
+
+class _IndexListing:
+    """A driver whose `SHOW RANGE INDEXES` lists the indexes made so far in the state `state`."""
+
+    def __init__(self) -> None:
+        self.made: list[str] = []
+        self.state = "POPULATING"
+        self.listings = 0
+
+    async def execute_query(self, query: str, parameters: Any = None, **_: Any) -> tuple[list[Any], None, None]:
+        if query.lstrip().startswith("CREATE INDEX"):
+            self.made.append(query.split()[2])
+            return [], None, None
+        self.listings += 1
+        return [{"name": name, "state": self.state} for name in self.made], None, None
+
+
+async def test_an_index_asked_for_is_seen_online_soon_after_it_is_built() -> None:
+    """Until an index it asked for is online, a lookup by its keys reads every record of the
+    kinds: the registry looks again after a fifth of a second, not five seconds, for a minute."""
+    now = [100.0]
+    listing = _IndexListing()
+    driver = cast(AsyncDriver, listing)
+    registry = OrderIndexes(clock=lambda: now[0])
+    assert not await registry.usable(driver, "neo4j", "v_name")
+    assert listing.made == ["rec_open_sorted_v_name"]
+    listing.state = "ONLINE"
+    now[0] += 0.1
+    assert not await registry.usable(driver, "neo4j", "v_name")  # listed a moment ago: not again yet
+    now[0] += 0.15
+    assert await registry.usable(driver, "neo4j", "v_name")
+    # an index asked for over a minute ago and still not online: looked for every 5 s again
+    listing.state = "POPULATING"
+    stale = OrderIndexes(clock=lambda: now[0])
+    stale._requested["v_slow"] = now[0] - 61  # noqa: SLF001 - the moment of the ask, set for the test
+    listed = listing.listings
+    assert not await stale.usable(driver, "neo4j", "v_slow")  # the first listing of a new registry
+    now[0] += 1
+    assert not await stale.usable(driver, "neo4j", "v_slow")
+    assert listing.listings == listed + 1
