@@ -18,6 +18,7 @@ from strata_graphql.runtime.reader import NodeRow
 from strata_graphql.runtime.row_lookup import RowLookup
 from strata_graphql.runtime.shaping import (
     HfidOf,
+    MetadataOf,
     NodeRef,
     RelPeers,
     attribute_value,
@@ -28,6 +29,7 @@ from strata_graphql.runtime.shaping import (
 
 __all__ = [
     "empty_page",
+    "metadata_value",
     "hfid_value",
     "is_empty_page_type",
     "node_ref_value",
@@ -95,6 +97,18 @@ def relationship_value(ctx: GraphQLContext, rel: RelPeers, args: dict[str, Any],
     page = nodes[offset : offset + limit if limit is not None else None]
     edges = [{"node": n, "properties": properties, "node_metadata": None} for n in page]
     return {"count": len(nodes), "edges": edges}
+
+
+def metadata_value(ref: MetadataOf, lookup: RowLookup) -> dict[str, Any] | None:
+    """`node_metadata`: the accounts as references, resolved as any (an actor that is no
+    account, such as `system` for the bootstrap, gives a null account)."""
+    found = lookup.metadata(ref.uid, ref.kind)
+    if found is None:
+        return None
+    return {
+        "created_at": found.created_at, "created_by": NodeRef(found.created_by) if found.created_by else None,
+        "updated_at": found.updated_at, "updated_by": NodeRef(found.updated_by) if found.updated_by else None,
+    }  # fmt: skip
 
 
 def node_ref_value(ctx: GraphQLContext, ref: NodeRef, lookup: RowLookup) -> dict[str, Any] | None:

@@ -26,6 +26,7 @@ from strata_graphql.runtime.field_values import (
     empty_page,
     hfid_value,
     is_empty_page_type,
+    metadata_value,
     node_ref_value,
     relationship_value,
     shared_peers,
@@ -33,7 +34,7 @@ from strata_graphql.runtime.field_values import (
 from strata_graphql.runtime.resolvers import query_root
 from strata_graphql.runtime.row_lookup import RowLookup
 from strata_graphql.runtime.selection_plan import FieldPlan, OperationPlan, SelectionPlan
-from strata_graphql.runtime.shaping import HfidOf, NodeRef, RelPeers
+from strata_graphql.runtime.shaping import HfidOf, MetadataOf, NodeRef, RelPeers
 
 __all__ = ["execute_planned"]
 
@@ -77,7 +78,7 @@ async def execute_planned(
             }
             if completer.lookup.complete:
                 return ExecutionResult(data=data)
-            await ctx.reader.get_many(list(completer.lookup.missing))
+            await completer.lookup.load_missing()
     except Exception as exc:  # noqa: BLE001 - any surprise: graphql-core runs it and reports
         _log.debug("planned_execution_gave_up", error=repr(exc))
     return None
@@ -188,6 +189,8 @@ class _Completer:
             return node_ref_value(self.ctx, value, self.lookup)
         if special is HfidOf:
             return hfid_value(self.ctx, value, self.lookup)
+        if special is MetadataOf:
+            return metadata_value(value, self.lookup)
         if value is None and field.definition is not None and is_empty_page_type(field.definition.type):
             return empty_page()
         return value

@@ -13,6 +13,7 @@ from strata_graph import cypher
 from strata_graph.branch_pages import branch_ordered_page, branch_pages_apply
 from strata_graph.ordered_pages import OrderedPage, is_value_property, order_indexes_for, ordered_page
 from strata_graph.record_versions import NOTHING_HELD
+from strata_graph.node_metadata import NodeMetadataRow, read_node_metadata
 from strata_graph.value_seeks import branch_holders_by_seek, holders_by_seek
 from strata_graph.views import CURRENT, View
 from strata_graphql.runtime.node_rows import NodeRow, node_row
@@ -50,6 +51,7 @@ class GraphReader:
         self._checkpoint_stream = checkpoint_stream
         self._origin_checkpoint_stream = origin_checkpoint_stream
         self._cache: dict[str, NodeRow | None] = {}
+        self._metadata: dict[str, NodeMetadataRow | None] = {}  # `node_metadata`, read when asked
         self._pending: dict[str, asyncio.Future[NodeRow | None]] = {}
         self._flush_scheduled = False
         # kind -> relationships whose peers a page of that kind reads in its own statement
@@ -230,6 +232,20 @@ class GraphReader:
             if not future.done():
                 future.set_result(found.get(uid))
 
+    def peek_metadata(self, uid: str) -> tuple[bool, NodeMetadataRow | None]:
+        """Without I/O: (known, the object's `node_metadata` row)."""
+        if uid in self._metadata:
+            return True, self._metadata[uid]
+        return False, None
+
+    async def load_metadata(self, objects: Sequence[tuple[str, str]]) -> None:
+        """Read the `node_metadata` of `objects` (id, kind) not read yet, in one statement."""
+        wanted = [(uid, kind) for uid, kind in dict(objects).items() if uid not in self._metadata]
+        if not wanted:
+            return
+        found = await read_node_metadata(self._driver, self._database, self.view, wanted)
+        self._metadata.update((uid, found.get(uid)) for uid, _ in wanted)
+
     def peek(self, uid: str) -> tuple[bool, NodeRow | None]:
         """Without I/O: (known, row). Known-missing ids are (True, None)."""
         if uid in self._cache:
@@ -239,3 +255,4 @@ class GraphReader:
     def forget(self) -> None:
         """Drop cached objects (after a mutation, reads must see the new state)."""
         self._cache.clear()
+        self._metadata.clear()

@@ -19,6 +19,7 @@ from strata_graphql.runtime.field_values import (
     empty_page,
     hfid_value,
     is_empty_page_type,
+    metadata_value,
     node_ref_value,
     relationship_value,
     shape,
@@ -26,7 +27,7 @@ from strata_graphql.runtime.field_values import (
 from strata_graphql.runtime.filters import plan_query
 from strata_graphql.runtime.reader import NodeRow
 from strata_graphql.runtime.row_lookup import RowLookup
-from strata_graphql.runtime.shaping import HfidOf, NodeRef, RelPeers, concrete_kinds
+from strata_graphql.runtime.shaping import HfidOf, MetadataOf, NodeRef, RelPeers, concrete_kinds
 
 __all__ = ["may_read_object", "may_select", "query_root", "resolve_field", "resolve_type", "settle", "shape_rows"]
 
@@ -62,6 +63,8 @@ def resolve_field(parent: Any, info: GraphQLResolveInfo[Any], **args: Any) -> An
         return settle(ctx, lambda lookup: node_ref_value(ctx, value, lookup))
     if isinstance(value, HfidOf):
         return settle(ctx, lambda lookup: hfid_value(ctx, value, lookup))
+    if isinstance(value, MetadataOf):
+        return settle(ctx, lambda lookup: metadata_value(value, lookup))
     if value is None and is_empty_page_type(info.return_type):
         return empty_page()
     return value
@@ -101,6 +104,8 @@ async def settle(ctx: GraphQLContext, compute: Callable[[RowLookup], T]) -> T:
         if lookup.complete:
             return value
         await asyncio.gather(*(ctx.reader.get(uid) for uid in lookup.missing))
+        if lookup.missing_metadata:
+            await ctx.reader.load_metadata(list(lookup.missing_metadata.items()))
 
 
 async def shape_rows(ctx: GraphQLContext, rows: list[NodeRow]) -> list[dict[str, Any]]:
@@ -125,5 +130,6 @@ async def query_root(ctx: GraphQLContext, field: str, args: dict[str, Any]) -> A
         offset=plan.offset,
         limit=plan.limit,
     )
-    edges = [{"node": node, "node_metadata": None} for node in await shape_rows(ctx, rows)]
+    shaped = await shape_rows(ctx, rows)
+    edges = [{"node": node, "node_metadata": MetadataOf(row.uid, row.kind)} for node, row in zip(shaped, rows, strict=True)]
     return {"count": total, "edges": edges, "permissions": {"count": 0, "edges": []}}

@@ -8,6 +8,7 @@ graphql-core resolvers per field, the planned executor per whole result.
 
 from __future__ import annotations
 
+from strata_graph.node_metadata import NodeMetadataRow
 from strata_graphql.runtime.reader import GraphReader, NodeRow
 
 __all__ = ["RowLookup"]
@@ -17,12 +18,26 @@ class RowLookup:
     def __init__(self, reader: GraphReader) -> None:
         self._reader = reader
         self.missing: set[str] = set()
+        self.missing_metadata: dict[str, str] = {}  # id -> kind, for `GraphReader.load_metadata`
 
     def row(self, uid: str) -> NodeRow | None:
         known, row = self._reader.peek(uid)
         if not known:
             self.missing.add(uid)
         return row
+
+    def metadata(self, uid: str, kind: str) -> NodeMetadataRow | None:
+        known, found = self._reader.peek_metadata(uid)
+        if not known:
+            self.missing_metadata[uid] = kind
+        return found
+
+    async def load_missing(self) -> None:
+        """Read what this pass noted (rows, then metadata) for the next pass."""
+        if self.missing:
+            await self._reader.get_many(list(self.missing))
+        if self.missing_metadata:
+            await self._reader.load_metadata(list(self.missing_metadata.items()))
 
     def has(self, uid: str) -> bool:
         """Whether `uid` was loaded (found or known to be absent), without noting it."""
@@ -39,4 +54,4 @@ class RowLookup:
 
     @property
     def complete(self) -> bool:
-        return not self.missing
+        return not self.missing and not self.missing_metadata

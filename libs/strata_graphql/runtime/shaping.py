@@ -12,7 +12,7 @@ from strata_graphql.sdl import attribute_graphql
 from strata_schema import BranchSchema
 from strata_schema.model import AttributeSchema, KindSchema, RelationshipSchema
 
-__all__ = ["NOT_AN_ATTRIBUTE", "HfidOf", "NodeRef", "RelPeers", "ShapedNode", "agnostic_kinds", "attribute_field_value", "attribute_value", "concrete_kinds", "profile_priority", "profile_values", "shape_node"]
+__all__ = ["NOT_AN_ATTRIBUTE", "HfidOf", "MetadataOf", "NodeRef", "RelPeers", "ShapedNode", "agnostic_kinds", "attribute_field_value", "attribute_value", "concrete_kinds", "profile_priority", "profile_values", "shape_node"]
 
 
 class RelPeers(msgspec.Struct, frozen=True):
@@ -25,6 +25,14 @@ class RelPeers(msgspec.Struct, frozen=True):
     @property
     def peer_ids(self) -> list[str]:
         return self.row.rels.get(self.schema.name, [])
+
+
+class MetadataOf(msgspec.Struct, frozen=True):
+    """An edge's `node_metadata`: when its object was made and last changed, and by whom,
+    read only if the field is asked for (`strata_graph.node_metadata`)."""
+
+    uid: str
+    kind: str
 
 
 class NodeRef(msgspec.Struct, frozen=True):

@@ -1,0 +1,59 @@
+"""`node_metadata` on a list's edges: when an object was made and last changed in the view
+read, and by which account, from the commits of the mutations that wrote it."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from tests.e2e.conftest import TOKEN_HEADERS
+from tests.e2e.test_branches_api import _create, _gql
+from tests.e2e.test_graphql_api import ANIMALS
+
+pytestmark = pytest.mark.integration
+
+_QUERY = """query { TestingPerson(name__value: "%s") { edges {
+  node_metadata { created_at created_by { id display_label __typename } updated_at updated_by { id } }
+  node { id } } } }"""
+
+
+async def _metadata(api: AsyncTestClient, name: str, branch: str = "main", at: str | None = None) -> dict[str, Any]:  # type: ignore[type-arg]
+    body = await _gql(api, _QUERY % name, branch, at)
+    (edge,) = body["data"]["TestingPerson"]["edges"]
+    found: dict[str, Any] = edge["node_metadata"]
+    return found
+
+
+async def test_made_and_changed_per_view(api: AsyncTestClient) -> None:  # type: ignore[type-arg]
+    assert (await api.post("/api/schema/load?branch=main", json=ANIMALS, headers=TOKEN_HEADERS)).status_code == 200
+    uid = await _create(api, "Meta")
+    made = await _metadata(api, "Meta")
+    assert made["created_by"]["display_label"] == "Admin" and made["created_by"]["__typename"] == "CoreAccount"
+    assert made["updated_at"] == made["created_at"] and made["updated_by"]["id"] == made["created_by"]["id"]
+    await asyncio.sleep(0.01)
+    await _gql(api, 'mutation { BranchCreate(data: {name: "meta"}) { ok } }')
+    await _gql(api, 'mutation { TestingPersonUpdate(data: {id: "%s", height: {value: 170}}) { ok } }' % uid, "meta")
+    on_branch = await _metadata(api, "Meta", "meta")
+    assert on_branch["created_at"] == made["created_at"]  # made on main, before the fork
+    assert datetime.fromisoformat(on_branch["updated_at"]) > datetime.fromisoformat(made["updated_at"])
+    assert await _metadata(api, "Meta") == made  # main did not see the branch's change
+    await _gql(api, 'mutation { TestingPersonUpdate(data: {id: "%s", height: {value: 180}}) { ok } }' % uid)
+    changed = await _metadata(api, "Meta")
+    assert changed["created_at"] == made["created_at"] and changed["updated_at"] > made["updated_at"]
+    # as of a moment before the update, main shows the object as it was then
+    assert await _metadata(api, "Meta", at=on_branch["updated_at"]) == made
+    assert (await _metadata(api, "Meta", "meta"))["updated_at"] == on_branch["updated_at"]  # fork point kept
+
+
+async def test_graphql_core_answers_the_same(api: AsyncTestClient) -> None:  # type: ignore[type-arg]
+    """A directive sends the document to graphql-core's executor instead of the planned one."""
+    assert (await api.post("/api/schema/load?branch=main", json=ANIMALS, headers=TOKEN_HEADERS)).status_code == 200
+    await _create(api, "Core")
+    planned = await _metadata(api, "Core")
+    body = await _gql(api, (_QUERY % "Core").replace("node_metadata {", "node_metadata @include(if: true) {"))
+    assert body["data"]["TestingPerson"]["edges"][0]["node_metadata"] == planned
+    assert planned["created_at"] is not None
