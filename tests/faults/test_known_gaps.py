@@ -6,12 +6,12 @@ import neo4j.exceptions
 import pytest
 from graphql import GraphQLError
 
-from strata_api.routes.graphql import _error_entry
+from strata_api.routes.graphql import error_entry
 
 pytestmark = [pytest.mark.faults]
 
 
 def test_a_query_resolver_meeting_neo4j_down_answers_store_unavailable() -> None:
     error = GraphQLError("read failed", original_error=neo4j.exceptions.ServiceUnavailable("connection refused"))
-    entry = _error_entry(error)
+    entry = error_entry(error)
     assert entry.get("extensions", {}).get("code") == "store.unavailable", entry

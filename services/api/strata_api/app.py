@@ -15,6 +15,7 @@ from strata_api.routes.diff import diff_routes
 from strata_api.routes.graphql import graphql_routes
 from strata_api.observability import ObservabilityMiddleware
 from strata_api.routes.history import history_routes
+from strata_api.routes.stored_queries import stored_query_routes
 from strata_api.routes.metrics import LagGauges, metrics_routes
 from strata_api.routes.schema import schema_routes
 from strata_api.routes.files import file_routes
@@ -32,8 +33,9 @@ def health() -> dict[str, Any]:
 
 def create_app(resources: Resources) -> Litestar:
     return Litestar(
-        route_handlers=[health, *auth_routes, *schema_routes, *graphql_routes, *history_routes, *diff_routes,
-                        *webhook_routes, *subscription_routes, *metrics_routes, *storage_routes, *file_routes],
+        route_handlers=[health, *auth_routes, *schema_routes, *graphql_routes, *history_routes, *stored_query_routes,
+                        *diff_routes, *webhook_routes, *subscription_routes, *metrics_routes, *storage_routes,
+                        *file_routes],
         state=State({**resources.as_state(), "lag_gauges": LagGauges()}),
         on_startup=[resources.start],
         on_shutdown=[resources.stop],

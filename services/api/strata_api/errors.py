@@ -44,6 +44,8 @@ def _strata_error(request: Request[Any, Any, Any], exc: StrataError) -> Response
         "detail": exc.message,
         "errors": [{"message": exc.message, "extensions": {"code": exc.code}}],
     }
+    if isinstance(exc.details.get("errors"), list):  # several, each with its own message (a stored query's)
+        body["errors"] = [{**e, "extensions": {"code": exc.code}} for e in exc.details["errors"]]
     if isinstance(exc, SchemaRefused):
         body["detail"] = [e.api_detail() for e in exc.error.errors]
         body["errors"] = [{"message": str(e), "extensions": {"code": e.code}} for e in exc.error.errors]
