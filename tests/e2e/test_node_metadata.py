@@ -57,3 +57,13 @@ async def test_graphql_core_answers_the_same(api: AsyncTestClient) -> None:  # t
     body = await _gql(api, (_QUERY % "Core").replace("node_metadata {", "node_metadata @include(if: true) {"))
     assert body["data"]["TestingPerson"]["edges"][0]["node_metadata"] == planned
     assert planned["created_at"] is not None
+
+
+async def test_a_relationship_edge_carries_its_peers_metadata(api: AsyncTestClient) -> None:  # type: ignore[type-arg]
+    assert (await api.post("/api/schema/load?branch=main", json=ANIMALS, headers=TOKEN_HEADERS)).status_code == 200
+    owner = await _create(api, "Owner")
+    await _gql(api, 'mutation { TestingDogCreate(data: {name: {value: "Rex"}, owner: {id: "%s"}}) { ok } }' % owner)
+    body = await _gql(api, "query { TestingDog { edges { node { owner { node_metadata { created_at updated_by { id } } } } } } }")
+    (edge,) = body["data"]["TestingDog"]["edges"]
+    person = await _metadata(api, "Owner")
+    assert edge["node"]["owner"]["node_metadata"] == {"created_at": person["created_at"], "updated_by": person["updated_by"]}

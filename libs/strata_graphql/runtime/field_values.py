@@ -77,6 +77,11 @@ def shared_peers(rel: RelPeers) -> tuple[str, ...] | None:
     return None
 
 
+def _peer_metadata(node: dict[str, Any]) -> MetadataOf:
+    """A relationship edge's `node_metadata`: its peer's, read only if asked."""
+    return MetadataOf(node["id"], node["__kind"])
+
+
 def relationship_value(ctx: GraphQLContext, rel: RelPeers, args: dict[str, Any], lookup: RowLookup) -> Any:
     """A relationship field: `{node, properties}` for cardinality one, a page for many."""
     peer_ids, from_profile = _profile_peers(rel, lookup)
@@ -88,14 +93,15 @@ def relationship_value(ctx: GraphQLContext, rel: RelPeers, args: dict[str, Any],
         properties = {**_PROPERTIES, "source": NodeRef(from_profile)}
     if rel.schema.cardinality == "one":
         # the field is non-null in Infrahub's dialect: an empty relationship has a null node
-        return {"node": nodes[0] if nodes else None, "properties": properties, "node_metadata": None}
+        return {"node": nodes[0] if nodes else None, "properties": properties,
+                "node_metadata": _peer_metadata(nodes[0]) if nodes else None}  # fmt: skip
     if args.get("ids"):
         wanted = set(args["ids"])
         nodes = [n for n in nodes if n["id"] in wanted]
     offset = int(args.get("offset") or 0)
     limit = args.get("limit")
     page = nodes[offset : offset + limit if limit is not None else None]
-    edges = [{"node": n, "properties": properties, "node_metadata": None} for n in page]
+    edges = [{"node": n, "properties": properties, "node_metadata": _peer_metadata(n)} for n in page]
     return {"count": len(nodes), "edges": edges}
 
 
