@@ -67,3 +67,34 @@ async def test_a_relationship_edge_carries_its_peers_metadata(api: AsyncTestClie
     (edge,) = body["data"]["TestingDog"]["edges"]
     person = await _metadata(api, "Owner")
     assert edge["node"]["owner"]["node_metadata"] == {"created_at": person["created_at"], "updated_by": person["updated_by"]}
+
+
+_ATTRIBUTES = """query { TestingPerson(name__value: "%s") { edges { node {
+  name { value updated_at updated_by { id display_label } } height { value updated_at } } } } }"""
+
+
+async def _attributes(api: AsyncTestClient, name: str, branch: str = "main", at: str | None = None) -> dict[str, Any]:  # type: ignore[type-arg]
+    body = await _gql(api, _ATTRIBUTES % name, branch, at)
+    (edge,) = body["data"]["TestingPerson"]["edges"]
+    found: dict[str, Any] = edge["node"]
+    return found
+
+
+async def test_an_attribute_changed_when_its_value_last_did(api: AsyncTestClient) -> None:  # type: ignore[type-arg]
+    assert (await api.post("/api/schema/load?branch=main", json=ANIMALS, headers=TOKEN_HEADERS)).status_code == 200
+    uid = await _create(api, "Attr")
+    made = await _attributes(api, "Attr")
+    assert made["name"]["updated_by"]["display_label"] == "Admin"
+    assert made["height"] == {"value": None, "updated_at": made["name"]["updated_at"]}  # held, unset, since the create
+    await _gql(api, 'mutation { TestingPersonUpdate(data: {id: "%s", height: {value: 150}}) { ok } }' % uid)
+    grown = await _attributes(api, "Attr")
+    assert grown["name"]["updated_at"] == made["name"]["updated_at"]  # the name did not change
+    assert grown["height"]["updated_at"] > made["name"]["updated_at"]
+    await _gql(api, 'mutation { BranchCreate(data: {name: "attrs"}) { ok } }')
+    await _gql(api, 'mutation { TestingPersonUpdate(data: {id: "%s", height: {value: 160}}) { ok } }' % uid, "attrs")
+    on_branch = await _attributes(api, "Attr", "attrs")
+    assert on_branch["name"]["updated_at"] == made["name"]["updated_at"]  # set on main, before the fork
+    assert on_branch["height"]["updated_at"] > grown["height"]["updated_at"]
+    assert await _attributes(api, "Attr") == grown  # main did not see the branch's change
+    body = await _gql(api, _ATTRIBUTES.replace("updated_at updated_by", "updated_at @include(if: true) updated_by") % "Attr", "attrs")
+    assert body["data"]["TestingPerson"]["edges"][0]["node"] == on_branch  # graphql-core's executor agrees

@@ -17,6 +17,7 @@ from strata_graphql.runtime.context import GraphQLContext
 from strata_graphql.runtime.reader import NodeRow
 from strata_graphql.runtime.row_lookup import RowLookup
 from strata_graphql.runtime.shaping import (
+    ChangeOf,
     HfidOf,
     MetadataOf,
     NodeRef,
@@ -28,6 +29,7 @@ from strata_graphql.runtime.shaping import (
 )
 
 __all__ = [
+    "change_value",
     "empty_page",
     "metadata_value",
     "hfid_value",
@@ -103,6 +105,16 @@ def relationship_value(ctx: GraphQLContext, rel: RelPeers, args: dict[str, Any],
     page = nodes[offset : offset + limit if limit is not None else None]
     edges = [{"node": n, "properties": properties, "node_metadata": _peer_metadata(n)} for n in page]
     return {"count": len(nodes), "edges": edges}
+
+
+def change_value(ctx: GraphQLContext, ref: ChangeOf, lookup: RowLookup) -> Any:
+    """An attribute's `updated_at` (a time) or `updated_by` (its account, shaped)."""
+    change = lookup.attribute_change(ref.uid, ref.kind, ref.name)
+    if change is None:
+        return None
+    if not ref.by:
+        return change.at
+    return node_ref_value(ctx, NodeRef(change.by), lookup) if change.by else None
 
 
 def metadata_value(ref: MetadataOf, lookup: RowLookup) -> dict[str, Any] | None:

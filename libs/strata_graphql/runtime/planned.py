@@ -23,6 +23,7 @@ from strata_graphql.runtime.compiled_projection import compile_projection
 from strata_graphql.runtime.completion import Completion, compile_completion
 from strata_graphql.runtime.context import GraphQLContext
 from strata_graphql.runtime.field_values import (
+    change_value,
     empty_page,
     hfid_value,
     is_empty_page_type,
@@ -34,7 +35,7 @@ from strata_graphql.runtime.field_values import (
 from strata_graphql.runtime.resolvers import query_root
 from strata_graphql.runtime.row_lookup import RowLookup
 from strata_graphql.runtime.selection_plan import FieldPlan, OperationPlan, SelectionPlan
-from strata_graphql.runtime.shaping import HfidOf, MetadataOf, NodeRef, RelPeers
+from strata_graphql.runtime.shaping import ChangeOf, HfidOf, MetadataOf, NodeRef, RelPeers
 
 __all__ = ["execute_planned"]
 
@@ -191,6 +192,8 @@ class _Completer:
             return hfid_value(self.ctx, value, self.lookup)
         if special is MetadataOf:
             return metadata_value(value, self.lookup)
+        if special is ChangeOf:
+            return change_value(self.ctx, value, self.lookup)
         if value is None and field.definition is not None and is_empty_page_type(field.definition.type):
             return empty_page()
         return value

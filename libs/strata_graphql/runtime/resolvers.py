@@ -16,6 +16,7 @@ from graphql import FieldNode, GraphQLAbstractType, GraphQLResolveInfo
 
 from strata_graphql.runtime.context import GraphQLContext
 from strata_graphql.runtime.field_values import (
+    change_value,
     empty_page,
     hfid_value,
     is_empty_page_type,
@@ -27,7 +28,7 @@ from strata_graphql.runtime.field_values import (
 from strata_graphql.runtime.filters import plan_query
 from strata_graphql.runtime.reader import NodeRow
 from strata_graphql.runtime.row_lookup import RowLookup
-from strata_graphql.runtime.shaping import HfidOf, MetadataOf, NodeRef, RelPeers, concrete_kinds
+from strata_graphql.runtime.shaping import ChangeOf, HfidOf, MetadataOf, NodeRef, RelPeers, concrete_kinds
 
 __all__ = ["may_read_object", "may_select", "query_root", "resolve_field", "resolve_type", "settle", "shape_rows"]
 
@@ -65,6 +66,8 @@ def resolve_field(parent: Any, info: GraphQLResolveInfo[Any], **args: Any) -> An
         return settle(ctx, lambda lookup: hfid_value(ctx, value, lookup))
     if isinstance(value, MetadataOf):
         return settle(ctx, lambda lookup: metadata_value(value, lookup))
+    if isinstance(value, ChangeOf):
+        return settle(ctx, lambda lookup: change_value(ctx, value, lookup))
     if value is None and is_empty_page_type(info.return_type):
         return empty_page()
     return value
@@ -106,6 +109,8 @@ async def settle(ctx: GraphQLContext, compute: Callable[[RowLookup], T]) -> T:
         await asyncio.gather(*(ctx.reader.get(uid) for uid in lookup.missing))
         if lookup.missing_metadata:
             await ctx.reader.load_metadata(list(lookup.missing_metadata.items()))
+        if lookup.missing_changes:
+            await ctx.reader.load_changes(list(lookup.missing_changes.items()))
 
 
 async def shape_rows(ctx: GraphQLContext, rows: list[NodeRow]) -> list[dict[str, Any]]:

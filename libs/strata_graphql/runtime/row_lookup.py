@@ -8,6 +8,7 @@ graphql-core resolvers per field, the planned executor per whole result.
 
 from __future__ import annotations
 
+from strata_graph.attribute_changes import AttributeChange
 from strata_graph.node_metadata import NodeMetadataRow
 from strata_graphql.runtime.reader import GraphReader, NodeRow
 
@@ -19,6 +20,7 @@ class RowLookup:
         self._reader = reader
         self.missing: set[str] = set()
         self.missing_metadata: dict[str, str] = {}  # id -> kind, for `GraphReader.load_metadata`
+        self.missing_changes: dict[str, str] = {}  # id -> kind, for `GraphReader.load_changes`
 
     def row(self, uid: str) -> NodeRow | None:
         known, row = self._reader.peek(uid)
@@ -32,12 +34,21 @@ class RowLookup:
             self.missing_metadata[uid] = kind
         return found
 
+    def attribute_change(self, uid: str, kind: str, name: str) -> AttributeChange | None:
+        changes = self._reader.peek_changes(uid)
+        if changes is None:
+            self.missing_changes[uid] = kind
+            return None
+        return changes.get(name)
+
     async def load_missing(self) -> None:
         """Read what this pass noted (rows, then metadata) for the next pass."""
         if self.missing:
             await self._reader.get_many(list(self.missing))
         if self.missing_metadata:
             await self._reader.load_metadata(list(self.missing_metadata.items()))
+        if self.missing_changes:
+            await self._reader.load_changes(list(self.missing_changes.items()))
 
     def has(self, uid: str) -> bool:
         """Whether `uid` was loaded (found or known to be absent), without noting it."""
@@ -54,4 +65,4 @@ class RowLookup:
 
     @property
     def complete(self) -> bool:
-        return not self.missing and not self.missing_metadata
+        return not self.missing and not self.missing_metadata and not self.missing_changes

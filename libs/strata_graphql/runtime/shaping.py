@@ -12,7 +12,7 @@ from strata_graphql.sdl import attribute_graphql
 from strata_schema import BranchSchema
 from strata_schema.model import AttributeSchema, KindSchema, RelationshipSchema
 
-__all__ = ["NOT_AN_ATTRIBUTE", "HfidOf", "MetadataOf", "NodeRef", "RelPeers", "ShapedNode", "agnostic_kinds", "attribute_field_value", "attribute_value", "concrete_kinds", "profile_priority", "profile_values", "shape_node"]
+__all__ = ["NOT_AN_ATTRIBUTE", "ChangeOf", "HfidOf", "MetadataOf", "NodeRef", "RelPeers", "ShapedNode", "agnostic_kinds", "attribute_field_value", "attribute_value", "concrete_kinds", "profile_priority", "profile_values", "shape_node"]
 
 
 class RelPeers(msgspec.Struct, frozen=True):
@@ -25,6 +25,16 @@ class RelPeers(msgspec.Struct, frozen=True):
     @property
     def peer_ids(self) -> list[str]:
         return self.row.rels.get(self.schema.name, [])
+
+
+class ChangeOf(msgspec.Struct, frozen=True):
+    """An attribute's `updated_at` (or, `by`, its `updated_by`): its last change, read only if
+    the field is asked for (`strata_graph.attribute_changes`)."""
+
+    uid: str
+    kind: str
+    name: str
+    by: bool
 
 
 class MetadataOf(msgspec.Struct, frozen=True):
@@ -222,7 +232,10 @@ def _shaped_attribute(row: NodeRow, attr: AttributeSchema, from_profiles: dict[s
     shaped: dict[str, Any] = {
         "__typename": layout.type_names[name], "id": f"{row.uid}:{name}", "value": value,
         "is_default": is_default, "is_inherited": False, "is_protected": is_protected, "is_visible": is_visible,
-        "is_from_profile": profiled, "updated_at": None,
+        "is_from_profile": profiled,
+        # a value the object does not hold itself (a default, a profile's) has no change of its own
+        "updated_at": None if stored is None else ChangeOf(row.uid, row.kind, name, False),
+        "updated_by": None if stored is None else ChangeOf(row.uid, row.kind, name, True),
         "source": NodeRef(source) if source else None, "owner": NodeRef(owner) if owner else None,
     }  # fmt: skip
     choices = layout.choices.get(name)
