@@ -1,8 +1,8 @@
-"""When each attribute of an object last changed in a view, and by whom: read from the versions
-of the object the view sees and the `Commit` of each.
+"""When each attribute of an object, and each of its links to a peer, last changed in a view,
+and by whom: read from the versions of the object the view sees and the `Commit` of each.
 
 An attribute changed at the oldest version of the last run of versions in which it (its value
-and properties) stayed the same. The view's versions run in time: the origin's up to the bound
+and properties) stayed the same; a link, at the oldest of the last run holding the peer. The view's versions run in time: the origin's up to the bound
 for the object's kind (the fork point, or now for a branch-agnostic kind), then the branch's own
 up to its sequence. Read only when a document selects an attribute's `updated_at` or
 `updated_by` (infrahub-sdk asks for `updated_at` with `property=True`).
@@ -19,7 +19,7 @@ from neo4j import AsyncDriver
 from strata_graph.driver import read_records
 from strata_graph.views import View
 
-__all__ = ["AttributeChange", "changes_of_versions", "read_attribute_changes"]
+__all__ = ["AttributeChange", "ObjectChanges", "changes_of_versions", "read_attribute_changes"]
 
 _VERSIONS: Final = """
 UNWIND $rows AS row
@@ -33,7 +33,7 @@ CALL (row) {
   RETURN b AS v, 1 AS side
 }
 OPTIONAL MATCH (c:Commit {branch: v.branch, seq: v.from_seq})
-RETURN row[0] AS uid, collect([side, v.from_seq, v.attrs, c.time, c.actor]) AS versions
+RETURN row[0] AS uid, collect([side, v.from_seq, v.attrs, c.time, c.actor, v.rels]) AS versions
 """
 
 
@@ -44,27 +44,44 @@ class AttributeChange(msgspec.Struct, frozen=True):
     by: str | None
 
 
-def changes_of_versions(versions: Sequence[Sequence[Any]]) -> dict[str, AttributeChange]:
-    """Each attribute of the latest of `versions` ([side, seq, attrs JSON, time, actor], in any
-    order) with the change that gave it its current state."""
+class ObjectChanges(msgspec.Struct, frozen=True):
+    attributes: dict[str, AttributeChange]
+    links: dict[tuple[str, str], AttributeChange]  # (relationship, peer id) -> its last change
+
+
+def _change(version: Sequence[Any]) -> AttributeChange:
+    time, actor = version[3], version[4]
+    return AttributeChange(at=None if time is None else str(time.to_native().isoformat()), by=actor)
+
+
+def changes_of_versions(versions: Sequence[Sequence[Any]]) -> ObjectChanges:
+    """Each attribute and each link of the latest of `versions` ([side, seq, attrs JSON, time,
+    actor, rels JSON], in any order) with the change that gave it its current state."""
     ordered = sorted(versions, key=lambda v: (v[0], v[1]))
     if not ordered:
-        return {}
+        return ObjectChanges(attributes={}, links={})
     states = [msgspec.json.decode(v[2] or "{}") for v in ordered]
-    out: dict[str, AttributeChange] = {}
+    attributes: dict[str, AttributeChange] = {}
     for name, current in states[-1].items():
         first = len(states) - 1
         while first > 0 and states[first - 1].get(name) == current:
             first -= 1
-        time, actor = ordered[first][3], ordered[first][4]
-        out[name] = AttributeChange(at=None if time is None else str(time.to_native().isoformat()), by=actor)
-    return out
+        attributes[name] = _change(ordered[first])
+    peers = [msgspec.json.decode(v[5] or "{}") if len(v) > 5 else {} for v in ordered]
+    links: dict[tuple[str, str], AttributeChange] = {}
+    for name, held in peers[-1].items():
+        for peer in held:
+            first = len(peers) - 1
+            while first > 0 and peer in peers[first - 1].get(name, ()):
+                first -= 1
+            links[(name, peer)] = _change(ordered[first])
+    return ObjectChanges(attributes=attributes, links=links)
 
 
 async def read_attribute_changes(
     driver: AsyncDriver, database: str, view: View, objects: Sequence[tuple[str, str]]
-) -> dict[str, dict[str, AttributeChange]]:
-    """The attribute changes of `objects` (id, kind) in `view`, one statement for all."""
+) -> dict[str, ObjectChanges]:
+    """The attribute and link changes of `objects` (id, kind) in `view`, one statement for all."""
     if not objects:
         return {}
     agnostic = set(view.agnostic)

@@ -98,3 +98,42 @@ async def test_an_attribute_changed_when_its_value_last_did(api: AsyncTestClient
     assert await _attributes(api, "Attr") == grown  # main did not see the branch's change
     body = await _gql(api, _ATTRIBUTES.replace("updated_at updated_by", "updated_at @include(if: true) updated_by") % "Attr", "attrs")
     assert body["data"]["TestingPerson"]["edges"][0]["node"] == on_branch  # graphql-core's executor agrees
+
+
+_OWNER = """query { TestingDog(name__value: "%s") { edges { node {
+  owner { node { id } relationship_metadata { updated_at updated_by { display_label } } } } } } }"""
+
+
+async def test_a_link_changed_when_the_object_last_took_that_peer(api: AsyncTestClient) -> None:  # type: ignore[type-arg]
+    assert (await api.post("/api/schema/load?branch=main", json=ANIMALS, headers=TOKEN_HEADERS)).status_code == 200
+    first, second = await _create(api, "First"), await _create(api, "Second")
+    made = await _gql(api, 'mutation { TestingDogCreate(data: {name: {value: "Fido"}, owner: {id: "%s"}}) { object { id } } }' % first)
+    dog = made["data"]["TestingDogCreate"]["object"]["id"]
+    await _gql(api, 'mutation { TestingDogUpdate(data: {id: "%s", weight: {value: 3}}) { ok } }' % dog)
+    before = (await _gql(api, _OWNER % "Fido"))["data"]["TestingDog"]["edges"][0]["node"]["owner"]
+    assert before["node"]["id"] == first and before["relationship_metadata"]["updated_by"]["display_label"] == "Admin"
+    weighed = await _metadata(api, "First")  # only to order the times below
+    await _gql(api, 'mutation { BranchCreate(data: {name: "links"}) { ok } }')
+    await _gql(api, 'mutation { TestingDogUpdate(data: {id: "%s", owner: {id: "%s"}}) { ok } }' % (dog, second), "links")
+    after = (await _gql(api, _OWNER % "Fido", "links"))["data"]["TestingDog"]["edges"][0]["node"]["owner"]
+    assert after["node"]["id"] == second
+    assert after["relationship_metadata"]["updated_at"] > before["relationship_metadata"]["updated_at"] >= weighed["created_at"]
+    # the weight update did not touch the link: it dates from the create, on main still
+    created = await _gql(api, 'query { TestingDog(name__value: "Fido") { edges { node_metadata { created_at } } } }')
+    assert before["relationship_metadata"]["updated_at"] == created["data"]["TestingDog"]["edges"][0]["node_metadata"]["created_at"]
+    assert (await _gql(api, _OWNER % "Fido"))["data"]["TestingDog"]["edges"][0]["node"]["owner"] == before
+    core = await _gql(api, (_OWNER % "Fido").replace("relationship_metadata {", "relationship_metadata @include(if: true) {"), "links")
+    assert core["data"]["TestingDog"]["edges"][0]["node"]["owner"] == after
+
+
+async def test_holders_of_the_same_peer_keep_their_own_links(api: AsyncTestClient) -> None:  # type: ignore[type-arg]
+    """The planned executor shares a relationship's value between objects naming the same peers,
+    unless the document asks for the links' metadata, which is each holder's."""
+    assert (await api.post("/api/schema/load?branch=main", json=ANIMALS, headers=TOKEN_HEADERS)).status_code == 200
+    owner = await _create(api, "Shared")
+    for name in ("Early", "Late"):
+        await _gql(api, 'mutation { TestingDogCreate(data: {name: {value: "%s"}, owner: {id: "%s"}}) { ok } }' % (name, owner))
+        await asyncio.sleep(0.01)
+    body = await _gql(api, "query { TestingDog { edges { node { name { value } owner { relationship_metadata { updated_at } } } } } }")
+    times = {e["node"]["name"]["value"]: e["node"]["owner"]["relationship_metadata"]["updated_at"] for e in body["data"]["TestingDog"]["edges"]}
+    assert times["Early"] < times["Late"]

@@ -32,12 +32,12 @@ from graphql import (
 
 from strata_graphql.runtime.completion import Completion
 from strata_graphql.runtime.selection_plan import FieldPlan
-from strata_graphql.runtime.shaping import NOT_AN_ATTRIBUTE, ChangeOf, HfidOf, MetadataOf, NodeRef, RelPeers, attribute_field_value
+from strata_graphql.runtime.shaping import NOT_AN_ATTRIBUTE, ChangeOf, HfidOf, LinkChangeOf, MetadataOf, NodeRef, RelPeers, attribute_field_value
 
 __all__ = ["FieldRunner", "Projection", "compile_projection"]
 
 # values `resolve` turns into something else (relationships, references, hfids)
-_SPECIAL = frozenset({RelPeers, NodeRef, HfidOf, MetadataOf, ChangeOf})
+_SPECIAL = frozenset({RelPeers, NodeRef, HfidOf, MetadataOf, ChangeOf, LinkChangeOf})
 
 
 class FieldRunner(Protocol):

@@ -19,6 +19,7 @@ from strata_graphql.runtime.row_lookup import RowLookup
 from strata_graphql.runtime.shaping import (
     ChangeOf,
     HfidOf,
+    LinkChangeOf,
     MetadataOf,
     NodeRef,
     RelPeers,
@@ -31,6 +32,7 @@ from strata_graphql.runtime.shaping import (
 __all__ = [
     "change_value",
     "empty_page",
+    "link_change_value",
     "metadata_value",
     "hfid_value",
     "is_empty_page_type",
@@ -84,8 +86,16 @@ def _peer_metadata(node: dict[str, Any]) -> MetadataOf:
     return MetadataOf(node["id"], node["__kind"])
 
 
-def relationship_value(ctx: GraphQLContext, rel: RelPeers, args: dict[str, Any], lookup: RowLookup) -> Any:
-    """A relationship field: `{node, properties}` for cardinality one, a page for many."""
+def _link(rel: RelPeers, node: dict[str, Any]) -> LinkChangeOf:
+    return LinkChangeOf(rel.row.uid, rel.row.kind, rel.schema.name, node["id"])
+
+
+def relationship_value(
+    ctx: GraphQLContext, rel: RelPeers, args: dict[str, Any], lookup: RowLookup, *, links: bool = True
+) -> Any:
+    """A relationship field: `{node, properties}` for cardinality one, a page for many; with
+    `links`, each edge's `relationship_metadata` (the holder's link to the peer, so a value
+    shared between holders must be made without it)."""
     peer_ids, from_profile = _profile_peers(rel, lookup)
     nodes = [shape(ctx, row, lookup) for row in lookup.rows(peer_ids)]
     # read-only from here on: every relationship and edge without a profile shares one dict
@@ -96,14 +106,16 @@ def relationship_value(ctx: GraphQLContext, rel: RelPeers, args: dict[str, Any],
     if rel.schema.cardinality == "one":
         # the field is non-null in Infrahub's dialect: an empty relationship has a null node
         return {"node": nodes[0] if nodes else None, "properties": properties,
-                "node_metadata": _peer_metadata(nodes[0]) if nodes else None}  # fmt: skip
+                "node_metadata": _peer_metadata(nodes[0]) if nodes else None,
+                "relationship_metadata": _link(rel, nodes[0]) if nodes and links else None}  # fmt: skip
     if args.get("ids"):
         wanted = set(args["ids"])
         nodes = [n for n in nodes if n["id"] in wanted]
     offset = int(args.get("offset") or 0)
     limit = args.get("limit")
     page = nodes[offset : offset + limit if limit is not None else None]
-    edges = [{"node": n, "properties": properties, "node_metadata": _peer_metadata(n)} for n in page]
+    edges = [{"node": n, "properties": properties, "node_metadata": _peer_metadata(n),
+              "relationship_metadata": _link(rel, n) if links else None} for n in page]  # fmt: skip
     return {"count": len(nodes), "edges": edges}
 
 
@@ -115,6 +127,14 @@ def change_value(ctx: GraphQLContext, ref: ChangeOf, lookup: RowLookup) -> Any:
     if not ref.by:
         return change.at
     return node_ref_value(ctx, NodeRef(change.by), lookup) if change.by else None
+
+
+def link_change_value(ref: LinkChangeOf, lookup: RowLookup) -> dict[str, Any] | None:
+    """`relationship_metadata`: when the link was last made, and by which account."""
+    change = lookup.link_change(ref.uid, ref.kind, ref.name, ref.peer)
+    if change is None:
+        return None
+    return {"updated_at": change.at, "updated_by": NodeRef(change.by) if change.by else None}
 
 
 def metadata_value(ref: MetadataOf, lookup: RowLookup) -> dict[str, Any] | None:

@@ -27,6 +27,7 @@ from strata_graphql.runtime.field_values import (
     empty_page,
     hfid_value,
     is_empty_page_type,
+    link_change_value,
     metadata_value,
     node_ref_value,
     relationship_value,
@@ -35,7 +36,7 @@ from strata_graphql.runtime.field_values import (
 from strata_graphql.runtime.resolvers import query_root
 from strata_graphql.runtime.row_lookup import RowLookup
 from strata_graphql.runtime.selection_plan import FieldPlan, OperationPlan, SelectionPlan
-from strata_graphql.runtime.shaping import ChangeOf, HfidOf, MetadataOf, NodeRef, RelPeers
+from strata_graphql.runtime.shaping import ChangeOf, HfidOf, LinkChangeOf, MetadataOf, NodeRef, RelPeers
 
 __all__ = ["execute_planned"]
 
@@ -172,12 +173,15 @@ class _Completer:
         the same peers through the same field: a page of a thousand interfaces names a few
         dozen devices, and completing each interface's `device` again was a third of a list."""
         peers = shared_peers(rel)
+        if field.sub is not None and field.sub.mentions("relationship_metadata"):
+            peers = None  # each holder's own links: not shared
         if peers is None:
             return completion(relationship_value(self.ctx, rel, self._arguments(field), self.lookup), self)
         key = (id(field), id(rel.schema), peers)
         found = self._related.get(key, _UNSET)
         if found is _UNSET:
-            found = completion(relationship_value(self.ctx, rel, self._arguments(field), self.lookup), self)
+            shared = relationship_value(self.ctx, rel, self._arguments(field), self.lookup, links=False)
+            found = completion(shared, self)
             self._related[key] = found
         return found
 
@@ -194,6 +198,8 @@ class _Completer:
             return metadata_value(value, self.lookup)
         if special is ChangeOf:
             return change_value(self.ctx, value, self.lookup)
+        if special is LinkChangeOf:
+            return link_change_value(value, self.lookup)
         if value is None and field.definition is not None and is_empty_page_type(field.definition.type):
             return empty_page()
         return value

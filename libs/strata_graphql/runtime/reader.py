@@ -13,7 +13,7 @@ from strata_graph import cypher
 from strata_graph.branch_pages import branch_ordered_page, branch_pages_apply
 from strata_graph.ordered_pages import OrderedPage, is_value_property, order_indexes_for, ordered_page
 from strata_graph.record_versions import NOTHING_HELD
-from strata_graph.attribute_changes import AttributeChange, read_attribute_changes
+from strata_graph.attribute_changes import ObjectChanges, read_attribute_changes
 from strata_graph.node_metadata import NodeMetadataRow, read_node_metadata
 from strata_graph.value_seeks import branch_holders_by_seek, holders_by_seek
 from strata_graph.views import CURRENT, View
@@ -53,7 +53,7 @@ class GraphReader:
         self._origin_checkpoint_stream = origin_checkpoint_stream
         self._cache: dict[str, NodeRow | None] = {}
         self._metadata: dict[str, NodeMetadataRow | None] = {}  # `node_metadata`, read when asked
-        self._changes: dict[str, dict[str, AttributeChange]] = {}  # attributes' `updated_at`, read when asked
+        self._changes: dict[str, ObjectChanges] = {}  # attributes' `updated_at`, links', read when asked
         self._pending: dict[str, asyncio.Future[NodeRow | None]] = {}
         self._flush_scheduled = False
         # kind -> relationships whose peers a page of that kind reads in its own statement
@@ -248,8 +248,8 @@ class GraphReader:
         found = await read_node_metadata(self._driver, self._database, self.view, wanted)
         self._metadata.update((uid, found.get(uid)) for uid, _ in wanted)
 
-    def peek_changes(self, uid: str) -> dict[str, AttributeChange] | None:
-        """Without I/O: the last change of each attribute of `uid`, None when not read yet."""
+    def peek_changes(self, uid: str) -> ObjectChanges | None:
+        """Without I/O: the last change of each attribute and link of `uid`, None when not read yet."""
         return self._changes.get(uid)
 
     async def load_changes(self, objects: Sequence[tuple[str, str]]) -> None:
@@ -258,7 +258,8 @@ class GraphReader:
         if not wanted:
             return
         found = await read_attribute_changes(self._driver, self._database, self.view, wanted)
-        self._changes.update((uid, found.get(uid, {})) for uid, _ in wanted)
+        none = ObjectChanges(attributes={}, links={})
+        self._changes.update((uid, found.get(uid, none)) for uid, _ in wanted)
 
     def peek(self, uid: str) -> tuple[bool, NodeRow | None]:
         """Without I/O: (known, row). Known-missing ids are (True, None)."""

@@ -20,6 +20,7 @@ from strata_graphql.runtime.field_values import (
     empty_page,
     hfid_value,
     is_empty_page_type,
+    link_change_value,
     metadata_value,
     node_ref_value,
     relationship_value,
@@ -28,7 +29,7 @@ from strata_graphql.runtime.field_values import (
 from strata_graphql.runtime.filters import plan_query
 from strata_graphql.runtime.reader import NodeRow
 from strata_graphql.runtime.row_lookup import RowLookup
-from strata_graphql.runtime.shaping import ChangeOf, HfidOf, MetadataOf, NodeRef, RelPeers, concrete_kinds
+from strata_graphql.runtime.shaping import ChangeOf, HfidOf, LinkChangeOf, MetadataOf, NodeRef, RelPeers, concrete_kinds
 
 __all__ = ["may_read_object", "may_select", "query_root", "resolve_field", "resolve_type", "settle", "shape_rows"]
 
@@ -68,6 +69,8 @@ def resolve_field(parent: Any, info: GraphQLResolveInfo[Any], **args: Any) -> An
         return settle(ctx, lambda lookup: metadata_value(value, lookup))
     if isinstance(value, ChangeOf):
         return settle(ctx, lambda lookup: change_value(ctx, value, lookup))
+    if isinstance(value, LinkChangeOf):
+        return settle(ctx, lambda lookup: link_change_value(value, lookup))
     if value is None and is_empty_page_type(info.return_type):
         return empty_page()
     return value

@@ -39,7 +39,14 @@ class RowLookup:
         if changes is None:
             self.missing_changes[uid] = kind
             return None
-        return changes.get(name)
+        return changes.attributes.get(name)
+
+    def link_change(self, uid: str, kind: str, name: str, peer: str) -> AttributeChange | None:
+        changes = self._reader.peek_changes(uid)
+        if changes is None:
+            self.missing_changes[uid] = kind
+            return None
+        return changes.links.get((name, peer))
 
     async def load_missing(self) -> None:
         """Read what this pass noted (rows, then metadata) for the next pass."""

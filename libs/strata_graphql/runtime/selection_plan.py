@@ -74,6 +74,32 @@ class SelectionPlan:
         self._by_type: dict[str, list[FieldPlan]] = {}
         # per object type name: the generated function producing these fields (compiled_projection.py)
         self.projections: dict[str, Any] = {}
+        self._mentions: dict[str, bool] = {}
+
+    def mentions(self, name: str) -> bool:
+        """Whether a field `name` is selected anywhere below, on any type (fragments followed)."""
+        found = self._mentions.get(name)
+        if found is None:
+            found = self._mentions[name] = any(self._mentioned(s, name, set()) for s in self._selection_sets)
+        return found
+
+    def _mentioned(self, selection_set: SelectionSetNode, name: str, visited: set[str]) -> bool:
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                if selection.name.value == name:
+                    return True
+                inner = selection.selection_set
+            elif isinstance(selection, InlineFragmentNode):
+                inner = selection.selection_set
+            elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in visited:
+                visited.add(selection.name.value)
+                fragment = self._fragments.get(selection.name.value)
+                inner = fragment.selection_set if fragment is not None else None
+            else:
+                inner = None
+            if inner is not None and self._mentioned(inner, name, visited):
+                return True
+        return False
 
     def fields_for(self, object_type: GraphQLObjectType) -> list[FieldPlan]:
         found = self._by_type.get(object_type.name)

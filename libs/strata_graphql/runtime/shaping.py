@@ -12,7 +12,7 @@ from strata_graphql.sdl import attribute_graphql
 from strata_schema import BranchSchema
 from strata_schema.model import AttributeSchema, KindSchema, RelationshipSchema
 
-__all__ = ["NOT_AN_ATTRIBUTE", "ChangeOf", "HfidOf", "MetadataOf", "NodeRef", "RelPeers", "ShapedNode", "agnostic_kinds", "attribute_field_value", "attribute_value", "concrete_kinds", "profile_priority", "profile_values", "shape_node"]
+__all__ = ["NOT_AN_ATTRIBUTE", "ChangeOf", "HfidOf", "LinkChangeOf", "MetadataOf", "NodeRef", "RelPeers", "ShapedNode", "agnostic_kinds", "attribute_field_value", "attribute_value", "concrete_kinds", "profile_priority", "profile_values", "shape_node"]
 
 
 class RelPeers(msgspec.Struct, frozen=True):
@@ -35,6 +35,16 @@ class ChangeOf(msgspec.Struct, frozen=True):
     kind: str
     name: str
     by: bool
+
+
+class LinkChangeOf(msgspec.Struct, frozen=True):
+    """A relationship edge's `relationship_metadata`: when the object's link to the peer last
+    changed, read only if asked (`strata_graph.attribute_changes`)."""
+
+    uid: str
+    kind: str
+    name: str
+    peer: str
 
 
 class MetadataOf(msgspec.Struct, frozen=True):
