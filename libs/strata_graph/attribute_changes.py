@@ -2,10 +2,11 @@
 and by whom: read from the versions of the object the view sees and the `Commit` of each.
 
 An attribute changed at the oldest version of the last run of versions in which it (its value
-and properties) stayed the same; a link, at the oldest of the last run holding the peer. The view's versions run in time: the origin's up to the bound
-for the object's kind (the fork point, or now for a branch-agnostic kind), then the branch's own
-up to its sequence. Read only when a document selects an attribute's `updated_at` or
-`updated_by` (infrahub-sdk asks for `updated_at` with `property=True`).
+and properties) stayed the same; a link, at the oldest of the last run holding the peer. The
+view's versions run in time: the origin's up to the bound for the object's kind (the fork
+point, or now for a branch-agnostic kind), then the branch's own up to its sequence. Read only
+when a document selects an attribute's `updated_at` or `updated_by` (infrahub-sdk asks for
+`updated_at` with `property=True`), or a relationship edge's `relationship_metadata`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import msgspec
 from neo4j import AsyncDriver
 
 from strata_graph.driver import read_records
+from strata_graph.node_metadata import iso_time
 from strata_graph.views import View
 
 __all__ = ["AttributeChange", "ObjectChanges", "changes_of_versions", "read_attribute_changes"]
@@ -50,8 +52,7 @@ class ObjectChanges(msgspec.Struct, frozen=True):
 
 
 def _change(version: Sequence[Any]) -> AttributeChange:
-    time, actor = version[3], version[4]
-    return AttributeChange(at=None if time is None else str(time.to_native().isoformat()), by=actor)
+    return AttributeChange(at=iso_time(version[3]), by=version[4])
 
 
 def changes_of_versions(versions: Sequence[Sequence[Any]]) -> ObjectChanges:
@@ -84,9 +85,6 @@ async def read_attribute_changes(
     """The attribute and link changes of `objects` (id, kind) in `view`, one statement for all."""
     if not objects:
         return {}
-    agnostic = set(view.agnostic)
-    rows = [[uid, view.origin_now if kind in agnostic else view.origin_seq] for uid, kind in objects]
-    records = await read_records(
-        driver, database, _VERSIONS, rows=rows, branch=view.branch, origin=view.origin, own_seq=view.own_seq
-    )
+    records = await read_records(driver, database, _VERSIONS, rows=view.origin_bounds(objects),
+                                 branch=view.branch, origin=view.origin, own_seq=view.own_seq)  # fmt: skip
     return {str(r["uid"]): changes_of_versions(r["versions"]) for r in records}

@@ -20,7 +20,7 @@ from neo4j import AsyncDriver
 from strata_graph.driver import read_records
 from strata_graph.views import View
 
-__all__ = ["NodeMetadataRow", "read_node_metadata"]
+__all__ = ["NodeMetadataRow", "iso_time", "read_node_metadata"]
 
 _NODE_METADATA: Final = """
 UNWIND $rows AS row
@@ -52,7 +52,8 @@ class NodeMetadataRow(msgspec.Struct, frozen=True, kw_only=True):
     updated_by: str | None = None
 
 
-def _iso(value: Any) -> str | None:
+def iso_time(value: Any) -> str | None:
+    """A `Commit`'s time (a Neo4j DateTime, or None) as ISO 8601."""
     return None if value is None else str(value.to_native().isoformat())
 
 
@@ -63,15 +64,12 @@ async def read_node_metadata(
     holds no record of is left out."""
     if not objects:
         return {}
-    agnostic = set(view.agnostic)
-    rows = [[uid, view.origin_now if kind in agnostic else view.origin_seq] for uid, kind in objects]
-    records = await read_records(
-        driver, database, _NODE_METADATA, rows=rows, branch=view.branch, origin=view.origin, own_seq=view.own_seq
-    )
+    records = await read_records(driver, database, _NODE_METADATA, rows=view.origin_bounds(objects),
+                                 branch=view.branch, origin=view.origin, own_seq=view.own_seq)  # fmt: skip
     return {
         str(r["uid"]): NodeMetadataRow(
-            created_at=_iso(r["created_at"]), created_by=r["created_by"],
-            updated_at=_iso(r["updated_at"]), updated_by=r["updated_by"],
+            created_at=iso_time(r["created_at"]), created_by=r["created_by"],
+            updated_at=iso_time(r["updated_at"]), updated_by=r["updated_by"],
         )  # fmt: skip
         for r in records
         if r["created_at"] is not None or r["updated_at"] is not None

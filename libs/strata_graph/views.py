@@ -7,6 +7,7 @@ no record of yet. Main has no origin. "Current" is S = OPEN - 1 (open records on
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import msgspec
@@ -31,6 +32,12 @@ class View(msgspec.Struct, frozen=True, kw_only=True):
     @classmethod
     def main_current(cls) -> View:
         return cls(branch="main")
+
+    def origin_bounds(self, objects: Sequence[tuple[str, str]]) -> list[list[Any]]:
+        """`[id, the origin sequence the view reads that object's records at]` for each of
+        `objects` (id, kind): the fork point, or now for a branch-agnostic kind."""
+        agnostic = set(self.agnostic)
+        return [[uid, self.origin_now if kind in agnostic else self.origin_seq] for uid, kind in objects]
 
     def params(self) -> dict[str, Any]:
         return {
