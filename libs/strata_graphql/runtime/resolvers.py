@@ -109,11 +109,9 @@ async def settle(ctx: GraphQLContext, compute: Callable[[RowLookup], T]) -> T:
         value = compute(lookup)
         if lookup.complete:
             return value
+        # rows through `get`: sibling fields' lookups of one turn go out in one query
         await asyncio.gather(*(ctx.reader.get(uid) for uid in lookup.missing))
-        if lookup.missing_metadata:
-            await ctx.reader.load_metadata(list(lookup.missing_metadata.items()))
-        if lookup.missing_changes:
-            await ctx.reader.load_changes(list(lookup.missing_changes.items()))
+        await lookup.load_noted_history()
 
 
 async def shape_rows(ctx: GraphQLContext, rows: list[NodeRow]) -> list[dict[str, Any]]:

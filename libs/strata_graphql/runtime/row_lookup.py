@@ -49,9 +49,13 @@ class RowLookup:
         return changes.links.get((name, peer))
 
     async def load_missing(self) -> None:
-        """Read what this pass noted (rows, then metadata) for the next pass."""
+        """Read everything this pass noted, for the next pass."""
         if self.missing:
             await self._reader.get_many(list(self.missing))
+        await self.load_noted_history()
+
+    async def load_noted_history(self) -> None:
+        """Read the objects' metadata and changes this pass noted (not their rows)."""
         if self.missing_metadata:
             await self._reader.load_metadata(list(self.missing_metadata.items()))
         if self.missing_changes:
