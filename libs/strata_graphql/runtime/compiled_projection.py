@@ -32,12 +32,14 @@ from graphql import (
 
 from strata_graphql.runtime.completion import Completion
 from strata_graphql.runtime.selection_plan import FieldPlan
-from strata_graphql.runtime.shaping import NOT_AN_ATTRIBUTE, ChangeOf, HfidOf, LinkChangeOf, MetadataOf, NodeRef, RelPeers, attribute_field_value
+from strata_graphql.runtime.field_values import LAZY_VALUES
+from strata_graphql.runtime.shaping import NOT_AN_ATTRIBUTE, RelPeers, attribute_field_value
 
 __all__ = ["FieldRunner", "Projection", "compile_projection"]
 
-# values `resolve` turns into something else (relationships, references, hfids)
-_SPECIAL = frozenset({RelPeers, NodeRef, HfidOf, MetadataOf, ChangeOf, LinkChangeOf})
+# values `resolve` turns into something else (relationships, and the lazy values: references,
+# hfids, metadata, changes)
+_SPECIAL = frozenset({RelPeers, *LAZY_VALUES})
 
 
 class FieldRunner(Protocol):

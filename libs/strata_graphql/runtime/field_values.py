@@ -30,10 +30,9 @@ from strata_graphql.runtime.shaping import (
 )
 
 __all__ = [
-    "change_value",
+    "LAZY_VALUES",
     "empty_page",
-    "link_change_value",
-    "metadata_value",
+    "lazy_value",
     "hfid_value",
     "is_empty_page_type",
     "node_ref_value",
@@ -147,6 +146,28 @@ def metadata_value(ref: MetadataOf, lookup: RowLookup) -> dict[str, Any] | None:
         "created_at": found.created_at, "created_by": NodeRef(found.created_by) if found.created_by else None,
         "updated_at": found.updated_at, "updated_by": NodeRef(found.updated_by) if found.updated_by else None,
     }  # fmt: skip
+
+
+# values that stand for something read only when a document asks for it (`lazy_value`)
+LAZY_VALUES: Final = frozenset({NodeRef, HfidOf, MetadataOf, ChangeOf, LinkChangeOf})
+
+
+def lazy_value(ctx: GraphQLContext, value: Any, lookup: RowLookup) -> Any:
+    """What a value of one of the `LAZY_VALUES` types stands for, from the rows, metadata and
+    changes `lookup` has loaded (it notes what it still needs). Both executors resolve through
+    here."""
+    kind = type(value)
+    if kind is NodeRef:
+        return node_ref_value(ctx, value, lookup)
+    if kind is HfidOf:
+        return hfid_value(ctx, value, lookup)
+    if kind is MetadataOf:
+        return metadata_value(value, lookup)
+    if kind is ChangeOf:
+        return change_value(ctx, value, lookup)
+    if kind is LinkChangeOf:
+        return link_change_value(value, lookup)
+    raise TypeError(f"not a lazy value: {kind.__name__}")
 
 
 def node_ref_value(ctx: GraphQLContext, ref: NodeRef, lookup: RowLookup) -> dict[str, Any] | None:

@@ -23,20 +23,17 @@ from strata_graphql.runtime.compiled_projection import compile_projection
 from strata_graphql.runtime.completion import Completion, compile_completion
 from strata_graphql.runtime.context import GraphQLContext
 from strata_graphql.runtime.field_values import (
-    change_value,
+    LAZY_VALUES,
     empty_page,
-    hfid_value,
     is_empty_page_type,
-    link_change_value,
-    metadata_value,
-    node_ref_value,
+    lazy_value,
     relationship_value,
     shared_peers,
 )
 from strata_graphql.runtime.resolvers import query_root
 from strata_graphql.runtime.row_lookup import RowLookup
 from strata_graphql.runtime.selection_plan import FieldPlan, OperationPlan, SelectionPlan
-from strata_graphql.runtime.shaping import ChangeOf, HfidOf, LinkChangeOf, MetadataOf, NodeRef, RelPeers
+from strata_graphql.runtime.shaping import RelPeers
 
 __all__ = ["execute_planned"]
 
@@ -190,16 +187,8 @@ class _Completer:
         special = type(value)
         if special is RelPeers:
             return relationship_value(self.ctx, value, self._arguments(field), self.lookup)
-        if special is NodeRef:
-            return node_ref_value(self.ctx, value, self.lookup)
-        if special is HfidOf:
-            return hfid_value(self.ctx, value, self.lookup)
-        if special is MetadataOf:
-            return metadata_value(value, self.lookup)
-        if special is ChangeOf:
-            return change_value(self.ctx, value, self.lookup)
-        if special is LinkChangeOf:
-            return link_change_value(value, self.lookup)
+        if special in LAZY_VALUES:
+            return lazy_value(self.ctx, value, self.lookup)
         if value is None and field.definition is not None and is_empty_page_type(field.definition.type):
             return empty_page()
         return value

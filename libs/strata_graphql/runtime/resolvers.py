@@ -16,20 +16,17 @@ from graphql import FieldNode, GraphQLAbstractType, GraphQLResolveInfo
 
 from strata_graphql.runtime.context import GraphQLContext
 from strata_graphql.runtime.field_values import (
-    change_value,
+    LAZY_VALUES,
     empty_page,
-    hfid_value,
     is_empty_page_type,
-    link_change_value,
-    metadata_value,
-    node_ref_value,
+    lazy_value,
     relationship_value,
     shape,
 )
 from strata_graphql.runtime.filters import plan_query
 from strata_graphql.runtime.reader import NodeRow
 from strata_graphql.runtime.row_lookup import RowLookup
-from strata_graphql.runtime.shaping import ChangeOf, HfidOf, LinkChangeOf, MetadataOf, NodeRef, RelPeers, concrete_kinds
+from strata_graphql.runtime.shaping import MetadataOf, RelPeers, concrete_kinds
 
 __all__ = ["may_read_object", "may_select", "query_root", "resolve_field", "resolve_type", "settle", "shape_rows"]
 
@@ -61,16 +58,8 @@ def resolve_field(parent: Any, info: GraphQLResolveInfo[Any], **args: Any) -> An
     value = parent.get(field) if isinstance(parent, dict) else getattr(parent, field, None)
     if isinstance(value, RelPeers):
         return settle(ctx, lambda lookup: relationship_value(ctx, value, args, lookup))
-    if isinstance(value, NodeRef):
-        return settle(ctx, lambda lookup: node_ref_value(ctx, value, lookup))
-    if isinstance(value, HfidOf):
-        return settle(ctx, lambda lookup: hfid_value(ctx, value, lookup))
-    if isinstance(value, MetadataOf):
-        return settle(ctx, lambda lookup: metadata_value(value, lookup))
-    if isinstance(value, ChangeOf):
-        return settle(ctx, lambda lookup: change_value(ctx, value, lookup))
-    if isinstance(value, LinkChangeOf):
-        return settle(ctx, lambda lookup: link_change_value(value, lookup))
+    if type(value) in LAZY_VALUES:
+        return settle(ctx, lambda lookup: lazy_value(ctx, value, lookup))
     if value is None and is_empty_page_type(info.return_type):
         return empty_page()
     return value
