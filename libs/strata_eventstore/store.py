@@ -36,6 +36,7 @@ from strata_eventstore.naming import StreamNames
 from strata_eventstore.raw_pull import RawPuller
 from strata_eventstore.stream_listing import StreamListingRefused, all_stream_names
 from strata_eventstore.records import AppendResult, PendingEvent, StoredEvent, nanos
+from strata_eventstore.write_turns import WriteTurns
 
 __all__ = ["EventStore"]
 
@@ -63,6 +64,8 @@ class EventStore:
         self._replicas = replicas
         self._duplicate_window_s = duplicate_window_s
         self.max_batch = max_batch
+        # the writers of this process that decide on a branch's head take its turn (write_turns)
+        self.turns = WriteTurns()
 
     @property
     def nc(self) -> Client:

@@ -13,6 +13,7 @@ from strata_events import BranchMerged, BranchRebased
 from strata_eventstore import EventStore
 from strata_eventstore.kv_locks import KvLocks
 from strata_eventstore.records import PendingEvent
+from strata_eventstore.write_turns import conflict_pause
 from strata_schema import BranchSchema
 from strata_service.branch_changes import BranchChanges, BranchChangesService, WaitProjected
 from strata_service.branches import BranchRef
@@ -54,20 +55,25 @@ class MergeService:
         if merged_seq is not None:
             raise MergeRefused(f"The branch {ref.name} is already merged", field="name")
         async with held_lock(self._locks, f"merge.{ref.id}", actor or "anonymous", ttl_s=self._lock_ttl_s):
-            for _ in range(_ATTEMPTS):
-                changes = await self.changes.compute(ref, schema)
-                if changes.open_conflicts:
-                    paths = ", ".join(c.path for c in changes.open_conflicts[:10])
-                    raise MergeRefused(
-                        f"The branch {ref.name} has {len(changes.open_conflicts)} unresolved conflict(s): {paths}",
-                        conflicts=[c.id for c in changes.open_conflicts],
-                    )
-                events = await self._events(ref, changes, schema, main_schema)
-                try:
-                    result = await self._store.append(
-                        "main", events, expected_head=changes.main_head, actor=actor, operation="branch.merge"
-                    )
-                except ConcurrencyConflict:
+            for attempt in range(_ATTEMPTS):
+                # main's writers of this process wait for the merge instead of moving main under it
+                async with self._store.turns.turn("main"):
+                    changes = await self.changes.compute(ref, schema)
+                    if changes.open_conflicts:
+                        paths = ", ".join(c.path for c in changes.open_conflicts[:10])
+                        raise MergeRefused(
+                            f"The branch {ref.name} has {len(changes.open_conflicts)} unresolved conflict(s): {paths}",
+                            conflicts=[c.id for c in changes.open_conflicts],
+                        )
+                    events = await self._events(ref, changes, schema, main_schema)
+                    try:
+                        result = await self._store.append(
+                            "main", events, expected_head=changes.main_head, actor=actor, operation="branch.merge"
+                        )
+                    except ConcurrencyConflict:
+                        result = None
+                if result is None:
+                    await conflict_pause(attempt)
                     continue
                 return result.head_seq
             raise ConcurrencyConflict("main kept moving; merge gave up")
@@ -79,23 +85,24 @@ class MergeService:
         if ref.id == "main":
             raise MergeRefused("The branch main cannot be rebased", field="name")
         async with held_lock(self._locks, f"merge.{ref.id}", actor or "anonymous", ttl_s=self._lock_ttl_s):
-            changes = await self.changes.compute(ref, schema)
-            if changes.open_conflicts:
-                paths = ", ".join(c.path for c in changes.open_conflicts[:10])
-                raise MergeRefused(f"The branch {ref.name} has unresolved conflicts: {paths}",
-                                   conflicts=[c.id for c in changes.open_conflicts])  # fmt: skip
-            new_fork = changes.main_head
-            names = self._store.names
-            rebased = BranchRebased(branch_id=ref.id, fork_seq=new_fork, previous_fork_seq=ref.fork_seq,
-                                    fork_time=changes.to_time.isoformat())  # fmt: skip
-            pending = [PendingEvent(names.branch_event_subject(ref.id), rebased)]
-            pending += [PendingEvent(names.node_subject(ref.id, e.node_id), e)
-                        for e in merge_events(changes.branch, changes.main_now, changes.choices)]  # fmt: skip
-            result = await self._store.append(
-                ref.id, pending, expected_head=changes.branch_head, actor=actor,
-                operation="branch.rebase",
-            )  # fmt: skip
-            return result.head_seq
+            async with self._store.turns.turn(ref.id):  # the branch's writers of this process wait
+                changes = await self.changes.compute(ref, schema)
+                if changes.open_conflicts:
+                    paths = ", ".join(c.path for c in changes.open_conflicts[:10])
+                    raise MergeRefused(f"The branch {ref.name} has unresolved conflicts: {paths}",
+                                       conflicts=[c.id for c in changes.open_conflicts])  # fmt: skip
+                new_fork = changes.main_head
+                names = self._store.names
+                rebased = BranchRebased(branch_id=ref.id, fork_seq=new_fork, previous_fork_seq=ref.fork_seq,
+                                        fork_time=changes.to_time.isoformat())  # fmt: skip
+                pending = [PendingEvent(names.branch_event_subject(ref.id), rebased)]
+                pending += [PendingEvent(names.node_subject(ref.id, e.node_id), e)
+                            for e in merge_events(changes.branch, changes.main_now, changes.choices)]  # fmt: skip
+                result = await self._store.append(
+                    ref.id, pending, expected_head=changes.branch_head, actor=actor,
+                    operation="branch.rebase",
+                )  # fmt: skip
+                return result.head_seq
 
     async def _events(self, ref: BranchRef, changes: BranchChanges, schema: BranchSchema,
                       main_schema: BranchSchema) -> list[PendingEvent]:  # fmt: skip

@@ -19,6 +19,7 @@ from strata_core.recent import keep_recent
 from strata_events import SchemaLoaded
 from strata_eventstore import EventStore
 from strata_eventstore.records import PendingEvent
+from strata_eventstore.write_turns import conflict_pause
 from strata_graph import cypher
 from strata_graph.data_probe import GraphDataProbe
 from strata_graph.views import View
@@ -149,38 +150,42 @@ class SchemaService:
         current schema, check the stored data against it and append it with its data rewrites,
         under the branch head's OCC (a moved head: worked out again on the new schema)."""
         branch_id = branch.id
-        for _ in range(_ATTEMPTS):
-            head = await self._store.head(branch_id)
-            current = await self.current(branch)
-            try:
-                outcome = change(current)
-            except SchemaValidationError as exc:
-                raise SchemaRefused(exc) from exc
-            warnings = [msgspec.to_builtins(w) for w in outcome.warnings]
-            if not outcome.changed:
-                return SchemaLoadResult(
-                    hash=current.schema_hash, previous_hash=current.schema_hash, warnings=warnings,
-                    head_seq=head, changed=False, diff={},
-                )  # fmt: skip
-            probe = probe_for(current)
-            refusals = await asyncio.to_thread(check_data, outcome.plan, current.main, outcome.new_schema.main, probe)
-            if refusals:
-                raise SchemaRefused(SchemaValidationError([r.to_error() for r in refusals]))
-            rewrites = await asyncio.to_thread(migration_events, outcome.plan, probe, concrete_kinds_of(current))
-            new = outcome.new_schema
-            event = SchemaLoaded(
-                schema_hash=new.schema_hash, previous_hash=current.schema_hash, schema=new.to_dict()
-            )
-            try:
-                result = await self._store.append(
-                    branch_id,
-                    [PendingEvent(self._store.names.schema_subject(branch_id), event)]
-                    + [PendingEvent(self._store.names.node_subject(branch_id, e.node_id), e) for e in rewrites],
-                    expected_head=head,
-                    actor=actor,
-                    operation="schema.load",
+        for attempt in range(_ATTEMPTS):
+            async with self._store.turns.turn(branch_id):  # this process's writers of the branch queue
+                head = await self._store.head(branch_id)
+                current = await self.current(branch)
+                try:
+                    outcome = change(current)
+                except SchemaValidationError as exc:
+                    raise SchemaRefused(exc) from exc
+                warnings = [msgspec.to_builtins(w) for w in outcome.warnings]
+                if not outcome.changed:
+                    return SchemaLoadResult(
+                        hash=current.schema_hash, previous_hash=current.schema_hash, warnings=warnings,
+                        head_seq=head, changed=False, diff={},
+                    )  # fmt: skip
+                probe = probe_for(current)
+                refusals = await asyncio.to_thread(check_data, outcome.plan, current.main, outcome.new_schema.main, probe)
+                if refusals:
+                    raise SchemaRefused(SchemaValidationError([r.to_error() for r in refusals]))
+                rewrites = await asyncio.to_thread(migration_events, outcome.plan, probe, concrete_kinds_of(current))
+                new = outcome.new_schema
+                event = SchemaLoaded(
+                    schema_hash=new.schema_hash, previous_hash=current.schema_hash, schema=new.to_dict()
                 )
-            except ConcurrencyConflict:
+                try:
+                    result = await self._store.append(
+                        branch_id,
+                        [PendingEvent(self._store.names.schema_subject(branch_id), event)]
+                        + [PendingEvent(self._store.names.node_subject(branch_id, e.node_id), e) for e in rewrites],
+                        expected_head=head,
+                        actor=actor,
+                        operation="schema.load",
+                    )
+                except ConcurrencyConflict:
+                    result = None
+            if result is None:  # another process moved the head: worked out again
+                await conflict_pause(attempt)
                 continue
             return SchemaLoadResult(
                 hash=new.schema_hash, previous_hash=current.schema_hash, warnings=warnings,

@@ -1,7 +1,10 @@
 """The window the concurrent idempotency test found once in CI, made deterministic: a keyed
 create checks its key (not stored yet), then the first request with the same key is stored and
 projected, and only then is this one decided: against a read model already holding the first
-object, so its unique name is taken. Its answer is the first request's object, not a refusal."""
+object, so its unique name is taken. Its answer is the first request's object, not a refusal.
+
+The first request goes through a second API (another replica): within one API process the
+two would take the branch's write turn one after the other, and this window cannot open."""
 
 from __future__ import annotations
 
@@ -9,12 +12,15 @@ import asyncio
 import uuid
 from typing import Any
 
+import msgspec
 import pytest
 from litestar.testing import AsyncTestClient
 from nats.aio.client import Client
 
 import strata_api.mutations as mutations_module
+from strata_api.app import create_app
 from strata_api.idempotency import committed_seq
+from strata_api.resources import Resources
 from strata_core.settings import Settings
 from strata_eventstore import EventStore, StreamNames
 from tests.e2e.conftest import TOKEN_HEADERS
@@ -33,6 +39,12 @@ async def _create(api: AsyncTestClient, key: str, name: str) -> dict[str, Any]: 
     return body
 
 
+async def _create_on_another_replica(settings: Settings, key: str, name: str) -> dict[str, Any]:
+    replica_settings = msgspec.structs.replace(settings, seed_test_accounts=True, read_your_writes_timeout_s=30.0)
+    async with AsyncTestClient(app=create_app(Resources(replica_settings)), timeout=60) as replica:
+        return await _create(replica, key, name)
+
+
 async def test_a_key_stored_after_its_check_answers_instead_of_a_refusal(
     animals: AsyncTestClient, nc: Client, settings: Settings, monkeypatch: pytest.MonkeyPatch  # type: ignore[type-arg]  # noqa: F811
 ) -> None:
@@ -44,8 +56,9 @@ async def test_a_key_stored_after_its_check_answers_instead_of_a_refusal(
     async def check_then_let_the_first_land(*args: Any, **kwargs: Any) -> int | None:
         if not first:  # this request's check found nothing; the first request lands right after it
             monkeypatch.setattr(mutations_module, "committed_seq", real_check)
-            # sent from another thread: this one is the app's, busy deciding the second request
-            first.update(await asyncio.to_thread(lambda: asyncio.run(_create(animals, key, name))))
+            # sent from another thread (this one is the app's, busy deciding the second request)
+            # to another replica (this one holds main's write turn)
+            first.update(await asyncio.to_thread(lambda: asyncio.run(_create_on_another_replica(settings, key, name))))
             return None
         return await real_check(*args, **kwargs)
 

@@ -18,6 +18,7 @@ from strata_core.errors import ConcurrencyConflict, StoreUnavailable, StrataErro
 from strata_core.metrics import MUTATIONS
 from opentelemetry import trace
 from strata_eventstore.records import PendingEvent
+from strata_eventstore.write_turns import conflict_pause
 from strata_graph.views import View
 from strata_graphql.runtime.context import GraphQLContext
 from strata_graphql.runtime.reader import GraphReader
@@ -103,36 +104,42 @@ class ApiMutations:
     ) -> Any:
         from strata_api.mutation_dispatch import dispatch  # the table of root mutation fields
 
-        for _ in range(_ATTEMPTS):
-            head = await self._resources.store.head(ctx.branch_id)
-            # decide on a read model that holds everything up to the head we will guard on
-            await self._resources.wait_projected(ctx.branch_id, head)
-            ctx.reader.forget()
-            if self._key and (stored := await self._stored_answer(ctx, field, mutation_id)) is not None:
-                return stored
-            try:
-                decision = await dispatch(ctx, field, args)
-            except MutationError:
-                # the read model may be past `head`: a request with the same key stored meanwhile
-                # (its object now holds the unique values) is this request's answer, not a refusal
+        store = self._resources.store
+        for attempt in range(_ATTEMPTS):
+            # decided and appended in the branch's turn: this process's writers queue, not collide
+            async with store.turns.turn(ctx.branch_id):
+                head = await store.head(ctx.branch_id)
+                # decide on a read model that holds everything up to the head we will guard on
+                await self._resources.wait_projected(ctx.branch_id, head)
+                ctx.reader.forget()
                 if self._key and (stored := await self._stored_answer(ctx, field, mutation_id)) is not None:
                     return stored
-                raise
-            if not decision.events:
-                row = await ctx.reader.get(decision.object_id) if decision.object_id and answer_object else None
-                return decision.payload((await shape_rows(ctx, [row]))[0] if row else None)
-            names = self._resources.names
-            pending = [PendingEvent(names.node_subject(ctx.branch_id, e.node_id), e) for e in decision.events]
-            try:
-                result = await self._resources.store.append(
-                    ctx.branch_id,
-                    pending,
-                    expected_head=head,
-                    mutation_id=mutation_id,
-                    actor=ctx.actor,
-                    operation=field,
-                )
-            except ConcurrencyConflict:
+                try:
+                    decision = await dispatch(ctx, field, args)
+                except MutationError:
+                    # the read model may be past `head`: a request with the same key stored meanwhile
+                    # (its object now holds the unique values) is this request's answer, not a refusal
+                    if self._key and (stored := await self._stored_answer(ctx, field, mutation_id)) is not None:
+                        return stored
+                    raise
+                if not decision.events:
+                    row = await ctx.reader.get(decision.object_id) if decision.object_id and answer_object else None
+                    return decision.payload((await shape_rows(ctx, [row]))[0] if row else None)
+                names = self._resources.names
+                pending = [PendingEvent(names.node_subject(ctx.branch_id, e.node_id), e) for e in decision.events]
+                try:
+                    result = await store.append(
+                        ctx.branch_id,
+                        pending,
+                        expected_head=head,
+                        mutation_id=mutation_id,
+                        actor=ctx.actor,
+                        operation=field,
+                    )
+                except ConcurrencyConflict:
+                    result = None
+            if result is None:  # another process's write moved the head: decide again
+                await conflict_pause(attempt)
                 continue
             await self._resources.wait_projected(ctx.branch_id, result.head_seq, appended=True)
             ctx.reader.forget()
