@@ -30,6 +30,7 @@ class ProjectionWaiter:
         self._names = names
         self._projection = projection
         self._seen: dict[str, int] = {}
+        self._appended: dict[str, int] = {}  # the last sequence this process appended, per branch
         self._changed = asyncio.Condition()
         self._sub: Subscription | None = None
 
@@ -50,7 +51,13 @@ class ProjectionWaiter:
         """Return once the read model holds `branch_id` up to `seq`. `appended`: the caller has
         just appended `seq`, so the graph cannot hold it yet and its notification is coming;
         the checkpoint is read only if the notification has not come within `_NOTICE_FIRST_S`
-        (reading it at once cost every mutation a Neo4j read, ~5 ms, that always answered no)."""
+        (reading it at once cost every mutation a Neo4j read, ~5 ms, that always answered no).
+        A wait for a sequence this process appended (the writer queued behind it in its branch's
+        turn waits for its head) is treated the same way."""
+        if appended:
+            self._appended[branch_id] = max(seq, self._appended.get(branch_id, 0))
+        elif seq <= self._appended.get(branch_id, 0):
+            appended = True
         await self._subscribe()
         if self._seen.get(branch_id, 0) >= seq:
             return

@@ -70,3 +70,21 @@ async def test_a_read_model_that_never_gets_there_fails_the_wait(nc: Client) -> 
     waiter = _waiter(nc, names, _Checkpoints(at=3))
     with pytest.raises(StoreUnavailable, match=r":4 within 0.6s"):
         await waiter.wait("main", 4, 0.6, appended=True)
+
+
+async def test_a_wait_for_a_sequence_this_process_appended_trusts_the_notification_too(nc: Client) -> None:
+    """The writer queued behind another in a branch's turn waits for the head that one appended:
+    it reads no checkpoint either."""
+    names = StreamNames(prefix=f"W{uuid.uuid4().hex[:6].upper()}")
+    checkpoints = _Checkpoints(at=0)
+    waiter = _waiter(nc, names, checkpoints)
+    await waiter.wait("main", 0, 5.0)
+    await nc.flush()
+    reads = checkpoints.reads
+    first = asyncio.create_task(waiter.wait("main", 7, 5.0, appended=True))  # the writer before
+    await asyncio.sleep(0)
+    await asyncio.gather(waiter.wait("main", 7, 5.0), _notify_soon(nc, names, "main", 7))
+    await first
+    assert checkpoints.reads == reads
+    await asyncio.gather(waiter.wait("other", 7, 5.0), _notify_soon(nc, names, "other", 7))
+    assert checkpoints.reads == reads + 1  # another branch's head, not appended here: read at once
