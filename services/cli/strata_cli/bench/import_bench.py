@@ -4,6 +4,7 @@ batches published bare, and their version rows written by a bare UNWIND."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
@@ -34,18 +35,50 @@ async def import_objects(client: httpx.AsyncClient, objects: list[Any], per_requ
     return latencies
 
 
-async def _case(nats_url: str, driver: AsyncDriver, neo4j_uri: str, total: int, per_request: int) -> None:
+async def import_in_flight(client: httpx.AsyncClient, objects: list[Any], in_flight: int) -> list[float]:
+    """Create `objects` one per request with up to `in_flight` requests at once, as
+    infrahub-sdk's batch sends them (five by default); an object is sent once the objects it
+    names are answered. The latency of each request (ms)."""
+    slots = asyncio.Semaphore(in_flight)
+    sent: dict[str, asyncio.Task[float]] = {}
+
+    async def create(obj: Any) -> float:
+        try:
+            t0 = time.perf_counter()
+            response = await client.post("/graphql/main", json={"query": mutation_document([obj])}, headers=TOKEN_HEADERS)
+            body = response.json()
+            if body.get("errors"):
+                raise RuntimeError(f"import failed: {str(body['errors'])[:500]}")
+            return (time.perf_counter() - t0) * 1000
+        finally:
+            slots.release()
+
+    for obj in objects:
+        peers = [sent[p] for ids in obj.rels.values() for p in ids if p in sent and not sent[p].done()]
+        if peers:
+            await asyncio.gather(*peers)
+        await slots.acquire()
+        sent[obj.uid] = asyncio.create_task(create(obj))
+    return list(await asyncio.gather(*sent.values()))
+
+
+async def _case(
+    nats_url: str, driver: AsyncDriver, neo4j_uri: str, total: int, per_request: int, in_flight: int = 1
+) -> None:
     await wipe_graph(driver, "neo4j")  # the data set's names are the same in every case
     async with strata_with_base_schemas(nats_url, neo4j_uri) as (client, store):
         before = await store.last_seq("main")
         objects = generate(total)
         started = time.perf_counter()
-        latencies = await import_objects(client, objects, per_request)
+        if in_flight > 1:
+            latencies = await import_in_flight(client, objects, in_flight)
+        else:
+            latencies = await import_objects(client, objects, per_request)
         elapsed = time.perf_counter() - started
         groups = mutations_of(await store.read_range("main", before + 1))
         publish_s = await raw_publish_seconds(store.nc, groups)
         unwind_s = await raw_unwind_seconds(driver, "neo4j", groups)
-    label = f"{per_request:,} per request"
+    label = f"{per_request:,} per request" + (f", {in_flight} in flight" if in_flight > 1 else "")
     events = sum(len(g) for g in groups)
     record(f"import, {label}: objects/s", total / elapsed, "obj/s", size=total, floor=total / (publish_s + unwind_s))
     record(f"import, {label}: request p50", percentile(latencies, 50), "ms", size=total)
@@ -69,10 +102,12 @@ async def _warm_up(nats_url: str, driver: AsyncDriver, neo4j_uri: str, *, total:
 
 async def bench_import(
     nats_url: str, neo4j_uri: str, *, totals: list[int], per_request: list[int], single_cap: int, warm_up: int = 0,
+    in_flight: int = 5,
 ) -> None:
     """Every total with every request size; one object per request is capped at `single_cap`
     objects (a request each: the larger totals add nothing but time). `warm_up` objects are
-    created first and not measured (a tenth of them one per request)."""
+    created first and not measured (a tenth of them one per request). One object per request
+    is also measured with `in_flight` requests at once."""
     driver = open_driver_at(neo4j_uri)
     try:
         if warm_up:
@@ -80,5 +115,7 @@ async def bench_import(
         for per in per_request:
             for total in sorted({min(t, single_cap) if per == 1 else t for t in totals}):
                 await _case(nats_url, driver, neo4j_uri, total, per)
+                if per == 1 and in_flight > 1:  # as infrahub-sdk's batch sends them
+                    await _case(nats_url, driver, neo4j_uri, total, per, in_flight)
     finally:
         await driver.close()
