@@ -79,6 +79,10 @@ class ProjectionWaiter:
                 )
             pause = 0.5
 
+    def seen(self, branch_id: str) -> int:
+        """The highest sequence of the branch known to be in the read model (0: none seen)."""
+        return self._seen.get(branch_id, 0)
+
     def _note(self, branch_id: str, seq: int) -> None:
         if seq > self._seen.get(branch_id, 0):
             self._seen[branch_id] = seq

@@ -4,12 +4,16 @@ infrahub-sdk's batch does (five creates in flight by default)."""
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
+from strata_api.in_flight import InFlightWrites
 from strata_core.settings import Settings
+from strata_graph.projection import GraphProjection
+from strata_mutations import NodeEvent
 from tests.e2e.conftest import TOKEN_HEADERS
 from tests.e2e.live_stack import LiveStack, live_stack
 from tests.e2e.test_graphql_api import ANIMALS
@@ -73,3 +77,68 @@ async def test_overlapping_branch_creates_all_land(animals: LiveStack) -> None:
     assert [a.get("errors") for a in answers] == [None] * 8
     listed = await _gql(animals, "query { Branch { name } }")
     assert {f"together-{i}" for i in range(8)} <= {b["name"] for b in listed["data"]["Branch"]}
+
+
+@pytest.fixture
+def slow_projector(monkeypatch: pytest.MonkeyPatch) -> list[list[NodeEvent] | None]:
+    """The projector (a thread of this process in the live stack) holds each write 60 ms, so a
+    writer queued behind another finds it appended and not yet projected; what each writer was
+    given to lay over the read model is returned."""
+    apply = GraphProjection.apply
+
+    async def slow_apply(self: GraphProjection, *args: Any, **kwargs: Any) -> Any:
+        await asyncio.sleep(0.06)
+        return await apply(self, *args, **kwargs)
+
+    monkeypatch.setattr(GraphProjection, "apply", slow_apply)
+    laid_over: list[list[NodeEvent] | None] = []
+    covering = InFlightWrites.covering
+
+    def recording(self: InFlightWrites, branch_id: str, projected_seq: int, head: int) -> list[NodeEvent] | None:
+        found = covering(self, branch_id, projected_seq, head)
+        laid_over.append(found)
+        return found
+
+    monkeypatch.setattr(InFlightWrites, "covering", recording)
+    return laid_over
+
+
+async def test_queued_writers_decide_on_the_unprojected_writes_before_them(
+    slow_projector: list[list[NodeEvent] | None], animals: LiveStack
+) -> None:
+    answers = await asyncio.gather(*(
+        _gql(animals, 'mutation { TestingPersonCreate(data: {name: {value: "%s"}}) { ok object { id } } }' % name)
+        for name in ["q1", "q2", "q3", "dup", "dup", "dup", "q4"]
+    ))  # fmt: skip
+    assert any(slow_projector), "no writer decided on an overlay of unprojected writes"
+    refused = [a["errors"][0]["message"] for a in answers if a.get("errors")]
+    assert len(refused) == 2 and all("unique" in m.lower() for m in refused), refused
+    listed = await _gql(animals, "query { TestingPerson { count edges { node { name { value } } } } }")
+    assert sorted(e["node"]["name"]["value"] for e in listed["data"]["TestingPerson"]["edges"]) == [
+        "dup", "q1", "q2", "q3", "q4"
+    ]
+
+
+async def test_a_peer_named_by_hfid_behind_its_unprojected_create_is_found(
+    slow_projector: list[list[NodeEvent] | None], animals: LiveStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    appended = threading.Event()
+    add = InFlightWrites.add
+
+    def noting(self: InFlightWrites, *args: Any) -> None:
+        add(self, *args)
+        appended.set()
+
+    monkeypatch.setattr(InFlightWrites, "add", noting)
+    create = asyncio.create_task(
+        _gql(animals, 'mutation { TestingPersonCreate(data: {name: {value: "Zed"}}) { ok object { id } } }')
+    )
+    assert await asyncio.to_thread(appended.wait, 30)  # stored; its projection is held
+    # what `infrahubctl object load` does: the next object names the one just created by its hfid
+    dog = await _gql(animals, 'mutation { TestingDogCreate(data: {name: {value: "Rex"}, owner: {hfid: ["Zed"]}}) '
+                              '{ ok object { id owner { node { id } } } } }')  # fmt: skip
+    created = await create
+    assert not dog.get("errors"), dog
+    assert slow_projector[-1], "the dog's create did not find the person's unprojected"
+    owner = dog["data"]["TestingDogCreate"]["object"]["owner"]["node"]["id"]
+    assert owner == created["data"]["TestingPersonCreate"]["object"]["id"]

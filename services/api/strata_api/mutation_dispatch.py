@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import msgspec
@@ -28,7 +28,7 @@ from strata_mutations import (
     decide_upsert,
 )
 
-__all__ = ["Outcome", "dispatch"]
+__all__ = ["Outcome", "dispatch", "overlay_allowed"]
 
 _SUFFIXES = ("Create", "Update", "Upsert", "Delete")
 
@@ -79,12 +79,14 @@ def _split(field: str, ctx: GraphQLContext) -> tuple[str, str] | None:
 
 
 async def _from_pools(
-    ctx: GraphQLContext, data: dict[str, Any], kind: str | None
+    ctx: GraphQLContext, data: dict[str, Any], kind: str | None, prior: Sequence[NodeEvent]
 ) -> tuple[dict[str, Any], list[NodeEvent], Any]:
     """Inputs `{from_pool: {id}}`: an attribute of `kind` takes a number of a number pool
     (`number_pools.py`), a relationship a freshly allocated address object; the reader
-    returned sees what was decided (not yet stored)."""
-    reader = OverlayReader(ctx)
+    returned sees `prior` and what was decided (not yet projected)."""
+    reader = OverlayReader(ctx, exact_hfids=bool(prior))
+    if prior:
+        await reader.lay_over(prior)
     events: list[NodeEvent] = []
     out = dict(data)
     kind_schema = ctx.schema.get(kind) if kind else None
@@ -118,7 +120,19 @@ async def _allocate_peer(
 _TASK_ACTIONS = {"InfrahubTaskRetry": "retried", "InfrahubTaskCancel": "cancelled"}
 
 
-async def dispatch(ctx: GraphQLContext, field: str, args: dict[str, Any]) -> Outcome:
+def overlay_allowed(field: str, args: dict[str, Any], ctx: GraphQLContext) -> bool:
+    """Whether `field` may be decided on the read model with events laid over it (`dispatch`'s
+    `prior`): the data mutations, whose decisions read through the `StateReader` alone, and not
+    those allocating from a pool or storing a file."""
+    if field not in ("RelationshipAdd", "RelationshipRemove") and _split(field, ctx) is None:
+        return False
+    data = args.get("data") or {}
+    return args.get("file") is None and not any(isinstance(v, dict) and "from_pool" in v for v in data.values())
+
+
+async def dispatch(ctx: GraphQLContext, field: str, args: dict[str, Any], prior: Sequence[NodeEvent] = ()) -> Outcome:
+    """Decide `field`. `prior`: events stored after what the read model holds (this process's,
+    see `in_flight.py`), decided upon as if projected; only where `overlay_allowed`."""
     data = args.get("data") or {}
     if field in _TASK_ACTIONS:
         raise ValidationFailed(f"id: task {data.get('id')!r} cannot be {_TASK_ACTIONS[field]}: Strata's tasks are its "
@@ -141,7 +155,7 @@ async def dispatch(ctx: GraphQLContext, field: str, args: dict[str, Any]) -> Out
         fields = (target.kind, [a.name for a in target.attributes], [r.name for r in target.relationships])
         return Outcome(events=events, object_id=new_id, converted=fields)
     split = _split(field, ctx)
-    data, allocations, reader = await _from_pools(ctx, data, split[0] if split else None)
+    data, allocations, reader = await _from_pools(ctx, data, split[0] if split else None, prior)
     outcome = await _decide(ctx, field, data, reader)
     outcome.events = allocations + outcome.events
     if isinstance(stored := args.get("file"), StoredFile) and split is not None and outcome.object_id:

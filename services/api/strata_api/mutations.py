@@ -12,6 +12,8 @@ import neo4j.exceptions
 from strata_api.branch_mutations import BRANCH_MUTATIONS, run_branch_mutation
 from strata_api.file_objects import store_upload
 from strata_api.idempotency import committed_seq, mutation_id_for, object_of_commit
+from strata_api.mutation_dispatch import overlay_allowed
+from strata_api.overlay import UnsureWithoutProjection
 from strata_api.resources import Resources
 from strata_api.schema_mutations import SCHEMA_MUTATIONS, run_schema_mutation
 from strata_core.errors import ConcurrencyConflict, StoreUnavailable, StrataError, ValidationFailed
@@ -25,7 +27,7 @@ from strata_graphql.runtime.reader import GraphReader
 from strata_graphql.runtime.shaping import agnostic_kinds
 from strata_graphql.runtime.resolvers import shape_rows
 from strata_graphql.uploads import UploadedFile
-from strata_mutations import MutationError
+from strata_mutations import MutationError, NodeEvent
 from strata_mutations.errors import ObjectNotFound
 
 __all__ = ["ApiMutations", "AuthRequired"]
@@ -109,13 +111,22 @@ class ApiMutations:
             # decided and appended in the branch's turn: this process's writers queue, not collide
             async with store.turns.turn(ctx.branch_id):
                 head = await store.head(ctx.branch_id)
-                # decide on a read model that holds everything up to the head we will guard on
-                await self._resources.wait_projected(ctx.branch_id, head)
+                # decide on the state at the head we will guard on: the read model once it holds
+                # it, or now with this process's own unprojected mutations laid over it
+                prior = self._prior(ctx, field, args, head)
+                if prior is None:
+                    await self._resources.wait_projected(ctx.branch_id, head)
                 ctx.reader.forget()
                 if self._key and (stored := await self._stored_answer(ctx, field, mutation_id)) is not None:
                     return stored
                 try:
-                    decision = await dispatch(ctx, field, args)
+                    try:
+                        decision = await dispatch(ctx, field, args, prior or ())
+                    except UnsureWithoutProjection:
+                        await self._resources.wait_projected(ctx.branch_id, head)
+                        ctx.reader.forget()
+                        prior = None
+                        decision = await dispatch(ctx, field, args)
                 except MutationError:
                     # the read model may be past `head`: a request with the same key stored meanwhile
                     # (its object now holds the unique values) is this request's answer, not a refusal
@@ -123,6 +134,9 @@ class ApiMutations:
                         return stored
                     raise
                 if not decision.events:
+                    if prior:  # the answer reads the object as of the head
+                        await self._resources.wait_projected(ctx.branch_id, head)
+                        ctx.reader.forget()
                     row = await ctx.reader.get(decision.object_id) if decision.object_id and answer_object else None
                     return decision.payload((await shape_rows(ctx, [row]))[0] if row else None)
                 names = self._resources.names
@@ -138,10 +152,15 @@ class ApiMutations:
                     )
                 except ConcurrencyConflict:
                     result = None
+                if result is not None and not result.duplicate:  # the next writer may decide on it
+                    self._resources.in_flight.add(
+                        ctx.branch_id, result.head_seq - result.count + 1, result.head_seq, decision.events
+                    )
             if result is None:  # another process's write moved the head: decide again
                 await conflict_pause(attempt)
                 continue
             await self._resources.wait_projected(ctx.branch_id, result.head_seq, appended=True)
+            self._resources.in_flight.settle(ctx.branch_id, result.head_seq)
             ctx.reader.forget()
             # the same key's mutation was stored meanwhile: answer from it
             if result.duplicate and (stored := await self._stored_answer(ctx, field, mutation_id)) is not None:
@@ -152,6 +171,14 @@ class ApiMutations:
                 shaped = (await shape_rows(ctx, [row]))[0] if row else {"id": decision.object_id}
             return decision.payload(shaped)
         raise ConcurrencyConflict(f"branch {ctx.branch_name} kept moving; {field} gave up")
+
+    def _prior(self, ctx: GraphQLContext, field: str, args: dict[str, Any], head: int) -> list[NodeEvent] | None:
+        """This process's mutations between the read model and `head`, when they are all of them
+        and `field` may be decided with them laid over the model (`in_flight.py`); else None."""
+        if self._key or not overlay_allowed(field, args, ctx):  # a keyed request checks its key in the model
+            return None
+        projected = self._resources.projected_seq(ctx.branch_id)
+        return self._resources.in_flight.covering(ctx.branch_id, projected, head)
 
     async def _stored_answer(self, ctx: GraphQLContext, field: str, mutation_id: str) -> dict[str, Any] | None:
         """The answer of the mutation stored under `mutation_id`, None if none is."""

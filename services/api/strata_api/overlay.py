@@ -20,7 +20,12 @@ from strata_graphql.runtime.context import GraphQLContext
 from strata_graphql.runtime.shaping import concrete_kinds
 from strata_mutations import NodeEvent, NodeRecord
 
-__all__ = ["OverlayReader", "lay_over"]
+__all__ = ["OverlayReader", "UnsureWithoutProjection", "lay_over"]
+
+
+class UnsureWithoutProjection(Exception):
+    """A lookup the overlay cannot answer exactly (by hfid, with objects of the kind laid over):
+    the caller waits for the read model to hold them and decides without an overlay."""
 
 
 async def lay_over(
@@ -52,11 +57,14 @@ async def lay_over(
 class OverlayReader(GraphStateReader):
     """The read model, with the objects decided earlier in the same request laid over it."""
 
-    def __init__(self, ctx: GraphQLContext) -> None:
+    def __init__(self, ctx: GraphQLContext, *, exact_hfids: bool = False) -> None:
+        """`exact_hfids`: a lookup by hfid among kinds with objects laid over raises
+        `UnsureWithoutProjection` instead of answering from the stored objects alone."""
         super().__init__(ctx.schema, ctx.reader)
         self._ctx = ctx
         self._pending: dict[str, NodeRecord] = {}
         self._gone: set[str] = set()
+        self._exact_hfids = exact_hfids
 
     async def lay_over(self, events: Sequence[NodeEvent]) -> None:
         """From now on, read as if `events` were stored."""
@@ -74,6 +82,10 @@ class OverlayReader(GraphStateReader):
         """Looked up among the stored objects, as this request left it: a deleted one is not
         found, a changed one is its decided state (an object created by the request is not
         looked up by its hfid)."""
+        if self._exact_hfids and self._pending:
+            kinds = set(concrete_kinds(self._ctx.schema, kind))
+            if any(record.kind in kinds for record in self._pending.values()):
+                raise UnsureWithoutProjection(kind)
         found = await super().find_by_hfid(kind, hfid)
         if found is None or found.uid in self._gone:
             return None

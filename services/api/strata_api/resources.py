@@ -12,6 +12,7 @@ import structlog
 from nats.aio.client import Client
 from neo4j import AsyncDriver, Driver, GraphDatabase
 
+from strata_api.in_flight import InFlightWrites
 from strata_api.bootstrap import bootstrap_main
 from strata_core.errors import StrataError
 from strata_core.settings import Settings
@@ -75,6 +76,7 @@ class Resources:
         self._services: dict[str, Any] = {}
         self.graphql_cache = GraphQLSchemaCache(maxsize=8)
         self.graphql_documents = DocumentCache(maxsize=512)
+        self.in_flight = InFlightWrites()  # mutations appended here, not yet seen projected
         self._warming: set[asyncio.Future[Any]] = set()
         self.deployment_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"strata:{settings.stream_prefix}"))
 
@@ -136,6 +138,11 @@ class Resources:
         """Read-your-writes; `appended`: the caller has just appended `seq` (see `ProjectionWaiter.wait`)."""
         waiter: ProjectionWaiter = self._services["waiter"]
         await waiter.wait(branch_id, seq, self.settings.read_your_writes_timeout_s, appended=appended)
+
+    def projected_seq(self, branch_id: str) -> int:
+        """How far the read model holds the branch, as far as this process has seen (at most behind)."""
+        waiter: ProjectionWaiter = self._services["waiter"]
+        return waiter.seen(branch_id)
 
     def warm_graphql_schema(self, schema: BranchSchema) -> None:
         """Build `schema`'s GraphQL schema in a thread now (0.8 s for the base schemas), so the
