@@ -12,7 +12,7 @@ import neo4j.exceptions
 from strata_api.branch_mutations import BRANCH_MUTATIONS, run_branch_mutation
 from strata_api.file_objects import store_upload
 from strata_api.idempotency import committed_seq, mutation_id_for, object_of_commit
-from strata_api.mutation_dispatch import overlay_allowed
+from strata_api.mutation_dispatch import dispatch, overlay_allowed
 from strata_api.overlay import UnsureWithoutProjection
 from strata_api.resources import Resources
 from strata_api.schema_mutations import SCHEMA_MUTATIONS, run_schema_mutation
@@ -104,8 +104,6 @@ class ApiMutations:
     async def _decide_and_append(
         self, ctx: GraphQLContext, field: str, args: dict[str, Any], mutation_id: str, answer_object: bool
     ) -> Any:
-        from strata_api.mutation_dispatch import dispatch  # the table of root mutation fields
-
         store = self._resources.store
         for attempt in range(_ATTEMPTS):
             # decided and appended in the branch's turn: this process's writers queue, not collide
