@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from strata_api import overlay
 from strata_api.in_flight import InFlightWrites
 from strata_core.settings import Settings
 from strata_graph.projection import GraphProjection
@@ -79,18 +80,30 @@ async def test_overlapping_branch_creates_all_land(animals: LiveStack) -> None:
     assert {f"together-{i}" for i in range(8)} <= {b["name"] for b in listed["data"]["Branch"]}
 
 
+_UNSURE: list[str] = []
+
+
+def _counted(self: Exception, *args: object) -> None:
+    """UnsureWithoutProjection's constructor, noting that a decision waited for the projector."""
+    _UNSURE.append(str(args))
+    Exception.__init__(self, *args)
+
+
 @pytest.fixture
 def slow_projector(monkeypatch: pytest.MonkeyPatch) -> list[list[NodeEvent] | None]:
-    """The projector (a thread of this process in the live stack) holds each write 60 ms, so a
-    writer queued behind another finds it appended and not yet projected; what each writer was
-    given to lay over the read model is returned."""
+    """The projector (a thread of this process in the live stack) holds each write 0.3 s, so a
+    writer queued behind another finds it appended and not yet projected (the stack's threads
+    share one interpreter: a shorter hold was sometimes over before the next decision); what
+    each writer was given to lay over the read model is returned."""
     apply = GraphProjection.apply
 
     async def slow_apply(self: GraphProjection, *args: Any, **kwargs: Any) -> Any:
-        await asyncio.sleep(0.06)
+        await asyncio.sleep(0.3)
         return await apply(self, *args, **kwargs)
 
     monkeypatch.setattr(GraphProjection, "apply", slow_apply)
+    monkeypatch.setattr(overlay.UnsureWithoutProjection, "__init__", _counted)
+    _UNSURE.clear()
     laid_over: list[list[NodeEvent] | None] = []
     covering = InFlightWrites.covering
 
@@ -101,6 +114,20 @@ def slow_projector(monkeypatch: pytest.MonkeyPatch) -> list[list[NodeEvent] | No
 
     monkeypatch.setattr(InFlightWrites, "covering", recording)
     return laid_over
+
+
+@pytest.fixture
+def appended(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Set once the API notes an append of its own (`InFlightWrites.add`)."""
+    noted = threading.Event()
+    add = InFlightWrites.add
+
+    def noting(self: InFlightWrites, *args: Any) -> None:
+        add(self, *args)
+        noted.set()
+
+    monkeypatch.setattr(InFlightWrites, "add", noting)
+    return noted
 
 
 async def test_queued_writers_decide_on_the_unprojected_writes_before_them(
@@ -120,16 +147,9 @@ async def test_queued_writers_decide_on_the_unprojected_writes_before_them(
 
 
 async def test_a_peer_named_by_hfid_behind_its_unprojected_create_is_found(
-    slow_projector: list[list[NodeEvent] | None], animals: LiveStack, monkeypatch: pytest.MonkeyPatch
+    slow_projector: list[list[NodeEvent] | None], animals: LiveStack, appended: threading.Event
 ) -> None:
-    appended = threading.Event()
-    add = InFlightWrites.add
-
-    def noting(self: InFlightWrites, *args: Any) -> None:
-        add(self, *args)
-        appended.set()
-
-    monkeypatch.setattr(InFlightWrites, "add", noting)
+    appended.clear()  # set by the next append
     create = asyncio.create_task(
         _gql(animals, 'mutation { TestingPersonCreate(data: {name: {value: "Zed"}}) { ok object { id } } }')
     )
@@ -142,3 +162,53 @@ async def test_a_peer_named_by_hfid_behind_its_unprojected_create_is_found(
     assert slow_projector[-1], "the dog's create did not find the person's unprojected"
     owner = dog["data"]["TestingDogCreate"]["object"]["owner"]["node"]["id"]
     assert owner == created["data"]["TestingPersonCreate"]["object"]["id"]
+    assert _UNSURE == []  # found among the writes laid over, by the values they hold
+
+
+async def test_an_upsert_by_hfid_behind_the_unprojected_create_it_names_updates_it(
+    slow_projector: list[list[NodeEvent] | None], animals: LiveStack, appended: threading.Event
+) -> None:
+    """What `infrahubctl object load` run twice, or a batch of upserts, does."""
+    await _gql(animals, 'mutation { TestingPersonCreate(data: {name: {value: "Ann"}}) { ok } }')
+    appended.clear()  # set by the next append
+    create = asyncio.create_task(_gql(
+        animals, 'mutation { TestingDogCreate(data: {name: {value: "Rex"}, owner: {hfid: ["Ann"]}}) { ok object { id } } }'
+    ))  # fmt: skip
+    assert await asyncio.to_thread(appended.wait, 30)
+    upsert = await _gql(animals, 'mutation { TestingDogUpsert(data: {hfid: ["Ann", "Rex"], name: {value: "Rex"}, '
+                                 'owner: {hfid: ["Ann"]}, weight: {value: 12}}) { ok object { id } } }')  # fmt: skip
+    created = await create
+    assert not upsert.get("errors"), upsert
+    assert slow_projector[-1], "the upsert did not find the create unprojected"
+    assert _UNSURE == []
+    assert upsert["data"]["TestingDogUpsert"]["object"]["id"] == created["data"]["TestingDogCreate"]["object"]["id"]
+    dogs = await _gql(animals, "query { TestingDog { count edges { node { name { value } weight { value } } } } }")
+    assert dogs["data"]["TestingDog"]["count"] == 1
+    assert dogs["data"]["TestingDog"]["edges"][0]["node"]["weight"] == {"value": 12}
+
+
+async def test_an_hfid_through_a_peer_renamed_unprojected_is_read_after_the_projection(
+    slow_projector: list[list[NodeEvent] | None], animals: LiveStack, appended: threading.Event
+) -> None:
+    """The stored lookup reads the peer's old name: the decision waits for the rename instead."""
+    ids = {}
+    for name in ("Bo", "Cy"):
+        made = await _gql(animals, 'mutation { TestingPersonCreate(data: {name: {value: "%s"}}) { ok object { id } } }' % name)
+        ids[name] = made["data"]["TestingPersonCreate"]["object"]["id"]
+    await _gql(animals, 'mutation { TestingDogCreate(data: {name: {value: "Max"}, owner: {id: "%s"}, '
+                        'weight: {value: 1}}) { ok } }' % ids["Bo"])  # fmt: skip
+    appended.clear()  # set by the next append
+    rename = asyncio.create_task(
+        _gql(animals, 'mutation { TestingPersonUpdate(data: {id: "%s", name: {value: "Bob"}}) { ok } }' % ids["Bo"])
+    )
+    assert await asyncio.to_thread(appended.wait, 30)
+    # at the head no dog is [Bo, Max] (Bo is Bob) nor [Cy, Max]: Cy gets a Max of its own
+    upsert = await _gql(animals, 'mutation { TestingDogUpsert(data: {hfid: ["Bo", "Max"], name: {value: "Max"}, '
+                                 'owner: {id: "%s"}, weight: {value: 3}}) { ok } }' % ids["Cy"])  # fmt: skip
+    await rename
+    assert not upsert.get("errors"), upsert
+    assert _UNSURE, "decided on the stored lookup's stale peer"
+    dogs = await _gql(animals, "query { TestingDog { edges { node { owner { node { display_label } } weight { value } } } } }")
+    found = sorted((e["node"]["owner"]["node"]["display_label"], e["node"]["weight"]["value"])
+                   for e in dogs["data"]["TestingDog"]["edges"])  # fmt: skip
+    assert found == [("Bob", 1), ("Cy", 3)]

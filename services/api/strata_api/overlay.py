@@ -80,19 +80,76 @@ class OverlayReader(GraphStateReader):
 
     async def find_by_hfid(self, kind: str, hfid: list[str]) -> NodeRecord | None:
         """Looked up among the stored objects, as this request left it: a deleted one is not
-        found, a changed one is its decided state (an object created by the request is not
-        looked up by its hfid)."""
-        if self._exact_hfids and self._pending:
-            kinds = set(concrete_kinds(self._ctx.schema, kind))
-            if any(record.kind in kinds for record in self._pending.values()):
-                raise UnsureWithoutProjection(kind)
+        found, a changed one is its decided state. With `exact_hfids`, the objects laid over
+        are looked up too, by the values they hold (an object created by a request without it
+        is not looked up by its hfid)."""
+        pending = await self._pending_with_hfid(kind, hfid) if self._exact_hfids else []
         found = await super().find_by_hfid(kind, hfid)
-        if found is None or found.uid in self._gone:
-            return None
-        return self._pending.get(found.uid, found)
+        if found is not None and found.uid in self._gone:
+            found = None
+        if self._exact_hfids:  # a stored object laid over was judged by its new values above
+            candidates = pending + ([found] if found is not None and found.uid not in self._pending else [])
+            return candidates[0] if len(candidates) == 1 else None
+        return None if found is None else self._pending.get(found.uid, found)
+
+    async def _pending_with_hfid(self, kind: str, hfid: list[str]) -> list[NodeRecord]:
+        """The objects laid over whose values spell `hfid` as `kind`'s hfid reads them (as
+        `strata_graphql.runtime.filters` does for the stored ones). Raises
+        `UnsureWithoutProjection` where that cannot be told exactly: a value neither text nor a
+        whole number, a path of another shape, or an object laid over among the kinds of a
+        peer the hfid reads whose value it changed (the stored lookup would not see it)."""
+        kind_schema = self._ctx.schema.get(kind)
+        paths = list(kind_schema.human_friendly_id or ()) if kind_schema is not None else []
+        if kind_schema is None or len(paths) != len(hfid):
+            return []
+        kinds = set(concrete_kinds(self._ctx.schema, kind))
+        for path in paths:
+            parts = path.split("__")
+            rel = kind_schema.relationship(parts[0])
+            if len(parts) == 3 and rel is not None:
+                await self._peer_values_kept(set(concrete_kinds(self._ctx.schema, rel.peer)), parts[1])
+            elif len(parts) != 2 or rel is not None:
+                raise UnsureWithoutProjection(kind)
+        matches: list[NodeRecord] = []
+        for record in self._pending.values():
+            if record.kind in kinds and await self._spells(record, paths, hfid):
+                matches.append(record)
+        return matches
+
+    async def _peer_values_kept(self, peer_kinds: set[str], attribute: str) -> None:
+        """Raise `UnsureWithoutProjection` if an object of `peer_kinds` laid over holds another
+        `attribute` value than the stored one. (A peer created meanwhile is no concern: only
+        objects laid over can name it, and those are judged by their own values.)"""
+        changed = [r for r in self._pending.values() if r.kind in peer_kinds]
+        stored = await super().get([r.uid for r in changed]) if changed else {}
+        for record in changed:
+            before = stored.get(record.uid)
+            if before is not None and before.attrs.get(attribute, {}).get("value") != record.attrs.get(attribute, {}).get("value"):
+                raise UnsureWithoutProjection(attribute)
+
+    async def _spells(self, record: NodeRecord, paths: list[str], hfid: list[str]) -> bool:
+        for path, wanted in zip(paths, hfid, strict=True):
+            parts = path.split("__")
+            if len(parts) == 2:
+                if not _same_text(record.attrs.get(parts[0], {}).get("value"), wanted):
+                    return False
+                continue
+            peers = await self.get(list(record.rels.get(parts[0], [])))
+            if not any(_same_text(p.attrs.get(parts[1], {}).get("value"), wanted) for p in peers.values()):
+                return False
+        return True
 
     async def find_by_values(self, kind: str, values: Mapping[str, Any]) -> list[NodeRecord]:
         kinds = set(concrete_kinds(self._ctx.schema, kind))
         stored = [r for r in await super().find_by_values(kind, values) if not self._hidden(r.uid)]
         pending = [r for r in self._pending.values() if r.kind in kinds and holds_values(r, values)]
         return stored + pending
+
+
+def _same_text(value: Any, wanted: str) -> bool:
+    """Whether a stored value reads as the hfid component `wanted` (text, or a whole number)."""
+    if value is None:
+        return False
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise UnsureWithoutProjection(wanted)
+    return str(value) == wanted
