@@ -28,10 +28,15 @@ async def test_the_import_scenario_prints_one_json_figure_per_line(
     assert "warm-up, not measured: 18 objects at 1,000 per request, then 2 one per request" in captured.err
     lines = [line for line in captured.out.splitlines() if line.strip()]
     figures = [json.loads(line) for line in lines]
-    assert len(figures) == 10  # five figures for each of the two request sizes, none from the warm-up
+    # five figures for each request size, and for one per request with 5 in flight; none from the warm-up
+    assert len(figures) == 15
     assert all(set(f) == FIELDS and f["scenario"] == "import" for f in figures)
     rates = [f for f in figures if f["unit"] == "obj/s"]
-    assert [f["size"] for f in rates] == [3, 40]
+    assert [(f["metric"], f["size"]) for f in rates] == [
+        ("import, 1 per request: objects/s", 3),
+        ("import, 1 per request, 5 in flight: objects/s", 3),
+        ("import, 20 per request: objects/s", 40),
+    ]
     for figure in rates:
         assert figure["value"] > 0 and figure["floor"] > 0
         assert figure["ratio"] == pytest.approx(figure["floor"] / figure["value"])
