@@ -9,6 +9,8 @@ head read, its decision and its append: writers of one process queue instead of 
 
 Writers of other processes (API replicas, a CLI) are still ordered by the optimistic check
 alone; `conflict_pause` spreads their retries so that two of them do not meet again at once.
+`write_attempts` is the loop every such writer runs: each attempt in the turn, a pause after
+each one another process's write refused.
 """
 
 from __future__ import annotations
@@ -16,9 +18,12 @@ from __future__ import annotations
 import asyncio
 import random
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from types import TracebackType
 
-__all__ = ["WriteTurns", "conflict_pause"]
+from strata_core.errors import ConcurrencyConflict
+
+__all__ = ["WriteAttempt", "WriteTurns", "conflict_pause", "write_attempts"]
 
 _FIRST_PAUSE_S = 0.002
 _LONGEST_PAUSE_S = 0.1
@@ -59,3 +64,34 @@ async def conflict_pause(attempt: int) -> None:
     again after another process moved the head."""
     ceiling = min(_FIRST_PAUSE_S * (2**attempt), _LONGEST_PAUSE_S)
     await asyncio.sleep(random.uniform(0, ceiling))
+
+
+class WriteAttempt:
+    """One decision and append in a branch's turn (`async with`). A `ConcurrencyConflict`
+    raised inside ends the attempt as `conflicted` instead of propagating."""
+
+    def __init__(self, turns: WriteTurns, branch_id: str) -> None:
+        self._turn: AbstractAsyncContextManager[None] = turns.turn(branch_id)
+        self.conflicted = False
+
+    async def __aenter__(self) -> WriteAttempt:
+        await self._turn.__aenter__()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> bool:
+        await self._turn.__aexit__(exc_type, exc, tb)
+        self.conflicted = exc_type is not None and issubclass(exc_type, ConcurrencyConflict)
+        return self.conflicted
+
+
+async def write_attempts(turns: WriteTurns, branch_id: str, limit: int) -> AsyncIterator[WriteAttempt]:
+    """Up to `limit` attempts on `branch_id`; the next comes only after one conflicted, and
+    after a `conflict_pause`. The caller ends the loop by returning, and gives up after it."""
+    for number in range(limit):
+        attempt = WriteAttempt(turns, branch_id)
+        yield attempt
+        if not attempt.conflicted:
+            return
+        await conflict_pause(number)

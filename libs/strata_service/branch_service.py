@@ -25,7 +25,7 @@ from strata_core.errors import ConcurrencyConflict, ValidationFailed
 from strata_events import BranchCreated, BranchDeleted, BranchUpdated
 from strata_eventstore import EventStore
 from strata_eventstore.records import PendingEvent
-from strata_eventstore.write_turns import conflict_pause
+from strata_eventstore.write_turns import write_attempts
 from strata_service.branch_name_index import BranchNameIndex
 from strata_service.branch_names import branch_name_error
 from strata_service.branches import BranchDirectory, BranchRef
@@ -51,8 +51,10 @@ class BranchService:
         if reason:
             raise ValidationFailed(f"invalid branch name {name!r}: {reason}", field="name")
         branch_id = uuid.uuid4().hex
-        for attempt in range(_ATTEMPTS):
-            async with self._store.turns.turn("main"):  # this process's writers of main queue
+        # this process's writers of main queue; another process moving main's head ends an
+        # attempt, and the name is checked again
+        async for attempt in write_attempts(self._store.turns, "main", _ATTEMPTS):
+            async with attempt:
                 head = await self._store.head("main")
                 if await self._names.taken(name, head):
                     raise ValidationFailed(f"The branch {name} already exists", field="name")
@@ -61,19 +63,15 @@ class BranchService:
                     fork_seq=head, fork_time=datetime.now(UTC).isoformat(), sync_with_git=sync_with_git,
                 )  # fmt: skip
                 mutation_id = uuid.uuid4().hex
-                try:
-                    result = await self._store.append(
-                        "main",
-                        [PendingEvent(self._store.names.branch_event_subject("main"), event)],
-                        expected_head=head,
-                        mutation_id=mutation_id,
-                        actor=actor,
-                        operation="branch.create",
-                    )
-                except ConcurrencyConflict:
-                    result = None
-            if result is None:  # another process moved main's head: check the name again
-                await conflict_pause(attempt)
+                result = await self._store.append(
+                    "main",
+                    [PendingEvent(self._store.names.branch_event_subject("main"), event)],
+                    expected_head=head,
+                    mutation_id=mutation_id,
+                    actor=actor,
+                    operation="branch.create",
+                )
+            if attempt.conflicted:
                 continue
             if not result.duplicate:  # a duplicate's head_seq is main's head now, maybe past others' events
                 self._names.record_create(name, head, result.head_seq)

@@ -13,7 +13,7 @@ from strata_events import BranchMerged, BranchRebased
 from strata_eventstore import EventStore
 from strata_eventstore.kv_locks import KvLocks
 from strata_eventstore.records import PendingEvent
-from strata_eventstore.write_turns import conflict_pause
+from strata_eventstore.write_turns import write_attempts
 from strata_schema import BranchSchema
 from strata_service.branch_changes import BranchChanges, BranchChangesService, WaitProjected
 from strata_service.branches import BranchRef
@@ -55,9 +55,9 @@ class MergeService:
         if merged_seq is not None:
             raise MergeRefused(f"The branch {ref.name} is already merged", field="name")
         async with held_lock(self._locks, f"merge.{ref.id}", actor or "anonymous", ttl_s=self._lock_ttl_s):
-            for attempt in range(_ATTEMPTS):
-                # main's writers of this process wait for the merge instead of moving main under it
-                async with self._store.turns.turn("main"):
+            # main's writers of this process wait for the merge instead of moving main under it
+            async for attempt in write_attempts(self._store.turns, "main", _ATTEMPTS):
+                async with attempt:
                     changes = await self.changes.compute(ref, schema)
                     if changes.open_conflicts:
                         paths = ", ".join(c.path for c in changes.open_conflicts[:10])
@@ -66,14 +66,10 @@ class MergeService:
                             conflicts=[c.id for c in changes.open_conflicts],
                         )
                     events = await self._events(ref, changes, schema, main_schema)
-                    try:
-                        result = await self._store.append(
-                            "main", events, expected_head=changes.main_head, actor=actor, operation="branch.merge"
-                        )
-                    except ConcurrencyConflict:
-                        result = None
-                if result is None:
-                    await conflict_pause(attempt)
+                    result = await self._store.append(
+                        "main", events, expected_head=changes.main_head, actor=actor, operation="branch.merge"
+                    )
+                if attempt.conflicted:
                     continue
                 return result.head_seq
             raise ConcurrencyConflict("main kept moving; merge gave up")

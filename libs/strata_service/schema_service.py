@@ -19,7 +19,7 @@ from strata_core.recent import keep_recent
 from strata_events import SchemaLoaded
 from strata_eventstore import EventStore
 from strata_eventstore.records import PendingEvent
-from strata_eventstore.write_turns import conflict_pause
+from strata_eventstore.write_turns import write_attempts
 from strata_graph import cypher
 from strata_graph.data_probe import GraphDataProbe
 from strata_graph.views import View
@@ -150,8 +150,10 @@ class SchemaService:
         current schema, check the stored data against it and append it with its data rewrites,
         under the branch head's OCC (a moved head: worked out again on the new schema)."""
         branch_id = branch.id
-        for attempt in range(_ATTEMPTS):
-            async with self._store.turns.turn(branch_id):  # this process's writers of the branch queue
+        # this process's writers of the branch queue; another process moving the head ends an
+        # attempt, and the change is worked out again on the new schema
+        async for attempt in write_attempts(self._store.turns, branch_id, _ATTEMPTS):
+            async with attempt:
                 head = await self._store.head(branch_id)
                 current = await self.current(branch)
                 try:
@@ -173,19 +175,15 @@ class SchemaService:
                 event = SchemaLoaded(
                     schema_hash=new.schema_hash, previous_hash=current.schema_hash, schema=new.to_dict()
                 )
-                try:
-                    result = await self._store.append(
-                        branch_id,
-                        [PendingEvent(self._store.names.schema_subject(branch_id), event)]
-                        + [PendingEvent(self._store.names.node_subject(branch_id, e.node_id), e) for e in rewrites],
-                        expected_head=head,
-                        actor=actor,
-                        operation="schema.load",
-                    )
-                except ConcurrencyConflict:
-                    result = None
-            if result is None:  # another process moved the head: worked out again
-                await conflict_pause(attempt)
+                result = await self._store.append(
+                    branch_id,
+                    [PendingEvent(self._store.names.schema_subject(branch_id), event)]
+                    + [PendingEvent(self._store.names.node_subject(branch_id, e.node_id), e) for e in rewrites],
+                    expected_head=head,
+                    actor=actor,
+                    operation="schema.load",
+                )
+            if attempt.conflicted:
                 continue
             return SchemaLoadResult(
                 hash=new.schema_hash, previous_hash=current.schema_hash, warnings=warnings,

@@ -24,7 +24,7 @@ from strata_api.resources import Resources
 from strata_core.errors import ConcurrencyConflict
 from strata_core.metrics import BULK_DOCUMENTS
 from strata_core.gc_pause import gc_paused
-from strata_eventstore.write_turns import conflict_pause
+from strata_eventstore.write_turns import write_attempts
 from strata_graphql.uploads import UploadedFile
 from strata_graphql.runtime.bulk_parsing import locate_errors, parse_bulk
 from strata_graphql.runtime.bulk_validation import validate_by_representatives, validate_whole
@@ -148,16 +148,16 @@ async def _execute(
     """Decide every create, append them as one batch, answer every field; and whether the
     batch was appended (not when a decision failed)."""
     parts, variables = run.parts, run.variables
-    for attempt in range(_ATTEMPTS):
-        # decided and appended in the branch's turn: this process's writers queue, not collide
-        async with resources.store.turns.turn(ctx.branch_id):
+    # decided and appended in the branch's turn: this process's writers queue, not collide
+    async for attempt in write_attempts(resources.store.turns, ctx.branch_id, _ATTEMPTS):
+        # another process's write moving the head, or a failed speculation, ends it: decide again
+        async with attempt:
             head = await resources.store.head(ctx.branch_id)
             await resources.wait_projected(ctx.branch_id, head)
             bulk = BulkCreates(resources, head, answers_objects=run.answers_objects, peers=run.peers,
                                mutation_id=run.mutation_id)  # fmt: skip
             ctx.mutations = bulk
             stored = await committed_seq(resources, ctx.branch_id, run.mutation_id) if run.mutation_id else None
-            moved = False
             if stored is not None:  # a retry of a request that was stored: answered, not applied again
                 await bulk.answer_stored(ctx, stored, fields=run.fields)
             else:
@@ -168,11 +168,10 @@ async def _execute(
                     await bulk.commit(ctx)
                 except ConcurrencyConflict:
                     ctx.reader.forget()
-                    moved = True
+                    raise
                 finally:
                     bulk.discard()
-        if moved:  # another process's write moved the head, or a speculation failed: decide again
-            await conflict_pause(attempt)
+        if attempt.conflicted:
             continue
         if run.ok_only is not None:
             return ExecutionResult(data=run.ok_only), True

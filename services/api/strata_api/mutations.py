@@ -20,7 +20,7 @@ from strata_core.errors import ConcurrencyConflict, StoreUnavailable, StrataErro
 from strata_core.metrics import MUTATIONS
 from opentelemetry import trace
 from strata_eventstore.records import PendingEvent
-from strata_eventstore.write_turns import conflict_pause
+from strata_eventstore.write_turns import write_attempts
 from strata_graph.views import View
 from strata_graphql.runtime.context import GraphQLContext
 from strata_graphql.runtime.reader import GraphReader
@@ -105,9 +105,9 @@ class ApiMutations:
         self, ctx: GraphQLContext, field: str, args: dict[str, Any], mutation_id: str, answer_object: bool
     ) -> Any:
         store = self._resources.store
-        for attempt in range(_ATTEMPTS):
-            # decided and appended in the branch's turn: this process's writers queue, not collide
-            async with store.turns.turn(ctx.branch_id):
+        # decided and appended in the branch's turn: this process's writers queue, not collide
+        async for attempt in write_attempts(store.turns, ctx.branch_id, _ATTEMPTS):
+            async with attempt:  # another process's write moving the head ends it: decide again
                 head = await store.head(ctx.branch_id)
                 # decide on the state at the head we will guard on: the read model once it holds
                 # it, or now with this process's own unprojected mutations laid over it
@@ -139,23 +139,19 @@ class ApiMutations:
                     return decision.payload((await shape_rows(ctx, [row]))[0] if row else None)
                 names = self._resources.names
                 pending = [PendingEvent(names.node_subject(ctx.branch_id, e.node_id), e) for e in decision.events]
-                try:
-                    result = await store.append(
-                        ctx.branch_id,
-                        pending,
-                        expected_head=head,
-                        mutation_id=mutation_id,
-                        actor=ctx.actor,
-                        operation=field,
-                    )
-                except ConcurrencyConflict:
-                    result = None
-                if result is not None and not result.duplicate:  # the next writer may decide on it
+                result = await store.append(
+                    ctx.branch_id,
+                    pending,
+                    expected_head=head,
+                    mutation_id=mutation_id,
+                    actor=ctx.actor,
+                    operation=field,
+                )
+                if not result.duplicate:  # the next writer may decide on it
                     self._resources.in_flight.add(
                         ctx.branch_id, result.head_seq - result.count + 1, result.head_seq, decision.events
                     )
-            if result is None:  # another process's write moved the head: decide again
-                await conflict_pause(attempt)
+            if attempt.conflicted:
                 continue
             await self._resources.wait_projected(ctx.branch_id, result.head_seq, appended=True)
             self._resources.in_flight.settle(ctx.branch_id, result.head_seq)

@@ -7,7 +7,8 @@ import asyncio
 import pytest
 
 from strata_eventstore import write_turns
-from strata_eventstore.write_turns import WriteTurns, conflict_pause
+from strata_core.errors import ConcurrencyConflict
+from strata_eventstore.write_turns import WriteTurns, conflict_pause, write_attempts
 
 
 async def test_writers_of_one_branch_take_turns_in_arrival_order() -> None:
@@ -78,3 +79,43 @@ async def test_the_pause_grows_with_the_attempt_and_is_bounded(monkeypatch: pyte
     for attempt in (0, 1, 2, 10):
         await conflict_pause(attempt)
     assert slept == [0.002, 0.004, 0.008, 0.1]
+
+
+async def test_an_attempt_refused_for_a_moved_head_is_made_again_after_a_pause(monkeypatch: pytest.MonkeyPatch) -> None:
+    pauses: list[int] = []
+
+    async def noted_pause(attempt: int) -> None:
+        pauses.append(attempt)
+
+    monkeypatch.setattr(write_turns, "conflict_pause", noted_pause)
+    turns = WriteTurns()
+    made: list[int] = []
+    async for attempt in write_attempts(turns, "b1", 5):
+        async with attempt:
+            assert turns.waiting("b1") == 1  # each attempt holds the branch's turn
+            made.append(len(made))
+            if len(made) < 3:
+                raise ConcurrencyConflict("moved")
+        if attempt.conflicted:
+            continue
+        break
+    assert made == [0, 1, 2] and pauses == [0, 1] and len(turns) == 0
+
+
+async def test_attempts_stop_at_the_limit_and_other_errors_go_through(monkeypatch: pytest.MonkeyPatch) -> None:
+    async def no_pause(attempt: int) -> None:
+        return None
+
+    monkeypatch.setattr(write_turns, "conflict_pause", no_pause)
+    turns = WriteTurns()
+    tried = 0
+    async for attempt in write_attempts(turns, "b1", 3):
+        async with attempt:
+            tried += 1
+            raise ConcurrencyConflict("moved")
+    assert tried == 3
+    with pytest.raises(ValueError):
+        async for attempt in write_attempts(turns, "b1", 3):
+            async with attempt:
+                raise ValueError("refused")
+    assert len(turns) == 0
