@@ -24,8 +24,8 @@ __all__ = ["OverlayReader", "UnsureWithoutProjection", "lay_over"]
 
 
 class UnsureWithoutProjection(Exception):
-    """A lookup the overlay cannot answer exactly (by hfid, with objects of the kind laid over):
-    the caller waits for the read model to hold them and decides without an overlay."""
+    """A lookup the overlay cannot answer exactly (by hfid, see `_pending_with_hfid`): the
+    caller waits for the read model to hold what was laid over and decides without it."""
 
 
 async def lay_over(
@@ -58,8 +58,8 @@ class OverlayReader(GraphStateReader):
     """The read model, with the objects decided earlier in the same request laid over it."""
 
     def __init__(self, ctx: GraphQLContext, *, exact_hfids: bool = False) -> None:
-        """`exact_hfids`: a lookup by hfid among kinds with objects laid over raises
-        `UnsureWithoutProjection` instead of answering from the stored objects alone."""
+        """`exact_hfids`: a lookup by hfid also judges the objects laid over, by their values,
+        and raises `UnsureWithoutProjection` where it cannot be exact."""
         super().__init__(ctx.schema, ctx.reader)
         self._ctx = ctx
         self._pending: dict[str, NodeRecord] = {}
