@@ -21,10 +21,16 @@ _QUERY = """query { TestingPerson(name__value: "%s") { edges {
   node { id } } } }"""
 
 
-async def _metadata(api: AsyncTestClient, name: str, branch: str = "main", at: str | None = None) -> dict[str, Any]:  # type: ignore[type-arg]
-    body = await _gql(api, _QUERY % name, branch, at)
+async def _only_person(api: AsyncTestClient, query: str, branch: str, at: str | None) -> dict[str, Any]:  # type: ignore[type-arg]
+    """The one TestingPerson edge `query` answers."""
+    body = await _gql(api, query, branch, at)
     (edge,) = body["data"]["TestingPerson"]["edges"]
-    found: dict[str, Any] = edge["node_metadata"]
+    found: dict[str, Any] = edge
+    return found
+
+
+async def _metadata(api: AsyncTestClient, name: str, branch: str = "main", at: str | None = None) -> dict[str, Any]:  # type: ignore[type-arg]
+    found: dict[str, Any] = (await _only_person(api, _QUERY % name, branch, at))["node_metadata"]
     return found
 
 
@@ -74,9 +80,7 @@ _ATTRIBUTES = """query { TestingPerson(name__value: "%s") { edges { node {
 
 
 async def _attributes(api: AsyncTestClient, name: str, branch: str = "main", at: str | None = None) -> dict[str, Any]:  # type: ignore[type-arg]
-    body = await _gql(api, _ATTRIBUTES % name, branch, at)
-    (edge,) = body["data"]["TestingPerson"]["edges"]
-    found: dict[str, Any] = edge["node"]
+    found: dict[str, Any] = (await _only_person(api, _ATTRIBUTES % name, branch, at))["node"]
     return found
 
 
