@@ -84,6 +84,11 @@ class RelationshipChange(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     added: tuple[str, ...]
     removed: tuple[str, ...]
     touches: tuple[Touch, ...] = ()
+    # peers on both sides whose edge properties changed; each side's properties of the edges
+    # that have any (peer id -> properties other than the defaults, `strata_events.peer_properties`)
+    props_changed: tuple[str, ...] = ()
+    old_props: dict[str, dict[str, Any]] = {}
+    new_props: dict[str, dict[str, Any]] = {}
 
 
 class ObjectChange(msgspec.Struct, frozen=True, kw_only=True, gc=False):

@@ -15,7 +15,9 @@ from typing import Any, Final
 import msgspec
 
 from strata_core.gc_pause import gc_paused
+from strata_events.peer_properties import EDGE_DEFAULTS
 
+from ._fields import property_action
 from .changes import Action, AttributeChange, ChangeSet, ObjectChange, RelationshipChange
 from .conflicts import Conflict, peer_action, single_peer
 from .paths import EDGE_TYPES, attribute_path, element_path, node_path, property_path, relationship_path
@@ -180,6 +182,7 @@ def _relationship(obj: ObjectChange, rel: RelationshipChange, ctx: _Context) -> 
     else:
         elements = [_element(obj, rel, p, "added", None, p, None, changed_at, ctx) for p in rel.added]
         elements += [_element(obj, rel, p, "removed", p, None, None, changed_at, ctx) for p in rel.removed]
+        elements += [_element(obj, rel, p, "updated", p, p, None, changed_at, ctx) for p in rel.props_changed]
     return {
         "name": rel.name,
         "label": ctx.schema_labels.get((obj.kind, rel.name)),
@@ -206,7 +209,25 @@ def _element(
     ctx: _Context,
 ) -> dict[str, Any]:
     path = element_path(obj.node_id, rel.name, peer, one=rel.cardinality == "one")
-    related: dict[str, Any] = {
+    properties = [] if old == new else [_related(old, new, action, path, changed_at, ctx)]
+    properties += _edge_properties(rel, peer, old, new, path, changed_at)
+    return {
+        "status": _STATUS[action],
+        "peer_id": peer,
+        "peer_label": ctx.node_labels.get(peer),
+        "last_changed_at": changed_at,
+        "path_identifier": path,
+        "contains_conflict": conflict is not None,
+        "conflict": conflict,
+        "properties": properties,
+        **_counts(p["status"] for p in properties),
+        "num_conflicts": int(conflict is not None),
+    }
+
+
+def _related(old: str | None, new: str | None, action: Action, path: str, changed_at: str, ctx: _Context) -> dict[str, Any]:
+    """An element's `IS_RELATED` property: the peer itself."""
+    return {
         "property_type": EDGE_TYPES["peer"],
         "last_changed_at": changed_at,
         "previous_value": old,
@@ -217,18 +238,27 @@ def _element(
         "path_identifier": path,
         "conflict": None,
     }
-    return {
-        "status": _STATUS[action],
-        "peer_id": peer,
-        "peer_label": ctx.node_labels.get(peer),
-        "last_changed_at": changed_at,
-        "path_identifier": path,
-        "contains_conflict": conflict is not None,
-        "conflict": conflict,
-        "properties": [related],
-        **_counts([related["status"]]),
-        "num_conflicts": int(conflict is not None),
-    }
+
+
+def _edge_properties(
+    rel: RelationshipChange, peer: str, old: str | None, new: str | None, path: str, changed_at: str
+) -> list[dict[str, Any]]:
+    """An element's edge properties that differ between the fork and now (a new edge's, or a
+    gone edge's, against the defaults)."""
+    before = {**EDGE_DEFAULTS, **(rel.old_props.get(old) or {})} if old else dict(EDGE_DEFAULTS)
+    after = {**EDGE_DEFAULTS, **(rel.new_props.get(new) or {})} if new else dict(EDGE_DEFAULTS)
+    out = []
+    for name in EDGE_DEFAULTS:
+        if before[name] == after[name]:
+            continue
+        action = property_action(before[name], after[name])
+        out.append({
+            "property_type": EDGE_TYPES[name], "last_changed_at": changed_at,
+            "previous_value": _text(before[name]), "new_value": _text(after[name]),
+            "previous_label": None, "new_label": None, "status": _STATUS[action],
+            "path_identifier": f"{path}/property/{EDGE_TYPES[name]}", "conflict": None,
+        })  # fmt: skip
+    return out
 
 
 def _conflict(conflict: Conflict | None, ctx: _Context) -> dict[str, Any] | None:

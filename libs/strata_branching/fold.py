@@ -94,7 +94,7 @@ def _fields_named(event: NodeCreated | NodeUpdated | NodeDeleted, previous: Reco
             rels = union(old.rels, event.relationships)
         case NodeUpdated():
             attrs = list(event.attributes)
-            rels = union(event.relationships, event.peers_added, event.peers_removed)
+            rels = union(event.relationships, event.peers_added, event.peers_removed, event.peer_properties)
         case NodeDeleted():
             # A removal ends every field the object had.
             old = previous or RecordState(kind=event.kind)

@@ -8,9 +8,10 @@ A field with no choice takes the branch's value: callers refuse to merge while c
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
-from strata_events import AttributeValue, NodeCreated, NodeDeleted, NodeUpdated
+from strata_events import AttributeValue, NodeCreated, NodeDeleted, NodeUpdated, PeerProperties
+from strata_events.peer_properties import EDGE_DEFAULTS
 from strata_graph.folding import NodeEvent
 from strata_graph.records import RecordState
 
@@ -67,7 +68,18 @@ def _creation(uid: str, after: RecordState) -> NodeCreated:
         kind=after.kind,
         attributes={name: to_attribute_value(raw) for name, raw in after.attrs.items()},
         relationships={name: list(peers) for name, peers in after.rels.items()},
+        peer_properties={name: {peer: _edge(props) for peer, props in edges.items()}
+                         for name, edges in after.peer_props.items()},
     )
+
+
+def _edge(props: Mapping[str, object] | None) -> PeerProperties:
+    """Every property of an edge as the branch has it (the defaults for those it leaves unset),
+    so that main's edge ends the same."""
+    full = {**EDGE_DEFAULTS, **(props or {})}
+    return PeerProperties(is_protected=bool(full["is_protected"]), is_visible=bool(full["is_visible"]),
+                          source=full["source"] if isinstance(full["source"], str) else None,
+                          owner=full["owner"] if isinstance(full["owner"], str) else None)  # fmt: skip
 
 
 def _update(change: ObjectChange, current: RecordState, picks: Choices) -> NodeUpdated | None:
@@ -78,17 +90,20 @@ def _update(change: ObjectChange, current: RecordState, picks: Choices) -> NodeU
             attributes[name] = value
     added: dict[str, list[str]] = {}
     removed: dict[str, list[str]] = {}
+    edges: dict[str, dict[str, PeerProperties]] = {}
     for name, rel in change.relationships.items():
         have = current.rels.get(name, [])
         target = _merged_peers(change.node_id, rel, have, picks)
         if target is None:
-            continue
+            target = have
         gained, lost = ordered_difference(target, have), ordered_difference(have, target)
         if gained:
             added[name] = list(gained)
         if lost:
             removed[name] = list(lost)
-    if not (attributes or added or removed):
+        if set_here := _merged_edges(rel, target, current.peer_props.get(name, {})):
+            edges[name] = set_here
+    if not (attributes or added or removed or edges):
         return None
     return NodeUpdated(
         node_id=change.node_id,
@@ -96,7 +111,21 @@ def _update(change: ObjectChange, current: RecordState, picks: Choices) -> NodeU
         attributes=attributes,
         peers_added=added,
         peers_removed=removed,
+        peer_properties=edges,
     )
+
+
+def _merged_edges(
+    rel: RelationshipChange, target: Sequence[str], main_edges: Mapping[str, Mapping[str, object]]
+) -> dict[str, PeerProperties]:
+    """The edge properties the branch set on peers main ends with (peers it added, or whose
+    edges it changed), where main's edges differ."""
+    changed = set(rel.added) | set(rel.props_changed)
+    return {
+        peer: _edge(rel.new_props.get(peer))
+        for peer in target
+        if peer in changed and (rel.new_props.get(peer) or {}) != (main_edges.get(peer) or {})
+    }
 
 
 def _merged_attribute(uid: str, attr: AttributeChange, current: RecordState, picks: Choices) -> AttributeValue | None:

@@ -95,16 +95,22 @@ def object_change(
             attributes[name] = attr
     old_rels = before.rels if was and before else {}
     new_rels = after.rels if now and after else {}
+    old_props = before.peer_props if was and before else {}
+    new_props = after.peer_props if now and after else {}
     relationships: dict[str, RelationshipChange] = {}
     for name in union(old_rels, new_rels):
         old_peers, new_peers = tuple(old_rels.get(name, ())), tuple(new_rels.get(name, ()))
-        if old_peers == new_peers:
+        old_edges, new_edges = old_props.get(name, {}), new_props.get(name, {})
+        if old_peers == new_peers and old_edges == new_edges:
             continue
         added, removed = ordered_difference(new_peers, old_peers), ordered_difference(old_peers, new_peers)
-        if added or removed:
+        kept = set(old_peers)
+        props_changed = tuple(p for p in new_peers if p in kept and old_edges.get(p) != new_edges.get(p))
+        if added or removed or props_changed:
             relationships[name] = RelationshipChange(
                 name=name, action=action, cardinality=cardinality(kind, name), old_peers=old_peers,
                 new_peers=new_peers, added=added, removed=removed, touches=touched(("rel", name)),
+                props_changed=props_changed, old_props=old_edges, new_props=new_edges,
             )  # fmt: skip
     if action == "updated" and not attributes and not relationships:
         action = "unchanged"

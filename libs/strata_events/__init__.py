@@ -7,6 +7,7 @@ from strata_events.codec import DecodeError, NewerEventVersion, decode_event, en
 from strata_events.headers import EventHeaders
 from strata_events.types import (
     AttributeValue,
+    PeerProperties,
     BranchCreated,
     BranchDeleted,
     BranchUpdated,
@@ -27,6 +28,7 @@ from strata_events.upcasting import UPCASTERS, upcast
 __all__ = [
     "UPCASTERS",
     "AttributeValue",
+    "PeerProperties",
     "BranchCreated",
     "BranchDeleted",
     "BranchUpdated",

@@ -23,6 +23,7 @@ __all__ = [
     "NodeCreated",
     "NodeDeleted",
     "NodeUpdated",
+    "PeerProperties",
     "SchemaLoaded",
     "event_tag",
     "event_version",
@@ -44,6 +45,17 @@ class AttributeValue(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=Tr
     owner: str | None = None
 
 
+class PeerProperties(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True, gc=False):
+    """The properties of one relationship edge (Infrahub's `_relation__*` inputs). In an event,
+    a property left None is not set by it: an edge's earlier value stays (a new edge's is the
+    default: visible, not protected, no source, no owner)."""
+
+    is_protected: bool | None = None
+    is_visible: bool | None = None
+    source: str | None = None
+    owner: str | None = None
+
+
 class NodeCreated(_EventBase, frozen=True, kw_only=True, tag="node.created"):
     """An object came into existence with its attributes and relationship peers."""
 
@@ -52,11 +64,15 @@ class NodeCreated(_EventBase, frozen=True, kw_only=True, tag="node.created"):
     kind: str
     attributes: dict[str, AttributeValue] = {}
     relationships: dict[str, list[str]] = {}
+    # relationship -> peer id -> the edge's properties, for the edges that have any
+    peer_properties: dict[str, dict[str, PeerProperties]] = {}
 
 
 class NodeUpdated(_EventBase, frozen=True, kw_only=True, tag="node.updated"):
     """Attributes set; relationship sets replaced (`relationships`) or changed by delta
-    (`peers_added`, `peers_removed`, applied after replacement). Fields not named are unchanged."""
+    (`peers_added`, `peers_removed`, applied after replacement). Fields not named are unchanged.
+    `peer_properties` sets properties of edges the object holds once those are applied; an edge
+    that is gone loses its properties, one that stays keeps those not set here."""
 
     v: int = 1
     node_id: str
@@ -65,6 +81,7 @@ class NodeUpdated(_EventBase, frozen=True, kw_only=True, tag="node.updated"):
     relationships: dict[str, list[str]] = {}
     peers_added: dict[str, list[str]] = {}
     peers_removed: dict[str, list[str]] = {}
+    peer_properties: dict[str, dict[str, PeerProperties]] = {}
 
 
 class NodeDeleted(_EventBase, frozen=True, kw_only=True, tag="node.deleted"):

@@ -26,6 +26,7 @@ from strata_events import (
     NodeCreated,
     NodeDeleted,
     NodeUpdated,
+    PeerProperties,
     SchemaLoaded,
 )
 from strata_feed.contract import FeedEvent, FeedEventType
@@ -99,7 +100,7 @@ def _drafts(source: SourceEvent, is_secret: IsSecret, branch_name: Callable[[str
             return []
         case NodeCreated():
             changes = _node_changes(event.kind, event.attributes, event.relationships, is_secret)
-            return [("node.created", *here, event.kind, event.node_id, changes)]
+            return [("node.created", *here, event.kind, event.node_id, _with_edges(changes, event.peer_properties))]
         case NodeUpdated():
             return _node_updated(event, here, is_secret)
         case NodeDeleted():
@@ -135,9 +136,9 @@ def _drafts(source: SourceEvent, is_secret: IsSecret, branch_name: Callable[[str
 
 def _node_updated(event: NodeUpdated, here: tuple[str, str], is_secret: IsSecret) -> list[_Draft]:
     out: list[_Draft] = []
-    if event.attributes or event.relationships or not (event.peers_added or event.peers_removed):
+    if event.attributes or event.relationships or event.peer_properties or not (event.peers_added or event.peers_removed):
         changes = _node_changes(event.kind, event.attributes, event.relationships, is_secret)
-        out.append(("node.updated", *here, event.kind, event.node_id, changes))
+        out.append(("node.updated", *here, event.kind, event.node_id, _with_edges(changes, event.peer_properties)))
     for name, peers in sorted(event.peers_added.items()):
         if peers:
             out.append(("relationship.added", *here, event.kind, event.node_id,
@@ -147,6 +148,14 @@ def _node_updated(event: NodeUpdated, here: tuple[str, str], is_secret: IsSecret
             out.append(("relationship.removed", *here, event.kind, event.node_id,
                         {"relationship": name, "peers": list(peers)}))  # fmt: skip
     return out
+
+
+def _with_edges(changes: dict[str, Any], edges: dict[str, dict[str, PeerProperties]]) -> dict[str, Any]:
+    """`changes` with the edge properties the event sets (only those it sets), if any."""
+    if edges:
+        changes["peer_properties"] = {name: {peer: msgspec.to_builtins(props) for peer, props in by_peer.items()}
+                                      for name, by_peer in edges.items()}  # fmt: skip
+    return changes
 
 
 def _node_changes(

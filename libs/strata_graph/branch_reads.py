@@ -16,8 +16,9 @@ import msgspec
 from neo4j import AsyncDriver
 
 from strata_core.gc_pause import gc_paused
-from strata_graph.records import OPEN, RecordState
 from strata_graph.driver import read_records
+from strata_events.peer_properties import decode_peer_props
+from strata_graph.records import OPEN, RecordState
 
 __all__ = [
     "DatedState",
@@ -36,7 +37,7 @@ __all__ = [
 _BRANCH_RECORDS_AT: Final = """
 MATCH (r:Rec {branch: $branch}) USING INDEX SEEK r:Rec(branch, to_seq)
 WHERE r.to_seq > $seq AND r.from_seq <= $seq
-RETURN collect([r.uid, r.kind, r.deleted, r.attrs, r.rels, r.from_seq]) AS rows
+RETURN collect([r.uid, r.kind, r.deleted, r.attrs, r.rels, r.from_seq, r.rprops]) AS rows
 """
 
 # Each object's record valid at $early and the one valid at $late (index rec_uid); the late one
@@ -53,7 +54,8 @@ CALL (uid) {
 WITH uid, [r IN overlapping WHERE r.from_seq <= $early][0] AS a, [r IN overlapping WHERE r.to_seq > $late][0] AS b
 WITH uid, a, CASE WHEN a IS NOT NULL AND b IS NOT NULL AND elementId(a) = elementId(b) THEN NULL ELSE b END AS b,
      a IS NOT NULL AND b IS NOT NULL AND elementId(a) = elementId(b) AS same
-RETURN collect([uid, same, a.kind, a.deleted, a.attrs, a.rels, b.kind, b.deleted, b.attrs, b.rels, b.from_seq]) AS rows
+RETURN collect([uid, same, [a.kind, a.deleted, a.attrs, a.rels, a.rprops], [b.kind, b.deleted, b.attrs, b.rels, b.rprops],
+                b.from_seq]) AS rows
 """
 
 # Current records of one kind holding one of $values under $key (`v_<attribute>`).
@@ -105,11 +107,11 @@ class RecordsAt(msgspec.Struct, frozen=True):
     late: dict[str, DatedState]
 
 
-def _state(kind: Any, deleted: Any, attrs: Any, rels: Any) -> RecordState | None:
+def _state(kind: Any, deleted: Any, attrs: Any, rels: Any, rprops: Any) -> RecordState | None:
     if kind is None:
         return None
     return RecordState(kind=kind, deleted=bool(deleted), attrs=msgspec.json.decode(attrs or "{}"),
-                       rels=msgspec.json.decode(rels or "{}"))  # fmt: skip
+                       rels=msgspec.json.decode(rels or "{}"), peer_props=decode_peer_props(rprops))  # fmt: skip
 
 
 class OwnRecords(msgspec.Struct, frozen=True):
@@ -117,7 +119,7 @@ class OwnRecords(msgspec.Struct, frozen=True):
     at once (to start the reads that need them), their states are decoded by `dated_states`."""
 
     branch: str
-    rows: list[list[Any]]  # [uid, kind, deleted, attrs, rels, from_seq], by from_seq then uid
+    rows: list[list[Any]]  # [uid, kind, deleted, attrs, rels, from_seq, rprops], by from_seq then uid
 
     @property
     def uids(self) -> list[str]:
@@ -142,8 +144,8 @@ async def dated_states(driver: AsyncDriver, database: str, own: OwnRecords) -> d
     try:
         await asyncio.sleep(0)  # the read (and any other just started) is sent before decoding holds the loop
         with gc_paused():
-            states = [(uid, _state(kind, deleted, attrs, rels), int(from_seq))
-                      for uid, kind, deleted, attrs, rels, from_seq in own.rows]  # fmt: skip
+            states = [(uid, _state(kind, deleted, attrs, rels, rprops), int(from_seq))
+                      for uid, kind, deleted, attrs, rels, from_seq, rprops in own.rows]  # fmt: skip
         times = await times_read
     finally:
         times_read.cancel()  # a no-op once awaited; ends the read when decoding failed
@@ -168,16 +170,16 @@ async def records_at_two(
     )
     rows = records[0]["rows"]
     del records
-    times = await _commit_times(driver, database, branch, {row[10] for row in rows if row[10] is not None})
+    times = await _commit_times(driver, database, branch, {row[4] for row in rows if row[4] is not None})
     out = RecordsAt(early={}, late={})
     with gc_paused():
-        for uid, same, *early_fields, b_kind, b_deleted, b_attrs, b_rels, b_seq in rows:
+        for uid, same, early_fields, late_fields, b_seq in rows:
             before = _state(*early_fields)
             out.early[uid] = before
             if same:
                 out.late[uid] = DatedState(before)
             else:
-                after = _state(b_kind, b_deleted, b_attrs, b_rels)
+                after = _state(*late_fields)
                 out.late[uid] = DatedState(after, int(b_seq or 0), times.get(b_seq))
         # the raw rows go before the collector resumes, which would otherwise walk them once
         del rows

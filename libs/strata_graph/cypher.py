@@ -64,7 +64,7 @@ OPTIONAL MATCH (c:Checkpoint {stream: $stream})
 CALL () {
   UNWIND $uids AS uid
   OPTIONAL MATCH (own:Rec {uid: uid, branch: $branch, to_seq: $open}) USING INDEX SEEK own:Rec(uid, branch, to_seq)
-  RETURN collect([uid, own IS NOT NULL, own.kind, own.deleted, own.attrs, own.rels]) AS rows
+  RETURN collect([uid, own IS NOT NULL, own.kind, own.deleted, own.attrs, own.rels, own.rprops]) AS rows
 }
 RETURN c.seq AS seq, rows
 """
@@ -112,7 +112,7 @@ CALL (uid, own) {
   RETURN base LIMIT 1
 }
 WITH uid, own, base, coalesce(own, base) AS cur
-RETURN collect([uid, own IS NOT NULL, cur.kind, cur.deleted, cur.attrs, cur.rels]) AS rows
+RETURN collect([uid, own IS NOT NULL, cur.kind, cur.deleted, cur.attrs, cur.rels, cur.rprops]) AS rows
 """
 
 CLOSE_OPEN_RECORDS: Final = """
@@ -124,7 +124,8 @@ SET old.to_seq = c.seq
 CREATE_RECORDS: Final = """
 UNWIND $rows AS row
 CREATE (n:Rec {uid: row.uid, kind: row.kind, branch: $branch, from_seq: row.from_seq,
-               to_seq: row.to_seq, deleted: row.deleted, attrs: row.attrs, rels: row.rels})
+               to_seq: row.to_seq, deleted: row.deleted, attrs: row.attrs, rels: row.rels,
+               rprops: row.rprops})
 SET n += row.values
 """
 
@@ -222,7 +223,7 @@ WITH r ORDER BY r[$o1], r[$o2], r[$o3], r.uid
 WITH collect(r) AS rows
 RETURN size(rows) AS total,
        [x IN rows[$offset..($offset + $limit)] |
-        {uid: x.uid, kind: x.kind, attrs: x.attrs, rels: x.rels}] AS page
+        {uid: x.uid, kind: x.kind, attrs: x.attrs, rels: x.rels, rprops: x.rprops}] AS page
 """
 
 LIST_RECORDS: Final = _visible("NOT r.uid IN $shadow") + _FILTERS + _PAGE_OF_VISIBLE
@@ -254,7 +255,7 @@ WITH r WHERE r.deleted = false
 """
 
 RECORDS_BY_IDS: Final = (
-    "UNWIND $ids AS id" + RECORD_OF_ID + "RETURN collect({uid: r.uid, kind: r.kind, attrs: r.attrs, rels: r.rels}) AS rows\n"
+    "UNWIND $ids AS id" + RECORD_OF_ID + "RETURN collect({uid: r.uid, kind: r.kind, attrs: r.attrs, rels: r.rels, rprops: r.rprops}) AS rows\n"
 )
 
 # `LIST_RECORDS` for the objects `$ids` (distinct) alone: each read by id in the view, so the
@@ -272,7 +273,7 @@ PROPERTY_VALUES: Final = _VISIBLE + "RETURN r.uid AS uid, r[$key] AS value"
 HOLDERS_OF_VALUES: Final = _VISIBLE + """
   AND ALL(p IN $probes WHERE CASE WHEN p.is_list THEN ANY(x IN coalesce(r[p.key], []) WHERE x IN p.values)
                                   ELSE r[p.key] IN p.values END)
-RETURN collect({uid: r.uid, kind: r.kind, attrs: r.attrs, rels: r.rels}) AS rows
+RETURN collect({uid: r.uid, kind: r.kind, attrs: r.attrs, rels: r.rels, rprops: r.rprops}) AS rows
 """
 
 SCHEMA_AT: Final = """

@@ -9,6 +9,7 @@ from typing import Any, assert_never
 import msgspec
 
 from strata_events import NodeCreated, NodeDeleted, NodeUpdated
+from strata_events.peer_properties import encode_peer_props, peer_props_after
 from strata_graph.records import OPEN, RecordState, VersionRow
 
 __all__ = ["NodeEvent", "apply_node_event", "flatten_values", "fold_versions"]
@@ -21,10 +22,12 @@ def apply_node_event(state: RecordState | None, event: NodeEvent) -> RecordState
     """The state after `event`. An update of an absent object starts from an empty record."""
     match event:
         case NodeCreated():
+            rels = {k: list(v) for k, v in event.relationships.items()}
             return RecordState(
                 kind=event.kind,
                 attrs=msgspec.to_builtins(event.attributes),  # one call for all of them
-                rels={k: list(v) for k, v in event.relationships.items()},
+                rels=rels,
+                peer_props=peer_props_after({}, rels, event.peer_properties) if event.peer_properties else {},
             )
         case NodeUpdated():
             base = state or RecordState(kind=event.kind)
@@ -40,11 +43,16 @@ def apply_node_event(state: RecordState | None, event: NodeEvent) -> RecordState
             for name, peers in event.peers_removed.items():
                 gone = set(peers)
                 rels[name] = [p for p in rels.get(name, []) if p not in gone]
+            props = base.peer_props
+            if props or event.peer_properties:
+                props = peer_props_after(props, rels, event.peer_properties)
             # an update names the object's kind; a different one is a kind rename (schema migration)
-            return RecordState(kind=event.kind or base.kind, deleted=base.deleted, attrs=attrs, rels=rels)
+            return RecordState(kind=event.kind or base.kind, deleted=base.deleted, attrs=attrs, rels=rels,
+                               peer_props=props)  # fmt: skip
         case NodeDeleted():
             base = state or RecordState(kind=event.kind)
-            return RecordState(kind=base.kind, deleted=True, attrs=base.attrs, rels=base.rels)
+            return RecordState(kind=base.kind, deleted=True, attrs=base.attrs, rels=base.rels,
+                               peer_props=base.peer_props)  # fmt: skip
         case _:
             assert_never(event)
 
@@ -123,6 +131,7 @@ def fold_versions(
                     attrs=_json.encode(state.attrs).decode(),
                     rels=_json.encode(state.rels).decode(),
                     values=flatten_values(state.attrs) | flatten_peers(state.rels),
+                    rprops=encode_peer_props(state.peer_props),
                 )
             )
     return rows
@@ -136,4 +145,6 @@ def _created_row(seq: int, event: NodeCreated) -> VersionRow:
     values = _flatten((name, a.value, a.source, a.owner) for name, a in attributes.items())
     return VersionRow(uid=event.node_id, kind=event.kind, from_seq=seq, to_seq=OPEN, deleted=False,
                       attrs=_json.encode(attributes).decode(), rels=_json.encode(event.relationships).decode(),
-                      values=values | flatten_peers(event.relationships))  # fmt: skip
+                      values=values | flatten_peers(event.relationships),
+                      rprops=encode_peer_props(peer_props_after({}, event.relationships, event.peer_properties))
+                      if event.peer_properties else None)  # fmt: skip

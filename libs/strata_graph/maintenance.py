@@ -23,7 +23,8 @@ def _chunked(match: str, columns: str, order: str) -> str:
 # `$branch` null: the whole graph; else the records of one branch (its stream's projection).
 _DIGEST_QUERIES: Final = (
     _chunked("MATCH (r:Rec) WHERE $branch IS NULL OR r.branch = $branch",
-             "r.branch, r.uid, r.from_seq, r.to_seq, r.kind, r.deleted, r.attrs, r.rels", "r.branch, r.uid, r.from_seq"),
+             "r.branch, r.uid, r.from_seq, r.to_seq, r.kind, r.deleted, r.attrs, r.rels, r.rprops",
+             "r.branch, r.uid, r.from_seq"),
     _chunked("MATCH (c:Commit) WHERE $branch IS NULL OR c.branch = $branch",
              "c.branch, c.seq, toString(c.time), c.mutation_id, c.actor, c.operation", "c.branch, c.seq"),
     _chunked("MATCH (b:Branch) WHERE $branch IS NULL OR b.id = $branch",

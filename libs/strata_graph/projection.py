@@ -35,6 +35,7 @@ from strata_graph.driver import UnloggedRows, create_schema_rule, read_records
 from strata_graph.folding import NodeEvent, fold_versions
 from strata_graph.ordered_pages import drop_superseded_indexes
 from strata_graph.recent_writes import RecentWrites
+from strata_events.peer_properties import decode_peer_props
 from strata_graph.records import OPEN, RecordState
 
 __all__ = ["GraphProjection", "OriginNotProjected", "ProjectionBatch"]
@@ -307,7 +308,7 @@ async def _node_versions(
         )
         record = await result.single()
         rows = list(record["rows"]) if record else []
-    for uid, is_owned, kind, deleted, attrs, rels in rows:
+    for uid, is_owned, kind, deleted, attrs, rels, rprops in rows:
         if is_owned:
             owned.add(uid)
         if kind is None:
@@ -318,6 +319,7 @@ async def _node_versions(
             deleted=bool(deleted),
             attrs=msgspec.json.decode(attrs or "{}"),
             rels=msgspec.json.decode(rels or "{}"),
+            peer_props=decode_peer_props(rprops),
         )
     rows = fold_versions(current, changes)
     first_seq: dict[str, int] = {}

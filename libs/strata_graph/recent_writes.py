@@ -30,7 +30,7 @@ class RecentWrites:
     def __init__(self, capacity: int = _CAPACITY) -> None:
         self.checkpoint: int | None = None  # the checkpoint this process wrote last
         self._capacity = capacity
-        # uid -> the row `GET_CHECKPOINT_AND_RECORDS` gives: uid, owned, kind, deleted, attrs, rels;
+        # uid -> the row `GET_CHECKPOINT_AND_RECORDS` gives: uid, owned, kind, deleted, attrs, rels, rprops;
         # a tuple of strings and flags, which the cyclic collector stops tracking (a list of
         # 20,000 lists was walked again by every collection of a rebuild)
         self._rows: OrderedDict[str, tuple[Any, ...]] = OrderedDict()
@@ -57,7 +57,8 @@ class RecentWrites:
             if version["to_seq"] != OPEN:
                 continue
             uid = version["uid"]
-            self._rows[uid] = (uid, True, version["kind"], version["deleted"], version["attrs"], version["rels"])
+            self._rows[uid] = (uid, True, version["kind"], version["deleted"], version["attrs"], version["rels"],
+                              version["rprops"])  # fmt: skip
             self._rows.move_to_end(uid)
         while len(self._rows) > self._capacity:
             self._rows.popitem(last=False)

@@ -42,21 +42,22 @@ NOTHING_HELD: Final = Since()
 # written after the `Since` of its branch (`$branch` or another: the origin).
 VERSIONED: Final = (
     "[r.uid, r.branch, r.from_seq, CASE WHEN r.from_seq > CASE WHEN r.branch = $branch THEN $since"
-    " ELSE $origin_since END THEN [r.kind, r.attrs, r.rels] END]"
+    " ELSE $origin_since END THEN [r.kind, r.attrs, r.rels, r.rprops] END]"
 )
 
 _BY_VERSION: Final = """
 UNWIND $versions AS v
 MATCH (r:Rec {uid: v[0], branch: v[1]}) USING INDEX SEEK r:Rec(uid, branch, to_seq)
 WHERE r.from_seq = v[2] AND r.to_seq > 0
-RETURN collect([r.uid, r.branch, r.from_seq, [r.kind, r.attrs, r.rels]]) AS rows
+RETURN collect([r.uid, r.branch, r.from_seq, [r.kind, r.attrs, r.rels, r.rprops]]) AS rows
 """
 
 
 class VersionedRecord(NamedTuple):
     version: Version
-    # kind, attrs (JSON), rels (JSON); None when the reader was shown this version before
-    content: tuple[str, str | None, str | None] | None
+    # kind, attrs (JSON), rels (JSON), rprops (JSON or None); None when the reader was shown
+    # this version before
+    content: tuple[str, str | None, str | None, str | None] | None
 
 
 def versioned(value: Sequence[Any]) -> VersionedRecord:

@@ -19,6 +19,8 @@ class RecordState(msgspec.Struct, kw_only=True, gc=False):
     deleted: bool = False
     attrs: dict[str, dict[str, Any]] = {}
     rels: dict[str, list[str]] = {}
+    # relationship -> peer id -> the edge's properties that are not the default (`peer_properties`)
+    peer_props: dict[str, dict[str, dict[str, Any]]] = {}
 
 
 class VersionRow(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -32,3 +34,4 @@ class VersionRow(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     attrs: str  # JSON
     rels: str  # JSON
     values: dict[str, Any]  # flattened attribute values (`v_<name>`) for filters and sorting
+    rprops: str | None = None  # JSON: the edges' properties (`peer_properties`), None when none has any

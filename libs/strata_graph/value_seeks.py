@@ -41,7 +41,7 @@ UNWIND $tuples AS t
 MATCH (r:Rec {branch: $branch, kind: kind, to_seq: $open})
 USING INDEX SEEK r:Rec(branch, kind, to_seq, %(keys)s, uid)
 WHERE %(equal)s AND r.uid IS NOT NULL AND r.deleted = false
-RETURN collect({uid: r.uid, kind: r.kind, attrs: r.attrs, rels: r.rels}) AS rows
+RETURN collect({uid: r.uid, kind: r.kind, attrs: r.attrs, rels: r.rels, rprops: r.rprops}) AS rows
 """
 
 

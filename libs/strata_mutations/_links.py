@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from strata_events import NodeUpdated
+from strata_events import NodeUpdated, PeerProperties
 from strata_schema import BranchSchema, RelationshipSchema
 
 from ._kinds import peer_side
@@ -21,6 +21,7 @@ class PeerDeltas:
         self._kinds: dict[str, str] = {}
         self._added: dict[str, dict[str, list[str]]] = {}
         self._removed: dict[str, dict[str, list[str]]] = {}
+        self._properties: dict[str, dict[str, dict[str, PeerProperties]]] = {}
 
     def _note(self, into: dict[str, dict[str, list[str]]], peer: NodeRecord, rel: str, source_id: str) -> None:
         self._kinds.setdefault(peer.uid, peer.kind)
@@ -34,6 +35,11 @@ class PeerDeltas:
     def remove(self, peer: NodeRecord, rel: str, source_id: str) -> None:
         self._note(self._removed, peer, rel, source_id)
 
+    def set_properties(self, peer: NodeRecord, rel: str, source_id: str, props: PeerProperties) -> None:
+        """The peer's edge to `source_id` through `rel` takes `props` (the same edge's other end)."""
+        self._kinds.setdefault(peer.uid, peer.kind)
+        self._properties.setdefault(peer.uid, {}).setdefault(rel, {})[source_id] = props
+
     def events(self) -> list[NodeUpdated]:
         """One update per peer, in the order the peers were first touched."""
         return [
@@ -42,6 +48,7 @@ class PeerDeltas:
                 kind=kind,
                 peers_added=self._added.get(uid, {}),
                 peers_removed=self._removed.get(uid, {}),
+                peer_properties=self._properties.get(uid, {}),
             )
             for uid, kind in self._kinds.items()
         ]

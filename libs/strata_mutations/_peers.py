@@ -7,6 +7,7 @@ from typing import Any, Final
 
 import msgspec
 
+from strata_events import PeerProperties
 from strata_schema import BranchSchema, KindSchema, RelationshipSchema
 
 from ._kinds import allowed_profile_kinds, implements
@@ -28,6 +29,8 @@ class PeerRef(msgspec.Struct, frozen=True):
     id: str | None = None
     hfid: tuple[str, ...] | None = None
     kind: str | None = None
+    # the edge's properties the input sets (`_relation__*`), None when it sets none
+    properties: PeerProperties | None = None
 
 
 def _parse_ref(item: Any, path: Path, issues: Issues) -> PeerRef | None:
@@ -59,7 +62,10 @@ def _parse_ref(item: Any, path: Path, issues: Issues) -> PeerRef | None:
         ok = False
     if not ok:
         return None
-    return PeerRef(path, id=item.get("id") or None, hfid=tuple(hfid) if hfid else None, kind=item.get("kind"))
+    given = {key.removeprefix("_relation__"): item[key] for key in _FLAG_PROPERTIES | _NODE_PROPERTIES
+             if item.get(key) is not None}  # fmt: skip
+    return PeerRef(path, id=item.get("id") or None, hfid=tuple(hfid) if hfid else None, kind=item.get("kind"),
+                   properties=PeerProperties(**given) if given else None)  # fmt: skip
 
 
 def parse_refs(rel: RelationshipSchema, raw: Any, path: Path, issues: Issues) -> list[PeerRef] | None:
@@ -131,16 +137,42 @@ async def _resolve_one(
     return record if _check_kind(schema, owner, rel, record, ref.path, issues) else None
 
 
+def _lineage_ok(schema: BranchSchema, ref: PeerRef, by_id: Mapping[str, NodeRecord], issues: Issues) -> bool:
+    """Whether the edge's `source` and `owner`, if set, name objects that can be one (Infrahub's
+    `LineageSource` and `LineageOwner`, such as an account)."""
+    ok = True
+    assert ref.properties is not None
+    for prop, generic in (("source", "LineageSource"), ("owner", "LineageOwner")):
+        uid = getattr(ref.properties, prop)
+        if not uid:
+            continue
+        found = by_id.get(uid)
+        if found is None:
+            issues.add((*ref.path, f"_relation__{prop}"), f"_relation__{prop}: Unable to find the node {uid} in the database.")
+            ok = False
+        elif not implements(schema, found.kind, generic):
+            issues.add((*ref.path, f"_relation__{prop}"), f"_relation__{prop}: {found.kind} {uid} cannot be the {prop} "
+                                                          f"of a relationship, which takes a {generic}")  # fmt: skip
+            ok = False
+    return ok
+
+
 async def resolve_peers(
     schema: BranchSchema,
     owner: KindSchema,
     reader: StateReader,
     wanted: Mapping[str, Sequence[PeerRef]],
     issues: Issues,
+    properties: dict[str, dict[str, PeerProperties]] | None = None,
 ) -> dict[str, list[NodeRecord]]:
     """The records of the peers named per relationship, checked for kind, without duplicates.
-    A relationship with a peer that cannot be used is left out (the problem is in `issues`)."""
-    ids = sorted({ref.id for refs in wanted.values() for ref in refs if ref.id})
+    A relationship with a peer that cannot be used is left out (the problem is in `issues`).
+    With `properties`, the edge properties the input sets go there, by relationship and peer id."""
+    lineage = {
+        value for refs in wanted.values() for ref in refs if ref.properties
+        for value in (ref.properties.source, ref.properties.owner) if value
+    }  # fmt: skip
+    ids = sorted({ref.id for refs in wanted.values() for ref in refs if ref.id} | lineage)
     by_id = await reader.get(ids) if ids else {}
     resolved: dict[str, list[NodeRecord]] = {}
     for name, refs in wanted.items():
@@ -151,10 +183,16 @@ async def resolve_peers(
         failed = False
         for ref in refs:
             record = await _resolve_one(schema, owner, rel, ref, by_id, reader, issues)
-            if record is None:
+            if ref.properties is not None and not _lineage_ok(schema, ref, by_id, issues):
+                failed = True
+            elif record is None:
                 failed = True
             else:
                 records.setdefault(record.uid, record)
+                if properties is not None and ref.properties is not None:
+                    properties.setdefault(name, {})[record.uid] = ref.properties
         if not failed:
             resolved[name] = list(records.values())
+        elif properties is not None:
+            properties.pop(name, None)
     return resolved

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from strata_events import NodeCreated
+from strata_events import NodeCreated, PeerProperties
 from strata_events.ids import NODE_ID_RULE, is_valid_node_id
 from strata_schema import BranchSchema
 
 from ._attributes import attributes_for_create
 from ._derived import derived_values
+from ._edge_properties import edge_changes, mirror_edge_properties
 from ._hierarchy import check_hierarchy
 from ._inputs import refuse_unknown, relationship_refs
 from ._kind_rules import check_kind_rules
@@ -61,10 +62,12 @@ async def decide_create(
     refuse_unknown(node, data, ("id",), issues)
     attributes = attributes_for_create(node, data, issues)
     issues.extend(ref_issues)  # in the order they were found before the read was shared
-    peers = await resolve_peers(schema, node, reader, refs, issues)
+    given_props: dict[str, dict[str, PeerProperties]] = {}
+    peers = await resolve_peers(schema, node, reader, refs, issues, given_props)
 
     deltas = PeerDeltas()
     relationships: dict[str, list[str]] = {}
+    peer_properties: dict[str, dict[str, PeerProperties]] = {}
     for rel in node.relationships:
         path = ("data", rel.name)
         if rel.name not in data:
@@ -78,11 +81,15 @@ async def decide_create(
         link_peers(schema, node_id, rel, records, (), deltas, issues, path)
         if records:
             relationships[rel.name] = [r.uid for r in records]
+        if props := edge_changes(None, given_props.get(rel.name, {})):
+            peer_properties[rel.name] = props
+            mirror_edge_properties(schema, node_id, rel, records, props, deltas)
 
     await check_hierarchy(node, node_id, relationships, set(relationships), reader, issues)
     await check_uniqueness(schema, node, node_id, attributes, relationships, None, reader, issues)
     check_kind_rules(schema, node, attributes, issues)
     issues.raise_if_any()
     attributes.update(derived_values(schema, node, attributes))
-    created = NodeCreated(node_id=node_id, kind=node.kind, attributes=attributes, relationships=relationships)
+    created = NodeCreated(node_id=node_id, kind=node.kind, attributes=attributes, relationships=relationships,
+                          peer_properties=peer_properties)  # fmt: skip
     return [created, *deltas.events()]

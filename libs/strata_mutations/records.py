@@ -17,6 +17,8 @@ class NodeRecord(msgspec.Struct, frozen=True, kw_only=True):
     kind: str
     attrs: dict[str, dict[str, Any]] = {}
     rels: dict[str, list[str]] = {}
+    # relationship -> peer id -> the edge's properties other than the defaults
+    peer_props: dict[str, dict[str, dict[str, Any]]] = {}
 
     def value(self, attribute: str) -> Any:
         return self.attrs.get(attribute, {}).get("value")

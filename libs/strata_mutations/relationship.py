@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from strata_events import NodeUpdated
+from strata_events import NodeUpdated, PeerProperties
 from strata_schema import BranchSchema, KindSchema, RelationshipSchema
 
+from ._edge_properties import edge_changes, mirror_edge_properties
 from ._hierarchy import check_hierarchy
 from ._links import PeerDeltas, link_peers
 from ._peers import PeerRef, parse_refs, resolve_peers
@@ -48,11 +49,13 @@ def _refs(rel: RelationshipSchema, peers: Peers, issues: Issues) -> list[PeerRef
 async def decide_relationship_add(
     schema: BranchSchema, source_id: str, relationship_name: str, peers: Peers, reader: StateReader
 ) -> list[NodeEvent]:
-    """Add peers (ids, or `{id}`/`{hfid}` inputs); those already present are left alone."""
+    """Add peers (ids, or `{id}`/`{hfid}` inputs); those already present stay, with the edge
+    properties the input sets (`_relation__*`) applied."""
     record, node, rel = await _target(schema, source_id, relationship_name, reader)
     issues = Issues()
     refs = _refs(rel, peers, issues)
-    resolved = (await resolve_peers(schema, node, reader, {rel.name: refs}, issues)).get(rel.name, [])
+    given_props: dict[str, dict[str, PeerProperties]] = {}
+    resolved = (await resolve_peers(schema, node, reader, {rel.name: refs}, issues, given_props)).get(rel.name, [])
     before = record.peers(rel.name)
     new = [peer for peer in resolved if peer.uid not in before]
     if rel.max_count and len(before) + len(new) > rel.max_count:
@@ -62,9 +65,12 @@ async def decide_relationship_add(
     final = {**record.rels, rel.name: before + [peer.uid for peer in new]}
     await check_hierarchy(node, record.uid, final, {rel.name}, reader, issues)
     issues.raise_if_any()
-    if not new:
+    props = edge_changes(record.peer_props.get(rel.name), given_props.get(rel.name, {}))
+    if not (new or props):
         return []
-    added = NodeUpdated(node_id=record.uid, kind=record.kind, peers_added={rel.name: [p.uid for p in new]})
+    mirror_edge_properties(schema, record.uid, rel, resolved, props, deltas)
+    added = NodeUpdated(node_id=record.uid, kind=record.kind, peers_added={rel.name: [p.uid for p in new]} if new else {},
+                        peer_properties={rel.name: props} if props else {})  # fmt: skip
     return [added, *deltas.events()]
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from strata_events import NodeUpdated
+from strata_events import NodeUpdated, PeerProperties
 from strata_schema import BranchSchema
 
 from ._attributes import attributes_for_update, stored
 from ._derived import derived_values
+from ._edge_properties import edge_changes, mirror_edge_properties
 from ._hierarchy import check_hierarchy
 from ._inputs import refuse_unknown, relationship_refs
 from ._kind_rules import check_kind_rules
@@ -52,7 +53,8 @@ async def update_events(
     refuse_unknown(node, data, ("id", "hfid"), issues)
     attributes = attributes_for_update(node, record, data, issues)
     refs = relationship_refs(node, data, issues)
-    peers = await resolve_peers(schema, node, reader, refs, issues)
+    given_props: dict[str, dict[str, PeerProperties]] = {}
+    peers = await resolve_peers(schema, node, reader, refs, issues, given_props)
 
     wanted = {name: {r.uid for r in records} for name, records in peers.items()}
     dropped = sorted({uid for name in peers for uid in record.peers(name) if uid not in wanted[name]})
@@ -60,6 +62,7 @@ async def update_events(
 
     deltas = PeerDeltas()
     relationships: dict[str, list[str]] = {}
+    peer_properties: dict[str, dict[str, PeerProperties]] = {}
     for name, records in peers.items():
         rel = node.relationship(name)
         if rel is None:
@@ -72,11 +75,14 @@ async def update_events(
         link_peers(schema, record.uid, rel, added, removed, deltas, issues, path)
         if wanted[name] != set(before):
             relationships[name] = [r.uid for r in records]
+        if props := edge_changes(record.peer_props.get(name), given_props.get(name, {})):
+            peer_properties[name] = props
+            mirror_edge_properties(schema, record.uid, rel, records, props, deltas)
 
     final_rels = {**record.rels, **relationships}
     await check_hierarchy(node, record.uid, final_rels, set(relationships), reader, issues)
     final_attrs = {**{name: stored(value) for name, value in record.attrs.items()}, **attributes}
-    changed = set(attributes) | set(relationships)
+    changed = set(attributes) | set(relationships) | set(peer_properties)
     await check_uniqueness(schema, node, record.uid, final_attrs, final_rels, changed, reader, issues)
     if changed:
         check_kind_rules(schema, node, final_attrs, issues)
@@ -84,7 +90,8 @@ async def update_events(
     if not changed:
         return []
     attributes.update(derived_values(schema, node, attributes))
-    updated = NodeUpdated(node_id=record.uid, kind=record.kind, attributes=attributes, relationships=relationships)
+    updated = NodeUpdated(node_id=record.uid, kind=record.kind, attributes=attributes, relationships=relationships,
+                          peer_properties=peer_properties)  # fmt: skip
     return [updated, *deltas.events()]
 
 

@@ -54,14 +54,14 @@ def _rows(branch_seed: int) -> list[dict[str, Any]]:
     return [*rows, other, *peers]
 
 
-def _contents(records: list[VersionedRecord]) -> list[tuple[str, str, str | None, str | None]]:
+def _contents(records: list[VersionedRecord]) -> list[tuple[str, str, str | None, str | None, str | None]]:
     """What `records` hold, in their order (each must have come with its content)."""
     assert all(r.content is not None for r in records)
     return [(r.version[0], *r.content) for r in records if r.content is not None]
 
 
-def _contents_of(records: list[Any]) -> list[tuple[str, str, str | None, str | None]]:
-    return [(r["uid"], r["kind"], r["attrs"], r["rels"]) for r in records]
+def _contents_of(records: list[Any]) -> list[tuple[str, str, str | None, str | None, str | None]]:
+    return [(r["uid"], r["kind"], r["attrs"], r["rels"], r.get("rprops")) for r in records]
 
 
 async def test_index_ordered_pages_equal_the_general_query(neo4j_driver: AsyncDriver) -> None:

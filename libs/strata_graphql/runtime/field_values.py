@@ -75,6 +75,8 @@ def shared_peers(rel: RelPeers) -> tuple[str, ...] | None:
     object naming the same peers through the same field shows the same value; None when the
     object's profiles may give them (the value then depends on the object)."""
     own = rel.peer_ids
+    if rel.schema.name in rel.row.peer_props:
+        return None  # the holder's edges have properties of their own
     if own or rel.schema.name == "profiles" or not rel.row.rels.get("profiles"):
         return tuple(own)
     return None
@@ -102,8 +104,11 @@ def relationship_value(
     if from_profile is not None:
         # the SDK reads "from a profile" off the source's kind
         properties = {**_PROPERTIES, "source": NodeRef(from_profile)}
+    own_props = rel.row.peer_props.get(rel.schema.name) if from_profile is None else None
     if rel.schema.cardinality == "one":
         # the field is non-null in Infrahub's dialect: an empty relationship has a null node
+        if own_props and nodes:
+            properties = _edge_properties(own_props.get(nodes[0]["id"]))
         return {"node": nodes[0] if nodes else None, "properties": properties,
                 "node_metadata": _peer_metadata(nodes[0]) if nodes else None,
                 "relationship_metadata": _link(rel, nodes[0]) if nodes and links else None}  # fmt: skip
@@ -113,9 +118,21 @@ def relationship_value(
     offset = int(args.get("offset") or 0)
     limit = args.get("limit")
     page = nodes[offset : offset + limit if limit is not None else None]
-    edges = [{"node": n, "properties": properties, "node_metadata": _peer_metadata(n),
+    edges = [{"node": n, "properties": _edge_properties(own_props.get(n["id"])) if own_props else properties,
+              "node_metadata": _peer_metadata(n),
               "relationship_metadata": _link(rel, n) if links else None} for n in page]  # fmt: skip
     return {"count": len(nodes), "edges": edges}
+
+
+def _edge_properties(stored: dict[str, Any] | None) -> Mapping[str, Any]:
+    """An edge's `properties` from what its holder's record keeps of them (non-defaults only)."""
+    if not stored:
+        return _PROPERTIES
+    out = {**_PROPERTIES, **stored}
+    for name in ("source", "owner"):
+        if out[name] is not None:
+            out[name] = NodeRef(out[name])
+    return out
 
 
 def change_value(ctx: GraphQLContext, ref: ChangeOf, lookup: RowLookup) -> Any:

@@ -32,6 +32,7 @@ from strata_api.state_reader import GraphStateReader
 from strata_core.errors import ConcurrencyConflict
 from strata_graph import cypher
 from strata_graph.folding import NodeEvent
+from strata_events.peer_properties import decode_peer_props
 from strata_graphql.runtime.context import GraphQLContext
 from strata_graphql.runtime.shaping import concrete_kinds
 from strata_mutations import NodeRecord
@@ -220,7 +221,7 @@ class SpeculativeReader(GraphStateReader):
         )  # fmt: skip
         return [
             NodeRecord(uid=r["uid"], kind=r["kind"], attrs=msgspec.json.decode(r["attrs"] or "{}"),
-                       rels=msgspec.json.decode(r["rels"] or "{}"))
+                       rels=msgspec.json.decode(r["rels"] or "{}"), peer_props=decode_peer_props(r["rprops"]))
             for r in records[0]["rows"]
         ]  # fmt: skip
 

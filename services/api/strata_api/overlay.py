@@ -39,9 +39,12 @@ async def lay_over(
         before = pending.get(event.node_id)
         if before is None and not isinstance(event, NodeCreated):  # a created object has no past
             row = (await ctx.reader.get_many([event.node_id])).get(event.node_id)
-            before = NodeRecord(uid=row.uid, kind=row.kind, attrs=row.attrs, rels=row.rels) if row else None
+            before = (NodeRecord(uid=row.uid, kind=row.kind, attrs=row.attrs, rels=row.rels, peer_props=row.peer_props)
+                      if row else None)  # fmt: skip
         state = apply_node_event(
-            RecordState(kind=before.kind, attrs=before.attrs, rels=before.rels) if before else None, event
+            RecordState(kind=before.kind, attrs=before.attrs, rels=before.rels, peer_props=before.peer_props)
+            if before else None,
+            event,
         )
         if state.deleted:
             if gone is None:
@@ -51,7 +54,8 @@ async def lay_over(
             continue
         if gone is not None:
             gone.discard(event.node_id)
-        pending[event.node_id] = NodeRecord(uid=event.node_id, kind=state.kind, attrs=state.attrs, rels=state.rels)
+        pending[event.node_id] = NodeRecord(uid=event.node_id, kind=state.kind, attrs=state.attrs, rels=state.rels,
+                                            peer_props=state.peer_props)  # fmt: skip
 
 
 class OverlayReader(GraphStateReader):

@@ -23,7 +23,7 @@ def _indexed_value(value: Any) -> bool:
 
 
 def _record(row: NodeRow) -> NodeRecord:
-    return NodeRecord(uid=row.uid, kind=row.kind, attrs=row.attrs, rels=row.rels)
+    return NodeRecord(uid=row.uid, kind=row.kind, attrs=row.attrs, rels=row.rels, peer_props=row.peer_props)
 
 
 class GraphStateReader:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from strata_branching import ChangeSet, Keep, conflict_id, fold_changes, merge_events
 from strata_eventstore.records import StoredEvent
-from strata_events import AttributeValue, NodeCreated, NodeDeleted, NodeUpdated
+from strata_events import AttributeValue, NodeCreated, NodeDeleted, NodeUpdated, PeerProperties
 from strata_graph.folding import NodeEvent
 from strata_graph.records import RecordState
 
@@ -92,3 +92,30 @@ def test_merging_again_adds_nothing() -> None:
     changes = branch(stored_run([created("d2", name="n"), updated("d1", relationships={"tags": ["p4"]}), deleted("d1")]))
     main = fold_states(BASE, stored_run(merge(changes, BASE), start=50))
     assert merge(changes, main) == []
+
+
+def test_edge_properties_the_branch_set_reach_main_and_those_main_holds_already_do_not() -> None:
+    protect = {"tags": {"p1": PeerProperties(is_protected=True, source="acc")}}
+    changes = branch(stored_run([updated("d1", peer_properties=protect)]))
+    (event,) = merge(changes, BASE)
+    assert isinstance(event, NodeUpdated)
+    assert (event.peers_added, event.peers_removed) == ({}, {})
+    assert event.peer_properties == {"tags": {"p1": PeerProperties(is_protected=True, is_visible=True, source="acc")}}
+    assert merge(changes, main_after(stored_run([updated("d1", peer_properties=protect)]))) == []
+
+
+def test_a_peer_added_with_properties_keeps_them_on_main_and_a_created_object_too() -> None:
+    changes = branch(stored_run([
+        updated("d1", peers_added={"tags": ["p2"]}, peer_properties={"tags": {"p2": PeerProperties(owner="acc")}}),
+        created("d2", tags=["p1"], name="n"),
+        updated("d2", peer_properties={"tags": {"p1": PeerProperties(is_visible=False)}}),
+    ]))  # fmt: skip
+    by_id = {e.node_id: e for e in merge(changes, BASE)}
+    first, second = by_id["d1"], by_id["d2"]
+    assert isinstance(first, NodeUpdated) and isinstance(second, NodeCreated)
+    assert first.peers_added == {"tags": ["p2"]}
+    assert first.peer_properties == {"tags": {"p2": PeerProperties(is_protected=False, is_visible=True, owner="acc")}}
+    assert second.peer_properties == {"tags": {"p1": PeerProperties(is_protected=False, is_visible=False)}}
+    merged = fold_states(BASE, stored_run(list(by_id.values())))
+    assert merged["d1"] is not None and merged["d1"].peer_props == {"tags": {"p2": {"owner": "acc"}}}
+    assert merged["d2"] is not None and merged["d2"].peer_props == {"tags": {"p1": {"is_visible": False}}}

@@ -17,6 +17,7 @@ from strata_events import (
     NodeCreated,
     NodeDeleted,
     NodeUpdated,
+    PeerProperties,
     SchemaLoaded,
 )
 from strata_feed.contract import FeedEvent, FeedNames
@@ -111,3 +112,11 @@ def test_feed_event_round_trips_and_names_its_subject() -> None:
     [out] = feed_events(_source(NodeDeleted(node_id="n1", kind="BuiltinTag")))
     assert msgspec.json.decode(msgspec.json.encode(out), type=FeedEvent) == out
     assert FeedNames("STRATA").subject(out.branch_id, out.type, out.kind) == "strata.feed.v1.main.node.deleted.BuiltinTag"
+
+
+def test_edge_properties_an_event_sets_are_told_with_its_update() -> None:
+    event = NodeUpdated(node_id="n1", kind="InfraDevice", peers_added={"tags": ["t1"]},
+                        peer_properties={"tags": {"t1": PeerProperties(is_protected=True)}})  # fmt: skip
+    out = feed_events(_source(event))
+    assert [e.type for e in out] == ["node.updated", "relationship.added"]
+    assert out[0].changes == {"peer_properties": {"tags": {"t1": {"is_protected": True}}}}

@@ -10,14 +10,17 @@ from strata_graph.records import OPEN
 
 def _version(uid: str, to_seq: int = OPEN, **extra: Any) -> dict[str, Any]:
     return {"uid": uid, "kind": "K", "from_seq": 1, "to_seq": to_seq, "deleted": False, "attrs": "{}", "rels": "{}",
-            "values": {}, **extra}  # fmt: skip
+            "values": {}, "rprops": None, **extra}  # fmt: skip
 
 
 def test_open_versions_are_remembered_as_the_graph_would_answer() -> None:
     recent = RecentWrites()
-    recent.remember(7, [_version("a", to_seq=5), _version("a", attrs='{"n": 1}'), _version("b", deleted=True)])
+    props = '{"tags": {"t1": {"is_protected": true}}}'
+    recent.remember(7, [_version("a", to_seq=5), _version("a", attrs='{"n": 1}'), _version("b", deleted=True, rprops=props)])
     assert recent.checkpoint == 7
-    assert recent.records(["a", "b"]) == [("a", True, "K", False, '{"n": 1}', "{}"), ("b", True, "K", True, "{}", "{}")]
+    assert recent.records(["a", "b"]) == [
+        ("a", True, "K", False, '{"n": 1}', "{}", None), ("b", True, "K", True, "{}", "{}", props)
+    ]
     assert recent.records(["a", "c"]) is None, "one unknown record: the graph is read"
     recent.forget()
     assert recent.checkpoint is None and recent.records(["a"]) is None

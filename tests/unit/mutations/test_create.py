@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from strata_events import AttributeValue, NodeCreated, NodeUpdated
+from strata_events import AttributeValue, NodeCreated, NodeUpdated, PeerProperties
 from strata_mutations import MutationError, NodeRecord, decide_create
 from strata_schema import BranchSchema
 
@@ -38,6 +38,7 @@ async def test_person_with_properties_and_tags_by_id_and_hfid(schema: BranchSche
             "mood": AttributeValue(value="calm", is_default=True),
         },
         relationships={"tags": ["red", "blue"]},
+        peer_properties={"tags": {"blue": PeerProperties(is_protected=True)}},
     )]
 
 
@@ -248,3 +249,24 @@ async def test_every_violated_constraint_is_reported_in_the_schemas_order() -> N
     reader = _LateReads(pairs, [record("old", "TestingPair", first="a", second="b")], late={"first"})
     problems = await refused(pairs, reader, "TestingPair", {"first": {"value": "a"}, "second": {"value": "b"}})
     assert [path for path, _ in problems] == [["data", "first", "value"], ["data", "second", "value"]], problems
+
+
+async def test_an_edge_property_is_set_on_both_ends_of_the_edge(schema: BranchSchema, world: FakeReader) -> None:
+    data = {"name": {"value": "Fido"}, "breed": {"value": "Pug"},
+            "owner": {"id": "carol", "_relation__is_protected": True, "_relation__is_visible": True}}
+    created, carol = await decide_create(schema, "TestingDog", data, world, "fido")
+    assert isinstance(created, NodeCreated) and isinstance(carol, NodeUpdated)
+    given = PeerProperties(is_protected=True, is_visible=True)
+    assert created.peer_properties == {"owner": {"carol": given}}
+    assert carol.peer_properties == {"animals": {"fido": given}}
+
+
+async def test_an_edge_source_must_name_an_object(schema: BranchSchema, world: FakeReader) -> None:
+    data = {"name": {"value": "Fido"}, "breed": {"value": "Pug"}, "owner": {"id": "carol", "_relation__source": "nobody"}}
+    assert await refused(schema, world, "TestingDog", data) == [
+        (["data", "owner", "_relation__source"], "_relation__source: Unable to find the node nobody in the database."),
+    ]
+    data["owner"] = {"id": "carol", "_relation__is_protected": "yes"}
+    assert await refused(schema, world, "TestingDog", data) == [
+        (["data", "owner", "_relation__is_protected"], "_relation__is_protected must be a boolean"),
+    ]
