@@ -7,20 +7,23 @@ from typing import Any, Literal
 
 import msgspec
 
+from strata_events.peer_properties import edge_values
+
 from ._fields import property_action, same
 from .changes import Action, AttributeChange, ChangeSet, ObjectChange, RelationshipChange
-from .paths import conflict_id, node_path, property_path, relationship_path
+from .paths import conflict_id, edge_property_path, node_path, property_path, relationship_path
 
 __all__ = ["Conflict", "ConflictScope", "detect_conflicts", "peer_action", "single_peer"]
 
-ConflictScope = Literal["node", "attribute", "relationship"]
+ConflictScope = Literal["node", "attribute", "relationship", "edge"]
 
 
 class Conflict(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """One field (or a whole object) both sides changed. `id` is derived from `path` only.
 
     Values are each side's end value: an attribute property's value, a cardinality-one peer id,
-    or None for an object-level conflict (one side removed the object, the other changed it).
+    an edge property's value (`scope` "edge": `peer` names the edge), or None for an object-level
+    conflict (one side removed the object, the other changed it).
     """
 
     id: str
@@ -30,6 +33,7 @@ class Conflict(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     kind: str
     field: str | None = None
     prop: str | None = None  # "value", "is_protected", ..., or "peer"
+    peer: str | None = None  # the edge's peer, for an edge property
     branch_action: Action
     branch_value: Any = None
     branch_changed_at: datetime | None = None
@@ -55,6 +59,7 @@ def detect_conflicts(branch: ChangeSet, main: ChangeSet) -> list[Conflict]:
         elif ours.action != "removed":
             found.extend(_attribute_conflicts(ours, theirs))
             found.extend(_relationship_conflicts(ours, theirs))
+            found.extend(_edge_conflicts(ours, theirs))
     return sorted(found, key=lambda c: c.path)
 
 
@@ -101,6 +106,31 @@ def _attribute_conflicts(ours: ObjectChange, theirs: ObjectChange) -> list[Confl
                     main_changed_at=_last_time(other),
                 )
             )
+    return found
+
+
+def _edge_conflicts(ours: ObjectChange, theirs: ObjectChange) -> list[Conflict]:
+    """The properties of one edge both sides changed, to different values, the edge kept by both."""
+    found: list[Conflict] = []
+    for name, rel in ours.relationships.items():
+        other = theirs.relationships.get(name)
+        if other is None or not rel.props_changed or not other.props_changed:
+            continue
+        one = "one" in (rel.cardinality, other.cardinality)
+        for peer in set(rel.props_changed) & set(other.props_changed):
+            before = edge_values(rel.old_props.get(peer))
+            ours_now, theirs_now = edge_values(rel.new_props.get(peer)), edge_values(other.new_props.get(peer))
+            for prop, value in ours_now.items():
+                mine, main_value = value != before[prop], theirs_now[prop] != before[prop]
+                if not (mine and main_value) or same(value, theirs_now[prop]):
+                    continue
+                path = edge_property_path(ours.node_id, name, peer, prop, one=one)
+                found.append(Conflict(
+                    id=conflict_id(path), path=path, scope="edge", node_id=ours.node_id, kind=ours.kind, field=name,
+                    prop=prop, peer=peer, branch_action=property_action(before[prop], value), branch_value=value,
+                    branch_changed_at=_last_time(rel), main_action=property_action(before[prop], theirs_now[prop]),
+                    main_value=theirs_now[prop], main_changed_at=_last_time(other),
+                ))  # fmt: skip
     return found
 
 

@@ -15,12 +15,20 @@ from typing import Any, Final
 import msgspec
 
 from strata_core.gc_pause import gc_paused
-from strata_events.peer_properties import EDGE_DEFAULTS
+from strata_events.peer_properties import EDGE_DEFAULTS, edge_values
 
 from ._fields import property_action
 from .changes import Action, AttributeChange, ChangeSet, ObjectChange, RelationshipChange
 from .conflicts import Conflict, peer_action, single_peer
-from .paths import EDGE_TYPES, attribute_path, element_path, node_path, property_path, relationship_path
+from .paths import (
+    EDGE_TYPES,
+    attribute_path,
+    edge_property_path,
+    element_path,
+    node_path,
+    property_path,
+    relationship_path,
+)
 from .resolutions import Choices
 
 __all__ = ["diff_tree", "diff_tree_summary"]
@@ -193,7 +201,7 @@ def _relationship(obj: ObjectChange, rel: RelationshipChange, ctx: _Context) -> 
         "elements": elements,
         "contains_conflict": any(e["contains_conflict"] for e in elements),
         **_counts(e["status"] for e in elements),
-        "num_conflicts": sum(1 for e in elements if e["conflict"] is not None),
+        "num_conflicts": sum(e["num_conflicts"] for e in elements),
     }
 
 
@@ -210,18 +218,19 @@ def _element(
 ) -> dict[str, Any]:
     path = element_path(obj.node_id, rel.name, peer, one=rel.cardinality == "one")
     properties = [] if old == new else [_related(old, new, action, path, changed_at, ctx)]
-    properties += _edge_properties(rel, peer, old, new, path, changed_at)
+    properties += _edge_properties(obj, rel, old, new, changed_at, ctx)
+    edge_conflicts = sum(1 for p in properties if p["conflict"] is not None)
     return {
         "status": _STATUS[action],
         "peer_id": peer,
         "peer_label": ctx.node_labels.get(peer),
         "last_changed_at": changed_at,
         "path_identifier": path,
-        "contains_conflict": conflict is not None,
+        "contains_conflict": conflict is not None or edge_conflicts > 0,
         "conflict": conflict,
         "properties": properties,
         **_counts(p["status"] for p in properties),
-        "num_conflicts": int(conflict is not None),
+        "num_conflicts": int(conflict is not None) + edge_conflicts,
     }
 
 
@@ -241,22 +250,24 @@ def _related(old: str | None, new: str | None, action: Action, path: str, change
 
 
 def _edge_properties(
-    rel: RelationshipChange, peer: str, old: str | None, new: str | None, path: str, changed_at: str
+    obj: ObjectChange, rel: RelationshipChange, old: str | None, new: str | None, changed_at: str, ctx: _Context
 ) -> list[dict[str, Any]]:
     """An element's edge properties that differ between the fork and now (a new edge's, or a
-    gone edge's, against the defaults)."""
-    before = {**EDGE_DEFAULTS, **(rel.old_props.get(old) or {})} if old else dict(EDGE_DEFAULTS)
-    after = {**EDGE_DEFAULTS, **(rel.new_props.get(new) or {})} if new else dict(EDGE_DEFAULTS)
+    gone edge's, against the defaults), each with its conflict if main changed it too."""
+    before = edge_values(rel.old_props.get(old)) if old else dict(EDGE_DEFAULTS)
+    after = edge_values(rel.new_props.get(new)) if new else dict(EDGE_DEFAULTS)
+    peer = new or old or ""
     out = []
     for name in EDGE_DEFAULTS:
         if before[name] == after[name]:
             continue
         action = property_action(before[name], after[name])
+        path = edge_property_path(obj.node_id, rel.name, peer, name, one=rel.cardinality == "one")
         out.append({
             "property_type": EDGE_TYPES[name], "last_changed_at": changed_at,
             "previous_value": _text(before[name]), "new_value": _text(after[name]),
             "previous_label": None, "new_label": None, "status": _STATUS[action],
-            "path_identifier": f"{path}/property/{EDGE_TYPES[name]}", "conflict": None,
+            "path_identifier": path, "conflict": _conflict(ctx.conflicts.get(path), ctx),
         })  # fmt: skip
     return out
 

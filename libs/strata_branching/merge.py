@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from strata_events import AttributeValue, NodeCreated, NodeDeleted, NodeUpdated, PeerProperties
-from strata_events.peer_properties import EDGE_DEFAULTS
+from strata_events.peer_properties import EDGE_DEFAULTS, edge_values
 from strata_graph.folding import NodeEvent
 from strata_graph.records import RecordState
 
 from ._fields import exists, ordered_difference, properties_of, same, to_attribute_value
 from .changes import AttributeChange, ChangeSet, ObjectChange, RelationshipChange
-from .paths import conflict_id, node_path, property_path, relationship_path
+from .paths import conflict_id, edge_property_path, node_path, property_path, relationship_path
 from .resolutions import Choices
 
 __all__ = ["merge_events"]
@@ -101,7 +101,7 @@ def _update(change: ObjectChange, current: RecordState, picks: Choices) -> NodeU
             added[name] = list(gained)
         if lost:
             removed[name] = list(lost)
-        if set_here := _merged_edges(rel, target, current.peer_props.get(name, {})):
+        if set_here := _merged_edges(change.node_id, rel, target, current.peer_props.get(name, {}), picks):
             edges[name] = set_here
     if not (attributes or added or removed or edges):
         return None
@@ -116,16 +116,25 @@ def _update(change: ObjectChange, current: RecordState, picks: Choices) -> NodeU
 
 
 def _merged_edges(
-    rel: RelationshipChange, target: Sequence[str], main_edges: Mapping[str, Mapping[str, object]]
+    uid: str, rel: RelationshipChange, target: Sequence[str], main_edges: Mapping[str, Mapping[str, object]],
+    picks: Choices,
 ) -> dict[str, PeerProperties]:
     """The edge properties the branch set on peers main ends with (peers it added, or whose
-    edges it changed), where main's edges differ."""
+    edges it changed), where main's edges differ; a property whose conflict was resolved for
+    main keeps main's value."""
     changed = set(rel.added) | set(rel.props_changed)
-    return {
-        peer: _edge(rel.new_props.get(peer))
-        for peer in target
-        if peer in changed and (rel.new_props.get(peer) or {}) != (main_edges.get(peer) or {})
-    }
+    out: dict[str, PeerProperties] = {}
+    for peer in target:
+        if peer not in changed:
+            continue
+        have, wanted = edge_values(main_edges.get(peer)), edge_values(rel.new_props.get(peer))
+        for prop in wanted:
+            path = edge_property_path(uid, rel.name, peer, prop, one=rel.cardinality == "one")
+            if _choice(picks, path) == "main":
+                wanted[prop] = have[prop]
+        if wanted != have:
+            out[peer] = _edge(wanted)
+    return out
 
 
 def _merged_attribute(uid: str, attr: AttributeChange, current: RecordState, picks: Choices) -> AttributeValue | None:

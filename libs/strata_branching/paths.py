@@ -13,6 +13,7 @@ __all__ = [
     "EDGE_TYPES",
     "attribute_path",
     "conflict_id",
+    "edge_property_path",
     "element_path",
     "node_path",
     "property_path",
@@ -54,6 +55,11 @@ def relationship_path(node_id: str, name: str, *, one: bool) -> str:
 def element_path(node_id: str, name: str, peer_id: str, *, one: bool) -> str:
     """Cardinality one has a single element, named by the relationship; many names the peer."""
     return f"data/{node_id}/{name}/peer" if one else f"data/{node_id}/{name}/{peer_id}"
+
+
+def edge_property_path(node_id: str, name: str, peer_id: str, prop: str, *, one: bool) -> str:
+    """The path of one property (`is_protected`, ...) of a relationship edge."""
+    return f"{element_path(node_id, name, peer_id, one=one)}/property/{EDGE_TYPES[prop]}"
 
 
 def conflict_id(path: str) -> str:

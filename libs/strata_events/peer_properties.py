@@ -11,13 +11,18 @@ import msgspec
 
 from strata_events.types import PeerProperties
 
-__all__ = ["EDGE_DEFAULTS", "PeerProps", "decode_peer_props", "encode_peer_props", "peer_props_after"]
+__all__ = ["EDGE_DEFAULTS", "PeerProps", "decode_peer_props", "edge_values", "encode_peer_props", "peer_props_after"]
 
 # relationship -> peer id -> property -> value (only values other than `EDGE_DEFAULTS`)
 PeerProps = dict[str, dict[str, dict[str, Any]]]
 
 EDGE_DEFAULTS: Final[Mapping[str, Any]] = {"is_protected": False, "is_visible": True, "source": None, "owner": None}
 _json = msgspec.json.Encoder()
+
+
+def edge_values(kept: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Every property of an edge: what a record keeps of it (`kept`), the defaults for the rest."""
+    return {**EDGE_DEFAULTS, **(kept or {})}
 
 
 def _set(kept: Mapping[str, Any], given: PeerProperties) -> dict[str, Any]:

@@ -133,3 +133,36 @@ async def test_a_branch_diffs_and_merges_edge_properties(api: AsyncTestClient) -
     merged = await _gql(api, 'mutation { BranchMerge(data: {name: "edges"}) { ok object { status } } }')
     assert merged["data"]["BranchMerge"]["object"]["status"] == "MERGED"
     assert (await _bob_tags(api))[red]["is_protected"] is True
+
+
+async def test_an_edge_owner_changed_on_both_sides_is_a_conflict(api: AsyncTestClient) -> None:  # type: ignore[type-arg]
+    assert (await api.post("/api/schema/load?branch=main", json=ANIMALS, headers=TOKEN_HEADERS)).status_code == 200
+    admin = await _admin(api)
+    other = await _gql(api, 'mutation { CoreAccountCreate(data: {name: {value: "other"}, password: {value: "secret-1"}})'
+                            " { object { id } } }")  # fmt: skip
+    other_id = other["data"]["CoreAccountCreate"]["object"]["id"]
+    red = await _tag(api, "red")
+    created = await _gql(api, 'mutation { TestingPersonCreate(data: {name: {value: "Bob"}, tags: [{id: "%s"}]}) '
+                              "{ object { id } } }" % red)  # fmt: skip
+    bob = created["data"]["TestingPersonCreate"]["object"]["id"]
+    await _gql(api, 'mutation { BranchCreate(data: {name: "owners"}) { ok } }')
+    set_owner = 'mutation { RelationshipAdd(data: {id: "%s", name: "tags", nodes: [{id: "%s", _relation__owner: "%s"}]}) { ok } }'
+    await _gql(api, set_owner % (bob, red, other_id), "owners")
+    await _gql(api, set_owner % (bob, red, admin))
+
+    diff = (await api.get("/api/diff/data?branch=owners", headers=TOKEN_HEADERS)).json()
+    assert diff["num_conflicts"] == 1
+    (node,) = [n for n in diff["nodes"] if n["uuid"] == bob]
+    (prop,) = node["relationships"][0]["elements"][0]["properties"]
+    assert prop["property_type"] == "HAS_OWNER" and prop["new_value"] == other_id
+    conflict = prop["conflict"]
+    assert (conflict["diff_branch_value"], conflict["base_branch_value"]) == (other_id, admin)
+    refused = (await api.post("/graphql/main", json={"query": 'mutation { BranchMerge(data: {name: "owners"}) { ok } }'},
+                              headers=TOKEN_HEADERS)).json()  # fmt: skip
+    assert "unresolved conflict" in refused["errors"][0]["message"]
+
+    kept = await api.post(f"/api/diff/conflicts/{conflict['uuid']}?branch=owners", json={"keep": "main"},
+                          headers=TOKEN_HEADERS)  # fmt: skip
+    assert kept.status_code == 200, kept.text
+    await _gql(api, 'mutation { BranchMerge(data: {name: "owners"}) { ok } }')
+    assert (await _bob_tags(api))[red]["owner"] == {"id": admin}  # main's value was kept

@@ -8,7 +8,7 @@ import pytest
 from strata_branching import ChangeSet, Conflict, apply_resolutions, conflict_id, detect_conflicts, fold_changes
 from strata_core.errors import ValidationFailed
 from strata_eventstore.records import StoredEvent
-from strata_events import AttributeValue
+from strata_events import AttributeValue, PeerProperties
 
 from .world import cardinality, created, deleted, fold_states, stored, stored_run, updated
 
@@ -104,3 +104,20 @@ def test_a_resolution_must_pick_a_side() -> None:
     found = conflicts([name_set_to("core")], [name_set_to("dist")])
     with pytest.raises(ValidationFailed):
         apply_resolutions(found, [_Resolved(found[0].id, "both")])
+
+
+def _edge_set(seq: int, **props: object) -> StoredEvent:
+    return stored(seq, updated("d1", peer_properties={"tags": {"p1": PeerProperties(**props)}}))  # type: ignore[arg-type]
+
+
+def test_an_edge_property_both_sides_set_differently_is_a_conflict() -> None:
+    (conflict,) = conflicts([_edge_set(20, is_protected=True, owner="a")], [_edge_set(30, owner="b")])
+    assert conflict.path == "data/d1/tags/p1/property/HAS_OWNER"
+    assert (conflict.scope, conflict.field, conflict.peer, conflict.prop) == ("edge", "tags", "p1", "owner")
+    assert (conflict.branch_value, conflict.main_value) == ("a", "b")
+    assert (conflict.branch_action, conflict.main_action) == ("added", "added")
+
+
+def test_edge_properties_set_alike_or_apart_do_not_conflict() -> None:
+    assert conflicts([_edge_set(20, owner="a")], [_edge_set(30, owner="a")]) == []
+    assert conflicts([_edge_set(20, is_protected=True)], [_edge_set(30, owner="b")]) == []

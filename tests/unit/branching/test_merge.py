@@ -119,3 +119,17 @@ def test_a_peer_added_with_properties_keeps_them_on_main_and_a_created_object_to
     merged = fold_states(BASE, stored_run(list(by_id.values())))
     assert merged["d1"] is not None and merged["d1"].peer_props == {"tags": {"p2": {"owner": "acc"}}}
     assert merged["d2"] is not None and merged["d2"].peer_props == {"tags": {"p1": {"is_visible": False}}}
+
+
+def test_an_edge_property_conflict_resolved_for_main_keeps_mains_value() -> None:
+    def owner(seq: int, who: str) -> StoredEvent:
+        return stored(seq, updated("d1", peer_properties={"tags": {"p1": PeerProperties(owner=who, is_protected=True)}}))
+
+    changes = branch([owner(20, "a")])
+    main = main_after([stored(30, updated("d1", peer_properties={"tags": {"p1": PeerProperties(owner="b")}}))])
+    keep = {conflict_id("data/d1/tags/p1/property/HAS_OWNER"): "main"}
+    (event,) = merge(changes, main, keep)  # type: ignore[arg-type]
+    assert isinstance(event, NodeUpdated)
+    assert event.peer_properties == {"tags": {"p1": PeerProperties(is_protected=True, is_visible=True, owner="b")}}
+    (taken,) = merge(changes, main)
+    assert isinstance(taken, NodeUpdated) and taken.peer_properties["tags"]["p1"].owner == "a"
