@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from strata_api.bulk_events import merge_back_references
-from strata_events import AttributeValue, NodeCreated, NodeUpdated
+from strata_events import AttributeValue, NodeCreated, NodeUpdated, PeerProperties
 from strata_graph.folding import apply_node_event
 from strata_graph.records import RecordState
 from strata_mutations import NodeEvent
@@ -39,3 +39,18 @@ def test_a_peer_changed_otherwise_after_a_back_reference_is_left_alone() -> None
     merged = merge_back_references(events)
     assert merged[:4] == events[:4]
     assert merged[4:] == [NodeUpdated(node_id="t", kind="Dev", peers_added={"tagged": ["e1"]})]
+
+
+def test_edge_properties_of_back_references_are_merged_with_them() -> None:
+    protected = PeerProperties(is_protected=True)
+    events: list[NodeEvent] = [NodeCreated(node_id="d", kind="Dev")]
+    for port in ("e1", "e2"):
+        events += [
+            NodeCreated(node_id=port, kind="If", relationships={"device": ["d"]},
+                        peer_properties={"device": {"d": protected}}),
+            NodeUpdated(node_id="d", kind="Dev", peers_added={"interfaces": [port]},
+                        peer_properties={"interfaces": {port: protected}}),
+        ]  # fmt: skip
+    merged = merge_back_references(events)
+    assert merged[-1].peer_properties == {"interfaces": {"e1": protected, "e2": protected}}  # type: ignore[union-attr]
+    assert _fold(merged) == _fold(events)
