@@ -9,7 +9,7 @@ from litestar import Request, Response, get, post
 from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery
 
-from strata_api.auth_guard import actor_of, require_writer
+from strata_api.auth_guard import actor_of, require_reader, require_writer
 from strata_api.diffs import branch_diff_json
 from strata_api.resources import Resources
 from strata_core.errors import ValidationFailed
@@ -20,12 +20,12 @@ from strata_schema import diff_schemas
 __all__ = ["diff_routes"]
 
 
-@get("/api/diff/data")
+@get("/api/diff/data", guards=[require_reader])
 async def diff_data(state: State, branch: FromQuery[str]) -> Response[bytes]:
     return Response(await branch_diff_json(state["resources"], branch), media_type="application/json")
 
 
-@get("/api/diff/schema")
+@get("/api/diff/schema", guards=[require_reader])
 async def diff_schema(state: State, branch: FromQuery[str]) -> dict[str, Any]:
     """What the branch changed in the schema: its schema now against its origin's at the fork
     point, in the shape of `POST /api/schema/check`'s `diff` (empty for main)."""
@@ -43,7 +43,7 @@ async def diff_schema(state: State, branch: FromQuery[str]) -> dict[str, Any]:
     }  # fmt: skip
 
 
-@get("/api/diff/files")
+@get("/api/diff/files", guards=[require_reader])
 async def diff_files(state: State, branch: FromQuery[str]) -> dict[str, dict[str, Any]]:
     """Files changed per Git repository, as Infrahub answers: Strata keeps no repository
     content, so a known branch has none (`infrahubctl branch report` asks)."""
@@ -51,7 +51,7 @@ async def diff_files(state: State, branch: FromQuery[str]) -> dict[str, dict[str
     return {ref.name: {}}
 
 
-@get("/api/diff/artifacts")
+@get("/api/diff/artifacts", guards=[require_reader])
 async def diff_artifacts(state: State, branch: FromQuery[str]) -> dict[str, Any]:
     """Artifacts changed by the branch, by id: Strata renders no artifacts, so none."""
     await state["resources"].branches.resolve(branch)

@@ -9,6 +9,7 @@ from litestar import get
 from litestar.datastructures import State
 from litestar.params import FromPath, FromQuery
 
+from strata_api.auth_guard import require_reader
 from strata_api.resources import Resources
 from strata_core.errors import ValidationFailed
 from strata_events.ids import NODE_ID_RULE, is_valid_node_id
@@ -17,7 +18,7 @@ from strata_service.audit_log import LogBranch, object_history
 __all__ = ["history_routes"]
 
 
-@get("/api/history/{node_id:str}")
+@get("/api/history/{node_id:str}", guards=[require_reader])
 async def history_of_object(state: State, node_id: FromPath[str], branch: FromQuery[str] = "main") -> dict[str, Any]:
     """The branch's own events about the object, then (for a branch) its origin's up to the fork."""
     resources: Resources = state["resources"]
