@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from strata_api.bulk_speculation import holds_values
+from strata_api.bulk_value_index import holds_values
 from strata_api.state_reader import GraphStateReader
 from strata_events import NodeCreated
 from strata_graph.folding import apply_node_event
@@ -21,6 +21,8 @@ from strata_graphql.runtime.shaping import concrete_kinds
 from strata_mutations import NodeEvent, NodeRecord
 
 __all__ = ["OverlayReader", "UnsureWithoutProjection", "lay_over"]
+
+_READ = 5000  # stored objects per read
 
 
 class UnsureWithoutProjection(Exception):
@@ -35,6 +37,10 @@ async def lay_over(
 
     An object deleted by `events` leaves `pending` and joins `gone`; without a `gone` to record
     it in, a delete is refused (a caller that cannot hide deleted objects must not lay one over)."""
+    created = {e.node_id for e in events if isinstance(e, NodeCreated)}
+    stored = list(dict.fromkeys(e.node_id for e in events if e.node_id not in pending and e.node_id not in created))
+    for start in range(0, len(stored), _READ):  # read together: the loop below finds them kept
+        await ctx.reader.get_many(stored[start : start + _READ])
     for event in events:
         before = pending.get(event.node_id)
         if before is None and not isinstance(event, NodeCreated):  # a created object has no past
