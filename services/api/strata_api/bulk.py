@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from graphql import (
@@ -33,12 +33,13 @@ from strata_api.mutations import AuthRequired
 from strata_api.resources import Resources
 from strata_core.errors import ValidationFailed
 from strata_events import NodeCreated
-from strata_eventstore.records import PendingEvent
+from strata_eventstore.records import AppendResult, PendingEvent
 from strata_graphql.runtime.context import GraphQLContext
 from strata_graphql.runtime.resolvers import may_select
 from strata_graphql.runtime.shaping import NodeRef
 from strata_api.bulk_events import merge_back_references
 from strata_api.idempotency import committed_seq, events_of_commit
+from strata_api.bulk_prior import prior_objects
 from strata_api.bulk_speculation import SpeculativeReader, needs_exact_reads
 from strata_api.overlay import lay_over
 from strata_mutations import MutationError, NodeEvent, NodeRecord, decide_create
@@ -103,7 +104,7 @@ class BulkCreates:
 
     def __init__(
         self, resources: Resources, head: int, *, answers_objects: bool = True, peers: Collection[str] = (),
-        mutation_id: str | None = None,
+        mutation_id: str | None = None, prior: Sequence[NodeEvent] = (),
     ) -> None:
         self._resources = resources
         self._mutation_id = mutation_id  # from an Idempotency-Key: a retry is stored once
@@ -116,6 +117,9 @@ class BulkCreates:
         self._replaying = False
         self._reader: SpeculativeReader | None = None
         self._answered = 0
+        # this process's mutations the read model may not hold yet, decided over (`bulk_prior`)
+        self._prior = prior
+        self._appended: AppendResult | None = None
 
     async def execute(self, ctx: GraphQLContext, field: str, args: dict[str, Any], *, answer_object: bool = True) -> Any:
         """One create of the document (`answer_object` is decided for the whole document:
@@ -125,7 +129,8 @@ class BulkCreates:
         if self._replaying:
             return await self._answer(ctx)
         if self._reader is None:
-            self._reader = SpeculativeReader(ctx, self._pending)
+            prior = await prior_objects(ctx, self._prior) if self._prior else None
+            self._reader = SpeculativeReader(ctx, self._pending, prior)
             await self._reader.prime(self._peers)
         reader = self._reader
         kind = field[: -len("Create")]
@@ -143,6 +148,9 @@ class BulkCreates:
             reader.begin(speculate=False)  # refusals are never speculative: decide again, exactly
             events = await decide_create(ctx.schema, kind, data, reader, new_id)
         reader.accept()
+        for event in events:  # a prior object the document changes: from its state at the head
+            if event.node_id not in self._pending and (known := reader.prior_record(event.node_id)) is not None:
+                self._pending[event.node_id] = known
         await lay_over(ctx, self._pending, events)
         reader.reindex(events)
         self._events += events
@@ -182,7 +190,17 @@ class BulkCreates:
         # raises ConcurrencyConflict when the head moved since the decisions: the caller decides again
         result = await store.append(ctx.branch_id, pending, expected_head=self._head, actor=ctx.actor,
                                     operation=f"bulk.create({len(self._ids)})", mutation_id=self._mutation_id)  # fmt: skip
+        if not result.duplicate:  # the next writer of this process may decide over it (`bulk_prior`)
+            self._resources.in_flight.add(ctx.branch_id, result.head_seq - result.count + 1, result.head_seq, events)
+        self._appended = result
+
+    async def settle(self, ctx: GraphQLContext) -> None:
+        """After the turn: wait for the projection of what `commit` appended (read-your-writes),
+        then answer from the read model."""
+        result = self._appended
+        assert result is not None, "settle follows a commit"
         await self._resources.wait_projected(ctx.branch_id, result.head_seq, appended=True)
+        self._resources.in_flight.settle(ctx.branch_id, result.head_seq)
         if result.duplicate:  # the same key's batch was stored meanwhile: answer with its objects
             stored = await committed_seq(self._resources, ctx.branch_id, self._mutation_id or "")
             if stored is not None:

@@ -17,6 +17,7 @@ from graphql import DocumentNode, ExecutionResult, GraphQLError, GraphQLSchema, 
 from graphql.error import GraphQLSyntaxError
 
 from strata_api.bulk import BulkCreates, decide_document, is_bulk_create, ok_only_answer, root_operation, selects_object, split_document
+from strata_api.bulk_prior import qualifies
 from strata_api.bulk_references import referenced_ids
 from strata_api.idempotency import committed_seq, mutation_id_for
 from strata_api.plain_bulk import decide_plain, plain_bulk
@@ -30,6 +31,7 @@ from strata_graphql.runtime.bulk_parsing import locate_errors, parse_bulk
 from strata_graphql.runtime.bulk_validation import validate_by_representatives, validate_whole
 from strata_graphql.runtime.context import GraphQLContext
 from strata_graphql.runtime.executor import execute_validated
+from strata_mutations import NodeEvent
 
 __all__ = ["run_bulk_request"]
 
@@ -46,6 +48,9 @@ class _Run(NamedTuple):
     answers_objects: bool
     peers: set[str]
     mutation_id: str | None  # from the request's Idempotency-Key
+    # may be decided over this process's unprojected mutations (`bulk_prior`): a plain document
+    # naming no peer by hfid, without a key (a keyed request checks its key in the read model)
+    over_prior: bool = False
 
 
 _Decider = Callable[[BulkCreates], Awaitable[list[GraphQLError]]]  # pass 1: the errors of the creates refused
@@ -66,7 +71,8 @@ async def run_bulk_request(
     plain = plain_bulk(query, operation, ctx, graphql_schema)
     if plain is not None:
         run = _Run(parts=[], ok_only=plain.answer(), fields=len(plain.creates), variables=None,
-                   answers_objects=False, peers=plain.peers, mutation_id=mutation_id)  # fmt: skip
+                   answers_objects=False, peers=plain.peers, mutation_id=mutation_id,
+                   over_prior=mutation_id is None and not any(_names_by_hfid(c.arguments) for c in plain.creates))  # fmt: skip
         result, _ = await _execute_restoring(resources, ctx, run, lambda bulk: decide_plain(bulk, ctx, plain), operation)
         if not result.errors:
             BULK_DOCUMENTS.labels(path="plain").inc()
@@ -130,6 +136,26 @@ async def _decide(
     return errors
 
 
+def _names_by_hfid(value: Any) -> bool:
+    """Whether an argument value holds an `hfid` key anywhere (a peer named by hfid)."""
+    if isinstance(value, dict):
+        return "hfid" in value or any(_names_by_hfid(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_names_by_hfid(v) for v in value)
+    return False
+
+
+def _prior(resources: Resources, ctx: GraphQLContext, run: _Run, head: int) -> list[NodeEvent] | None:
+    """This process's mutations between the read model and `head`, when the document may be
+    decided over them without waiting for their projection (`bulk_prior`); else None."""
+    if not run.over_prior:
+        return None
+    events = resources.in_flight.covering(ctx.branch_id, resources.projected_seq(ctx.branch_id), head)
+    if not events or not qualifies(ctx.schema, events):
+        return None
+    return events
+
+
 async def _execute_restoring(
     resources: Resources, ctx: GraphQLContext, run: _Run, decide: _Decider, operation: str | None
 ) -> tuple[ExecutionResult, bool]:
@@ -151,11 +177,14 @@ async def _execute(
     # decided and appended in the branch's turn: this process's writers queue, not collide
     async for attempt in write_attempts(resources.store.turns, ctx.branch_id, _ATTEMPTS):
         # another process's write moving the head, or a failed speculation, ends it: decide again
+        committed = False
         async with attempt:
             head = await resources.store.head(ctx.branch_id)
-            await resources.wait_projected(ctx.branch_id, head)
+            prior = _prior(resources, ctx, run, head)
+            if prior is None:
+                await resources.wait_projected(ctx.branch_id, head)
             bulk = BulkCreates(resources, head, answers_objects=run.answers_objects, peers=run.peers,
-                               mutation_id=run.mutation_id)  # fmt: skip
+                               mutation_id=run.mutation_id, prior=prior or ())  # fmt: skip
             ctx.mutations = bulk
             stored = await committed_seq(resources, ctx.branch_id, run.mutation_id) if run.mutation_id else None
             if stored is not None:  # a retry of a request that was stored: answered, not applied again
@@ -166,6 +195,7 @@ async def _execute(
                     if refused:  # nothing is created: no field answers `ok`
                         return ExecutionResult(data=None, errors=refused), False
                     await bulk.commit(ctx)
+                    committed = True
                 except ConcurrencyConflict:
                     ctx.reader.forget()
                     raise
@@ -173,6 +203,8 @@ async def _execute(
                     bulk.discard()
         if attempt.conflicted:
             continue
+        if committed:  # out of the turn: the next writer decides while this one is projected
+            await bulk.settle(ctx)
         if run.ok_only is not None:
             return ExecutionResult(data=run.ok_only), True
         data: dict[str, Any] = {}

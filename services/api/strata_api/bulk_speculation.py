@@ -27,7 +27,8 @@ from typing import Any
 import msgspec
 from neo4j import AsyncDriver
 
-from strata_api.bulk_value_index import PendingValueIndex, value_key
+from strata_api.bulk_prior import PriorObjects
+from strata_api.bulk_value_index import PendingValueIndex, holds_values, value_key
 from strata_api.state_reader import GraphStateReader
 from strata_core.errors import ConcurrencyConflict
 from strata_graph import cypher
@@ -38,7 +39,7 @@ from strata_graphql.runtime.shaping import concrete_kinds
 from strata_mutations import NodeRecord
 from strata_graph.driver import read_records
 
-__all__ = ["SpeculationFailed", "SpeculativeReader", "holds_values", "needs_exact_reads"]
+__all__ = ["SpeculationFailed", "SpeculativeReader", "needs_exact_reads"]
 
 _CHUNK = 5000
 _EXACT: weakref.WeakSet[GraphQLContext] = weakref.WeakSet()  # requests whose speculation failed
@@ -52,14 +53,6 @@ def needs_exact_reads(ctx: GraphQLContext) -> bool:
     return ctx in _EXACT
 
 
-def holds_values(record: NodeRecord, values: Mapping[str, Any]) -> bool:
-    """Whether `record` holds every value: an attribute's value, or one of a relationship's peers."""
-    return all(
-        expected in record.rels.get(key, []) if key in record.rels else record.value(key) == expected
-        for key, expected in values.items()
-    )
-
-
 def _tuple_key(keys: tuple[str, ...], values: Mapping[str, Any]) -> bytes:
     return value_key([values[k] for k in keys])
 
@@ -71,13 +64,20 @@ def _holder_keys(keys: tuple[str, ...], record: NodeRecord) -> list[bytes]:
 
 
 class SpeculativeReader(GraphStateReader):
-    """The read model with the document's decided objects (`pending`) laid over it."""
+    """The read model with the document's decided objects (`pending`) laid over it; and, when
+    this process appended mutations the read model may not hold yet, the objects they created
+    or changed as of the head (`prior`, see `bulk_prior`): found by id and by value from memory,
+    their stored records ignored."""
 
-    def __init__(self, ctx: GraphQLContext, pending: dict[str, NodeRecord]) -> None:
+    def __init__(
+        self, ctx: GraphQLContext, pending: dict[str, NodeRecord], prior: PriorObjects | None = None
+    ) -> None:
         super().__init__(ctx.schema, ctx.reader)
         self._ctx = ctx
         self._pending = pending
-        self._stored: dict[str, NodeRecord | None] = {}  # stored objects read so far, by id
+        self._prior = prior or PriorObjects()
+        # stored objects read so far, by id (the prior ones as of the head)
+        self._stored: dict[str, NodeRecord | None] = dict(self._prior.records)
         self.speculating = False
         self.assumed_absent: dict[str, None] = {}  # ids, in the order assumed (an ordered set)
         self.assumed_unheld: list[tuple[str, dict[str, Any]]] = []
@@ -130,25 +130,33 @@ class SpeculativeReader(GraphStateReader):
             kinds = self._kinds[kind] = frozenset(concrete_kinds(self._ctx.schema, kind))
         # the objects holding every value: the intersection of each value's holders (an
         # interface's device and name: ~1 object, where the fewer holders of one value were ~20)
-        candidates: set[str] | frozenset[str] | None = None
-        for name, value in values.items():
-            holders = self._by_value.holders((name, value_key(value)))  # an attribute's
-            if isinstance(value, str):
-                holders = holders | self._by_value.holders((name, value))  # or a peer's
-            candidates = holders if candidates is None else candidates & holders
-            if not candidates:
-                return []
-        uids = self._pending.keys() if candidates is None else candidates
-        found = [self._pending[u] for u in uids if u in self._pending]
+        found = self._by_value.candidates(self._pending, values)
         return [r for r in found if r.kind in kinds and holds_values(r, values)]
 
+    def _prior_matches(self, kind: str, values: Mapping[str, Any]) -> list[NodeRecord]:
+        """The prior objects (not the document's own) of `kind` holding `values`, as of the head."""
+        if not self._prior.records:
+            return []
+        kinds = self._kinds.get(kind) or frozenset(concrete_kinds(self._ctx.schema, kind))
+        found = self._prior.index.candidates(self._prior.records, values)
+        return [r for r in found if r.uid not in self._pending and r.kind in kinds and holds_values(r, values)]
+
     async def find_by_values(self, kind: str, values: Mapping[str, Any]) -> list[NodeRecord]:
-        pending = self._pending_matches(kind, values)
+        pending = self._pending_matches(kind, values) + self._prior_matches(kind, values)
         if self.speculating:
             self._trial_unheld.append((kind, dict(values)))
             return pending
-        stored = [r for r in await super().find_by_values(kind, values) if r.uid not in self._pending]
+        stored = [r for r in await super().find_by_values(kind, values) if not self._known(r.uid)]
         return stored + pending
+
+    def prior_record(self, uid: str) -> NodeRecord | None:
+        """A prior object as of the head (see `bulk_prior`), if `uid` is one."""
+        return self._prior.records.get(uid)
+
+    def _known(self, uid: str) -> bool:
+        """Whether `uid` is judged from memory: one of the document's objects, or a prior one
+        (whose stored record may be older than the head)."""
+        return uid in self._pending or uid in self._prior.records
 
     def check_so_far(self, driver: AsyncDriver, database: str) -> None:
         """Start checking the assumptions accepted since the last call, in the background: the
@@ -197,7 +205,7 @@ class SpeculativeReader(GraphStateReader):
             # quadratic (half of a 1,000-object request's CPU)
             wanted_keys = {_tuple_key(keys, v) for v in wanted}
             for holder in holders:
-                if holder.uid not in self._pending and any(k in wanted_keys for k in _holder_keys(keys, holder)):
+                if not self._known(holder.uid) and any(k in wanted_keys for k in _holder_keys(keys, holder)):
                     self._fail()
 
     async def _holders(

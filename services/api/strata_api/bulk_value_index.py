@@ -20,11 +20,19 @@ from strata_events import NodeUpdated
 from strata_graph.folding import NodeEvent
 from strata_mutations import NodeRecord
 
-__all__ = ["ValueKey", "PendingValueIndex", "value_key"]
+__all__ = ["ValueKey", "PendingValueIndex", "holds_values", "value_key"]
 
 # (attribute, its value encoded) or (relationship, a peer's id)
 ValueKey = tuple[str, bytes | str]
 _NONE: frozenset[str] = frozenset()
+
+
+def holds_values(record: NodeRecord, values: Mapping[str, Any]) -> bool:
+    """Whether `record` holds every value: an attribute's value, or one of a relationship's peers."""
+    return all(
+        expected in record.rels.get(key, []) if key in record.rels else record.value(key) == expected
+        for key, expected in values.items()
+    )
 
 
 def value_key(value: Any) -> bytes:
@@ -39,6 +47,20 @@ class PendingValueIndex:
 
     def holders(self, key: ValueKey) -> set[str] | frozenset[str]:
         return self._holders.get(key, _NONE)
+
+    def candidates(self, records: Mapping[str, NodeRecord], values: Mapping[str, Any]) -> list[NodeRecord]:
+        """The indexed `records` that may hold every one of `values` (an attribute's value, or a
+        peer's id): the intersection of each value's holders; the caller checks them exactly."""
+        found: set[str] | frozenset[str] | None = None
+        for name, value in values.items():
+            holders = self.holders((name, value_key(value)))  # an attribute's
+            if isinstance(value, str):
+                holders = holders | self.holders((name, value))  # or a peer's
+            found = holders if found is None else found & holders
+            if not found:
+                return []
+        uids = records.keys() if found is None else found
+        return [records[u] for u in uids if u in records]
 
     def update(self, events: Iterable[NodeEvent], pending: Mapping[str, NodeRecord]) -> None:
         """Follow `events`, already folded into `pending` (each object's latest state)."""

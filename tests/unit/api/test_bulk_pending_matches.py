@@ -8,7 +8,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from strata_api.bulk_speculation import SpeculativeReader, holds_values
+from strata_api.bulk_speculation import SpeculativeReader
+from strata_api.bulk_value_index import holds_values
 from strata_cli.bench.dataset import schema_documents
 from strata_events import AttributeValue, NodeCreated
 from strata_graphql.runtime.shaping import concrete_kinds
