@@ -44,18 +44,42 @@ def _snapshot(index: PendingValueIndex) -> dict[ValueKey, set[str]]:
     return {key: set(index.holders(key)) for key in keys if index.holders(key)}
 
 
+_FIELDS = ("name", "role", "tags", "site")
+
+
+def _ask_all(index: PendingValueIndex, pending: dict[str, NodeRecord]) -> None:
+    """A lookup naming every field: each is indexed from then on."""
+    for field in _FIELDS:
+        index.candidates(pending, {field: "x"})
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.lists(_event(), min_size=1, max_size=3), max_size=12))
-def test_following_events_equals_indexing_afresh(batches: list[list[NodeEvent]]) -> None:
+@given(st.lists(st.tuples(st.lists(_event(), min_size=1, max_size=3), st.lists(st.sampled_from(_FIELDS))),
+                max_size=12))  # fmt: skip
+def test_following_events_equals_indexing_afresh(batches: list[tuple[list[NodeEvent], list[str]]]) -> None:
+    """Each field is indexed from the first lookup naming it (at any point), then followed."""
     followed = PendingValueIndex()
     pending: dict[str, NodeRecord] = {}
-    for batch in batches:
+    for batch, asked in batches:
         for event in batch:  # as `lay_over` folds a decision's events
             before = pending.get(event.node_id)
             state = apply_node_event(RecordState(kind=before.kind, attrs=before.attrs, rels=before.rels)
                                      if before else None, event)  # fmt: skip
             pending[event.node_id] = NodeRecord(uid=event.node_id, kind=state.kind, attrs=state.attrs, rels=state.rels)
         followed.update(batch, pending)
+        for field in asked:
+            followed.candidates(pending, {field: "x"})
+    _ask_all(followed, pending)
     afresh = PendingValueIndex()
+    _ask_all(afresh, pending)
     afresh.update([NodeCreated(node_id=uid, kind="K") for uid in pending], pending)
     assert _snapshot(followed) == _snapshot(afresh)
+
+
+def test_a_field_no_lookup_named_is_not_indexed() -> None:
+    pending = {"d": NodeRecord(uid="d", kind="K", attrs={"name": {"value": "x"}}, rels={"tags": ["p1"]})}
+    index = PendingValueIndex()
+    index.update([NodeCreated(node_id="d", kind="K")], pending)
+    assert not index.holders(("tags", "p1")) and not index.holders(("name", value_key("x")))
+    assert index.candidates(pending, {"tags": "p1"}) == [pending["d"]]
+    assert index.holders(("tags", "p1")) == {"d"} and not index.holders(("name", value_key("x")))
