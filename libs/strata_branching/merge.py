@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from strata_events import AttributeValue, NodeCreated, NodeDeleted, NodeUpdated, PeerProperties
-from strata_events.peer_properties import EDGE_DEFAULTS, edge_values
+from strata_events.peer_properties import edge_values
 from strata_graph.folding import NodeEvent
 from strata_graph.records import RecordState
 
@@ -76,7 +76,7 @@ def _creation(uid: str, after: RecordState) -> NodeCreated:
 def _edge(props: Mapping[str, object] | None) -> PeerProperties:
     """Every property of an edge as the branch has it (the defaults for those it leaves unset),
     so that main's edge ends the same."""
-    full = {**EDGE_DEFAULTS, **(props or {})}
+    full = edge_values(props)
     return PeerProperties(is_protected=bool(full["is_protected"]), is_visible=bool(full["is_visible"]),
                           source=full["source"] if isinstance(full["source"], str) else None,
                           owner=full["owner"] if isinstance(full["owner"], str) else None)  # fmt: skip

@@ -11,7 +11,9 @@ import msgspec
 
 from strata_events.types import PeerProperties
 
-__all__ = ["EDGE_DEFAULTS", "PeerProps", "decode_peer_props", "edge_values", "encode_peer_props", "peer_props_after"]
+__all__ = [
+    "EDGE_DEFAULTS", "PeerProps", "decode_peer_props", "edge_after", "edge_values", "encode_peer_props", "peer_props_after",
+]
 
 # relationship -> peer id -> property -> value (only values other than `EDGE_DEFAULTS`)
 PeerProps = dict[str, dict[str, dict[str, Any]]]
@@ -25,7 +27,9 @@ def edge_values(kept: Mapping[str, Any] | None) -> dict[str, Any]:
     return {**EDGE_DEFAULTS, **(kept or {})}
 
 
-def _set(kept: Mapping[str, Any], given: PeerProperties) -> dict[str, Any]:
+def edge_after(kept: Mapping[str, Any], given: PeerProperties) -> dict[str, Any]:
+    """An edge's properties other than the defaults after an event sets `given` on it, from
+    those it kept (`kept`, also without the defaults)."""
     merged = dict(kept)
     for name in EDGE_DEFAULTS:
         value = getattr(given, name)
@@ -59,7 +63,7 @@ def peer_props_after(
         for peer, props in setting.items():
             if peer not in held:
                 continue
-            merged = _set(out.get(name, {}).get(peer, {}), props)
+            merged = edge_after(out.get(name, {}).get(peer, {}), props)
             if merged:
                 out.setdefault(name, {})[peer] = merged
             elif name in out:

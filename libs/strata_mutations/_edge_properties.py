@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from strata_events import PeerProperties
-from strata_events.peer_properties import EDGE_DEFAULTS
+from strata_events.peer_properties import edge_after
 from strata_schema import BranchSchema, RelationshipSchema
 
 from ._kinds import peer_side
@@ -23,12 +23,8 @@ def edge_changes(
 ) -> dict[str, PeerProperties]:
     """The properties of `given` (peer id -> properties) that change what the holder's edges
     keep (`held`: peer id -> properties other than the defaults); a new edge holds the defaults."""
-    out: dict[str, PeerProperties] = {}
-    for peer, props in given.items():
-        before = {**EDGE_DEFAULTS, **(held or {}).get(peer, {})}
-        if any(getattr(props, name) is not None and getattr(props, name) != before[name] for name in EDGE_DEFAULTS):
-            out[peer] = props
-    return out
+    kept = held or {}
+    return {peer: props for peer, props in given.items() if edge_after(kept.get(peer, {}), props) != kept.get(peer, {})}
 
 
 def mirror_edge_properties(

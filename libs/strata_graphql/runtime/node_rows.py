@@ -22,10 +22,8 @@ class NodeRow(msgspec.Struct, frozen=True):
 
 def decoded_row(uid: str, kind: str, attrs: str | None, rels: str | None, rprops: str | None = None) -> NodeRow:
     """A row from a record's fields, `attrs`, `rels` and `rprops` as the graph stores them (JSON)."""
-    if rprops:
-        return NodeRow(uid=uid, kind=kind, attrs=msgspec.json.decode(attrs or "{}"),
-                       rels=msgspec.json.decode(rels or "{}"), peer_props=msgspec.json.decode(rprops))  # fmt: skip
-    return NodeRow(uid=uid, kind=kind, attrs=msgspec.json.decode(attrs or "{}"), rels=msgspec.json.decode(rels or "{}"))
+    return NodeRow(uid=uid, kind=kind, attrs=msgspec.json.decode(attrs or "{}"), rels=msgspec.json.decode(rels or "{}"),
+                   peer_props=msgspec.json.decode(rprops) if rprops else {})  # fmt: skip
 
 
 def node_row(record: Any) -> NodeRow:

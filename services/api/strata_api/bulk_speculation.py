@@ -24,17 +24,16 @@ import weakref
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
-import msgspec
 from neo4j import AsyncDriver
 
 from strata_api.bulk_prior import PriorObjects
 from strata_api.bulk_value_index import PendingValueIndex, holds_values, value_key
-from strata_api.state_reader import GraphStateReader
+from strata_api.state_reader import GraphStateReader, record_of
 from strata_core.errors import ConcurrencyConflict
 from strata_graph import cypher
 from strata_graph.folding import NodeEvent
-from strata_events.peer_properties import decode_peer_props
 from strata_graphql.runtime.context import GraphQLContext
+from strata_graphql.runtime.node_rows import node_row
 from strata_graphql.runtime.shaping import concrete_kinds
 from strata_mutations import NodeRecord
 from strata_graph.driver import read_records
@@ -124,10 +123,15 @@ class SpeculativeReader(GraphStateReader):
         the document's objects by value, so a lookup by values does not scan them all."""
         self._by_value.update(events, self._pending)
 
-    def _pending_matches(self, kind: str, values: Mapping[str, Any]) -> list[NodeRecord]:
+    def _concrete(self, kind: str) -> frozenset[str]:
+        """The node kinds a lookup's `kind` stands for (kept per kind)."""
         kinds = self._kinds.get(kind)
         if kinds is None:
             kinds = self._kinds[kind] = frozenset(concrete_kinds(self._ctx.schema, kind))
+        return kinds
+
+    def _pending_matches(self, kind: str, values: Mapping[str, Any]) -> list[NodeRecord]:
+        kinds = self._concrete(kind)
         # the objects holding every value: the intersection of each value's holders (an
         # interface's device and name: ~1 object, where the fewer holders of one value were ~20)
         found = self._by_value.candidates(self._pending, values)
@@ -137,7 +141,7 @@ class SpeculativeReader(GraphStateReader):
         """The prior objects (not the document's own) of `kind` holding `values`, as of the head."""
         if not self._prior.records:
             return []
-        kinds = self._kinds.get(kind) or frozenset(concrete_kinds(self._ctx.schema, kind))
+        kinds = self._concrete(kind)
         found = self._prior.index.candidates(self._prior.records, values)
         return [r for r in found if r.uid not in self._pending and r.kind in kinds and holds_values(r, values)]
 
@@ -227,11 +231,7 @@ class SpeculativeReader(GraphStateReader):
             driver, database, cypher.HOLDERS_OF_VALUES,
             kinds=concrete_kinds(self._ctx.schema, kind), probes=probes, **self._ctx.reader.view.params(),
         )  # fmt: skip
-        return [
-            NodeRecord(uid=r["uid"], kind=r["kind"], attrs=msgspec.json.decode(r["attrs"] or "{}"),
-                       rels=msgspec.json.decode(r["rels"] or "{}"), peer_props=decode_peer_props(r["rprops"]))
-            for r in records[0]["rows"]
-        ]  # fmt: skip
+        return [record_of(node_row(r)) for r in records[0]["rows"]]
 
     def _fail(self) -> None:
         _EXACT.add(self._ctx)

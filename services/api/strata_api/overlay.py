@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from strata_api.bulk_value_index import holds_values
-from strata_api.state_reader import GraphStateReader
+from strata_api.state_reader import GraphStateReader, record_of
 from strata_events import NodeCreated
 from strata_graph.folding import apply_node_event
 from strata_graph.records import RecordState
@@ -45,8 +45,7 @@ async def lay_over(
         before = pending.get(event.node_id)
         if before is None and not isinstance(event, NodeCreated):  # a created object has no past
             row = (await ctx.reader.get_many([event.node_id])).get(event.node_id)
-            before = (NodeRecord(uid=row.uid, kind=row.kind, attrs=row.attrs, rels=row.rels, peer_props=row.peer_props)
-                      if row else None)  # fmt: skip
+            before = record_of(row) if row else None
         state = apply_node_event(
             RecordState(kind=before.kind, attrs=before.attrs, rels=before.rels, peer_props=before.peer_props)
             if before else None,

@@ -13,7 +13,7 @@ from strata_graphql.runtime.shaping import concrete_kinds
 from strata_mutations import NodeRecord
 from strata_schema import BranchSchema
 
-__all__ = ["GraphStateReader"]
+__all__ = ["GraphStateReader", "record_of"]
 
 
 def _indexed_value(value: Any) -> bool:
@@ -22,7 +22,8 @@ def _indexed_value(value: Any) -> bool:
     return isinstance(value, scalar) or (isinstance(value, list) and all(isinstance(v, scalar) for v in value))
 
 
-def _record(row: NodeRow) -> NodeRecord:
+def record_of(row: NodeRow) -> NodeRecord:
+    """A row as the mutations' state reader gives it."""
     return NodeRecord(uid=row.uid, kind=row.kind, attrs=row.attrs, rels=row.rels, peer_props=row.peer_props)
 
 
@@ -32,7 +33,7 @@ class GraphStateReader:
         self._reader = reader
 
     async def get(self, ids: Sequence[str]) -> dict[str, NodeRecord]:
-        return {uid: _record(row) for uid, row in (await self._reader.get_many(list(ids))).items()}
+        return {uid: record_of(row) for uid, row in (await self._reader.get_many(list(ids))).items()}
 
     async def find_by_hfid(self, kind: str, hfid: list[str]) -> NodeRecord | None:
         kind_schema = self._schema.get(kind)
@@ -54,7 +55,7 @@ class GraphStateReader:
             for k, v in values.items()
         ]
         _, rows = await self._reader.page(concrete_kinds(self._schema, kind), filters=filters)
-        return [_record(r) for r in rows]
+        return [record_of(r) for r in rows]
 
     async def stored_holders(self, kind: str, wanted: Sequence[Mapping[str, Any]]) -> list[NodeRecord] | None:
         """The stored objects of `kind` (a generic: its node kinds) holding one of the `wanted`
@@ -79,7 +80,7 @@ class GraphStateReader:
                 return None
             tuples[msgspec.json.encode(row)] = row
         rows = await self._reader.holders(concrete_kinds(self._schema, kind), keys, list(tuples.values()))
-        return None if rows is None else [_record(r) for r in rows]
+        return None if rows is None else [record_of(r) for r in rows]
 
     async def _first(self, kind: str, plan: QueryPlan) -> NodeRecord | None:
         if plan.empty:
@@ -87,4 +88,4 @@ class GraphStateReader:
         _, rows = await self._reader.page(
             concrete_kinds(self._schema, kind), filters=plan.filters, ids=plan.ids, limit=2
         )
-        return _record(rows[0]) if len(rows) == 1 else None
+        return record_of(rows[0]) if len(rows) == 1 else None
